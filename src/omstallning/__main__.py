@@ -1,0 +1,5 @@
+"""`python -m omstallning`."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,76 @@
+"""Sweden's 290 municipalities with SCB codes, and the slugs the repository uses for them.
+
+The list ships as package data (`data/kommuner.csv`, sources in `data/kommuner.SOURCE.md`).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Kommun:
+    """One municipality from the official list."""
+
+    code: str
+    name: str
+    county_code: str
+    county: str
+
+    @property
+    def slug(self) -> str:
+        """The file-name slug: `Upplands Väsby` -> `upplands-vasby`."""
+        return slugify(self.name)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII folding: å/ä -> a, ö -> o, other accents dropped."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def slugify(name: str) -> str:
+    """Turn a name into a file-name slug: lower case ASCII, spaces and odd characters -> `-`."""
+    out: list[str] = []
+    for ch in fold(name.strip()):
+        if ch.isascii() and ch.isalnum():
+            out.append(ch)
+        elif out and out[-1] != "-":
+            out.append("-")
+    return "".join(out).strip("-")
+
+
+@functools.cache
+def all_kommuner() -> tuple[Kommun, ...]:
+    """All municipalities, sorted by code."""
+    text = resources.files("omstallning").joinpath("data/kommuner.csv").read_text("utf-8")
+    rows = csv.DictReader(io.StringIO(text))
+    return tuple(Kommun(r["kommunkod"], r["kommun"], r["lanskod"], r["lan"]) for r in rows)
+
+
+@functools.cache
+def _by_folded_name() -> dict[str, Kommun]:
+    return {fold(k.name): k for k in all_kommuner()} | {k.slug: k for k in all_kommuner()}
+
+
+def by_code(code: str) -> Kommun | None:
+    """The municipality with this SCB code, if any."""
+    return next((k for k in all_kommuner() if k.code == code), None)
+
+
+def by_name(name: str) -> Kommun | None:
+    """The municipality with this name (case, accents and `-`/space do not matter)."""
+    table = _by_folded_name()
+    return table.get(fold(name.strip())) or table.get(slugify(name))
+
+
+def suggest(name: str, n: int = 3) -> list[str]:
+    """Official names close to a misspelt one: `Klipan` -> [`Klippan`]."""
+    folded = {fold(k.name): k.name for k in all_kommuner()}
+    return [folded[m] for m in difflib.get_close_matches(fold(name), folded, n=n, cutoff=0.75)]

@@ -1,0 +1,462 @@
+"""Load a regional repository: find its files, read them with positions, check each against
+its model, and return the typed `Region` with every finding.
+
+A broken file never stops the others from being read. Only a folder that is not a regional
+repository at all stops loading (`NotARegionError`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .errors import NotARegionError
+from .findings import Finding, Severity
+from .kommuner import fold, slugify
+from .model import (
+    INTRO_PARTS,
+    IntroFrontMatter,
+    IntroPart,
+    Municipality,
+    MunicipalityEntry,
+    Region,
+    RegionConfig,
+    Source,
+)
+from .yaml_source import ParsedYaml, SourceMap, describe_scalar, find_forbidden_chars, parse_yaml
+
+CONFIG_FILE = "omstallning.yaml"
+INTRO_DIR = "inledning"
+MUNICIPALITY_DIR = "kommuner"
+GLOSSARY_FILE = "begrepp.yaml"
+SOURCES_FILE = "kallor.yaml"
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class LoadResult:
+    """The loaded region (None when even omstallning.yaml could not be used) and findings.
+
+    `maps` holds each YAML file's `SourceMap` (and each intro part's front matter), so that
+    cross-file rules can point into the files.
+    """
+
+    region: Region
+    findings: list[Finding] = field(default_factory=list)
+    maps: dict[str, SourceMap] = field(default_factory=dict)
+    config_ok: bool = True
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def read_text(path: Path, rel: str) -> tuple[str | None, list[Finding]]:
+    """Read a text file as UTF-8 (a BOM and CRLF are fine); problems become findings."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None, [Finding(rel, 0, 0, "for-stor", Severity.ERROR,
+                                  f"Filen är större än {MAX_FILE_BYTES // 1024 // 1024} MB och "
+                                  "läses inte. Dela upp den eller ta bort inklistrat material.")]
+        raw = path.read_bytes()
+    except OSError as err:
+        return None, [Finding(rel, 0, 0, "oläsbar", Severity.ERROR,
+                              f"Filen går inte att läsa ({err.strerror or err}). "
+                              "Kontrollera att den finns och att du har läsrätt.")]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [Finding(rel, 1, 1, "inte-utf8", Severity.ERROR,
+                              "Filen är sparad som UTF-16. Spara om den som UTF-8 "
+                              "(i VS Code: klicka på ”UTF-16” i statusraden, välj ”Save with "
+                              "Encoding” och ”UTF-8”).")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        prefix = raw[: err.start]
+        line = prefix.count(b"\n") + 1
+        col = len(prefix[prefix.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        return None, [Finding(rel, line, col, "inte-utf8", Severity.ERROR,
+                              "Filen är inte sparad som UTF-8 (troligen Latin-1 eller "
+                              "Windows-1252, vanligt när text kommer från äldre program). Spara "
+                              "om den som UTF-8 i din editor; å, ä och ö blir då rätt.")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+# --- pydantic errors -> findings -----------------------------------------------------------
+
+_TYPE_NAMES = {
+    "string_type": "text",
+    "int_type": "ett heltal",
+    "int_parsing": "ett heltal",
+    "float_type": "ett tal",
+    "bool_type": "true eller false",
+    "list_type": "en lista (rader som börjar med ”- ”)",
+    "dict_type": "en mappning (rader med ”nyckel: värde”)",
+    "model_type": "en mappning (rader med ”nyckel: värde”)",
+    "model_attributes_type": "en mappning (rader med ”nyckel: värde”)",
+}
+
+
+def _allowed_keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """Follow a pydantic loc through the model classes to the model that holds its last key."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        by_alias = {f.alias or n: f for n, f in current.model_fields.items()}
+        info = by_alias.get(part)
+        if info is None:
+            return None
+        current = _unwrap(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """list[X] -> X, X | None -> X, to find a nested model class."""
+    for _ in range(4):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if get_origin(annotation) is list or (args and len(args) == 1):
+            annotation = args[0]
+        else:
+            break
+    return annotation
+
+
+def suggest_key(key: str, allowed: list[str]) -> str | None:
+    """The allowed key a typo most likely meant: `mal` -> `mål`, `ansvarg` -> `ansvarig`."""
+    folded = {fold(a): a for a in allowed}
+    if fold(key) in folded:
+        return folded[fold(key)]
+    match = difflib.get_close_matches(fold(key), list(folded), n=1, cutoff=0.7)
+    return folded[match[0]] if match else None
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _error_finding(
+    err: ErrorDetails, model: type[BaseModel], parsed: ParsedYaml
+) -> tuple[tuple[str | int, ...], Finding] | None:
+    sm = parsed.source
+    loc = tuple(err["loc"])
+    # Union and validator branches add segments that are not YAML keys; cut them off.
+    path = loc
+    while path and sm.exact(path) is None and path[-1] not in ("__root__",):
+        if isinstance(path[-1], str) and _model_at(model, path[:-1]) is not None:
+            break  # a real key of a model: a missing field or an unknown key
+        path = path[:-1]
+    if any(tuple(path[:n]) in parsed.reported for n in range(len(path) + 1)):
+        return None
+    kind = err["type"]
+    where = _dotted(path) or "filen"
+
+    def make(code: str, message: str, line_col: tuple[int, int] | None = None) -> Finding:
+        line, col = line_col or sm.pos(path)
+        return Finding(sm.file, line, col, code, Severity.ERROR, message)
+
+    if kind == "extra_forbidden":
+        key = str(path[-1])
+        owner = _model_at(model, path[:-1])
+        allowed = _allowed_keys(owner) if owner else []
+        guess = suggest_key(key, allowed)
+        fix = f" Menade du ”{guess}”?" if guess else ""
+        listing = ", ".join(allowed)
+        return path, make("okand-nyckel",
+                          f"Okänd nyckel ”{key}”.{fix} Tillåtna nycklar här: {listing}.",
+                          sm.key_pos(path))
+    if kind == "missing":
+        parent = path[:-1]
+        field_name = str(path[-1])
+        inside = f" i {_dotted(parent)}" if parent else ""
+        return path, make("saknat-falt", f"Fältet ”{field_name}” saknas{inside}. Lägg till "
+                          f"”{field_name}: …”.", sm.pos(parent))
+    if kind in ("literal_error", "enum"):
+        expected = err.get("ctx", {}).get("expected", "")
+        allowed = [a.strip().strip("'") for a in str(expected).replace(" or ", ",").split(",") if a.strip()]
+        value = err.get("input")
+        guess = suggest_key(str(value), allowed) if value is not None else None
+        fix = f" Menade du ”{guess}”?" if guess else ""
+        return path, make("ogiltigt-varde", f"”{value}” är inte tillåtet i {where}.{fix} "
+                          f"Tillåtna värden: {', '.join(allowed)}.")
+    if kind.startswith("ogiltigt-"):
+        return path, make(kind, f"{where}: {err['msg']}")
+    if kind == "string_pattern_mismatch":
+        return path, make("ogiltigt-varde", f"”{err.get('input')}” har fel form i {where}.")
+    if kind in ("string_too_short", "too_short"):
+        return path, make("tomt-varde", f"{where} är tomt. Skriv en text, eller ta bort raden.")
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return path, make("ogiltigt-varde", f"{where}: {err.get('input')} är inte ett rimligt år.")
+    node = sm.exact(path)
+    surprise = describe_scalar(node)
+    if kind == "string_type" and surprise:
+        text, became = surprise
+        return path, make("yaml-tolkning", f"YAML läser det ociterade ”{text}” i {where} som "
+                          f"{became}, men här ska det vara text. Skriv \"{text}\" inom citattecken.")
+    expected_kind = _TYPE_NAMES.get(kind)
+    if path and sm.exact(path) is not None and kind in ("string_type", "int_type", "float_type"):
+        # A union of text and number (indicator values) reports each branch; say it once.
+        siblings = {"string_type", "int_type", "float_type"}
+        if err["loc"][-1] in ("str", "int", "float") and kind in siblings:
+            expected_kind = "text eller ett tal"
+    if expected_kind:
+        got = "ingenting" if err.get("input") is None else _describe_input(err.get("input"))
+        return path, make("fel-typ", f"{where} ska vara {expected_kind}, men är {got}.")
+    return path, make("fel-typ", f"{where}: {err['msg']}")
+
+
+def _describe_input(value: Any) -> str:
+    if isinstance(value, bool):
+        return "sant/falskt"
+    if isinstance(value, (int, float)):
+        return "ett tal"
+    if isinstance(value, list):
+        return "en lista"
+    if isinstance(value, dict):
+        return "en mappning"
+    if isinstance(value, str):
+        return f"texten ”{value}”" if len(value) <= 30 else "text"
+    return "ett datum" if value.__class__.__name__ in ("date", "datetime") else "fel typ"
+
+
+def validate_model(
+    model: type[M], parsed: ParsedYaml, *, empty_message: str | None = None
+) -> tuple[M | None, list[Finding]]:
+    """Check parsed YAML against a model; every pydantic error becomes one positioned finding."""
+    sm = parsed.source
+    if parsed.data is None:
+        if any(f.is_error for f in parsed.findings):
+            return None, []
+        message = empty_message or "Filen är tom."
+        return None, [Finding(sm.file, 1 + sm.line_offset, 1, "tom-fil", Severity.ERROR, message)]
+    if not isinstance(parsed.data, dict):
+        found = _describe_input(parsed.data)
+        return None, [Finding(sm.file, *sm.pos(()), "fel-typ", Severity.ERROR,
+                              f"Filen ska vara en mappning (rader med ”nyckel: värde”), men är "
+                              f"{found}.")]
+    try:
+        return model.model_validate(parsed.data), []
+    except ValidationError as exc:
+        findings: list[Finding] = []
+        seen: set[tuple[str | int, ...]] = set()
+        for err in exc.errors():
+            result = _error_finding(err, model, parsed)
+            if result is None:
+                continue
+            path, finding = result
+            if (path, finding.code) in seen:
+                continue
+            seen.add((path, finding.code))
+            findings.append(finding)
+        return None, findings
+
+
+# --- The repository ------------------------------------------------------------------------
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split `---` front matter from a Markdown file.
+
+    Returns (front matter or None, body, the 1-based file line where the body starts).
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, text, 1
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
+    return "\n".join(lines[1:]), "", len(lines) + 1
+
+
+def load_region(root: Path) -> LoadResult:
+    """Load every file of a regional repository.
+
+    Raises:
+        NotARegionError: `root` is not a folder with an `omstallning.yaml`.
+    """
+    if not root.is_dir():
+        raise NotARegionError(f"Mappen {root} finns inte. Ange sökvägen till regionens repo.")
+    config_path = root / CONFIG_FILE
+    if not config_path.is_file():
+        raise NotARegionError(
+            f"{root} är inget regionrepo: filen {CONFIG_FILE} saknas. Gå till regionens mapp, "
+            "ange sökvägen till den, eller skapa ett nytt repo med ”omstallning new region”."
+        )
+    findings: list[Finding] = []
+    maps: dict[str, SourceMap] = {}
+
+    config, config_findings, config_map = _load_config(root, config_path)
+    findings += config_findings
+    if config_map:
+        maps[CONFIG_FILE] = config_map
+    config_ok = config is not None
+    if config is None:
+        config = RegionConfig.model_validate(
+            {"region": root.name, "plan": {"titel": "Omställningsplan", "period": {"start": 2025, "slut": 2028}}}
+        )
+    region = Region(root=root, config=config)
+
+    for path in _files(root / INTRO_DIR, (".md", ".markdown")):
+        part, part_findings, fm_map = _load_intro_part(root, path)
+        findings += part_findings
+        if fm_map:
+            maps[fm_map.file] = fm_map
+        if part:
+            region.intro_parts.append(part)
+
+    for name, loader in ((GLOSSARY_FILE, _load_glossary), (SOURCES_FILE, _load_sources)):
+        path = root / name
+        if path.is_file():
+            loaded, file_findings, sm = loader(root, path)
+            findings += file_findings
+            if sm:
+                maps[name] = sm
+            if name == GLOSSARY_FILE:
+                region.glossary = loaded  # type: ignore[assignment]
+            else:
+                region.sources = loaded  # type: ignore[assignment]
+
+    for path in _files(root / MUNICIPALITY_DIR, (".yaml", ".yml")):
+        rel = _rel(root, path)
+        text, read_findings = read_text(path, rel)
+        findings += read_findings
+        if text is None:
+            continue
+        parsed = parse_yaml(text, rel)
+        maps[rel] = parsed.source
+        findings += parsed.findings
+        plan, model_findings = validate_model(
+            Municipality, parsed,
+            empty_message="Kommunens fil är tom. Skapa den på nytt med ”omstallning new kommun "
+            "NAMN --force”, eller fyll i kommun, kommunkod och status.",
+        )
+        findings += model_findings
+        if plan is not None and not any(f.is_error and f.file == rel for f in parsed.findings):
+            region.municipalities.append(MunicipalityEntry(rel, path.stem, plan))
+    return LoadResult(region, findings, maps, config_ok)
+
+
+def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes and not p.name.startswith("."))
+
+
+def _load_config(root: Path, path: Path) -> tuple[RegionConfig | None, list[Finding], SourceMap | None]:
+    text, findings = read_text(path, CONFIG_FILE)
+    if text is None:
+        return None, findings, None
+    parsed = parse_yaml(text, CONFIG_FILE)
+    config, model_findings = validate_model(
+        RegionConfig, parsed, empty_message="omstallning.yaml är tom. Ange minst region och plan."
+    )
+    if parsed.findings and any(f.is_error for f in parsed.findings):
+        config = None
+    return config, findings + parsed.findings + model_findings, parsed.source
+
+
+def _load_intro_part(root: Path, path: Path) -> tuple[IntroPart | None, list[Finding], SourceMap | None]:
+    rel = _rel(root, path)
+    text, findings = read_text(path, rel)
+    if text is None:
+        return None, findings, None
+    front, body, body_line = split_front_matter(text)
+    if front is None:
+        return None, [Finding(rel, 1, 1, "front-matter", Severity.ERROR,
+                              "Inledningsdelen saknar front matter. Börja filen med tre rader: "
+                              "”---”, ”id: …”, ”rubrik: …” och avsluta med ”---”.")], None
+    parsed = parse_yaml(front, rel, line_offset=1)
+    findings += parsed.findings
+    findings += find_forbidden_chars(body, rel, body_line - 1)
+    meta, model_findings = validate_model(
+        IntroFrontMatter, parsed, empty_message="Front matter är tom. Ange id och rubrik."
+    )
+    findings += model_findings
+    if meta is None:
+        return None, findings, parsed.source
+    return IntroPart(rel, meta.id, meta.title, body, body_line), findings, parsed.source
+
+
+def _load_glossary(root: Path, path: Path) -> tuple[dict[str, str], list[Finding], SourceMap | None]:
+    text, findings = read_text(path, GLOSSARY_FILE)
+    if text is None:
+        return {}, findings, None
+    parsed = parse_yaml(text, GLOSSARY_FILE)
+    findings += parsed.findings
+    data = parsed.data
+    sm = parsed.source
+    if data is None:
+        return {}, findings, sm
+    if not isinstance(data, dict):
+        findings.append(Finding(GLOSSARY_FILE, *sm.pos(()), "fel-typ", Severity.ERROR,
+                                "begrepp.yaml ska vara en mappning: ”Begrepp: definition”."))
+        return {}, findings, sm
+    glossary: dict[str, str] = {}
+    for term, definition in data.items():
+        if not isinstance(definition, str) or not definition.strip():
+            findings.append(Finding(GLOSSARY_FILE, *sm.pos((term,)), "fel-typ", Severity.ERROR,
+                                    f"Definitionen av ”{term}” ska vara en text."))
+            continue
+        glossary[str(term)] = definition
+    return glossary, findings, sm
+
+
+def _load_sources(root: Path, path: Path) -> tuple[dict[str, Source], list[Finding], SourceMap | None]:
+    text, findings = read_text(path, SOURCES_FILE)
+    if text is None:
+        return {}, findings, None
+    parsed = parse_yaml(text, SOURCES_FILE)
+    findings += parsed.findings
+    data = parsed.data
+    sm = parsed.source
+    if data is None:
+        return {}, findings, sm
+    if not isinstance(data, dict):
+        findings.append(Finding(SOURCES_FILE, *sm.pos(()), "fel-typ", Severity.ERROR,
+                                "kallor.yaml ska vara en mappning: ”nyckel: {titel: …, url: …}”."))
+        return {}, findings, sm
+    sources: dict[str, Source] = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            value = {"titel": value}
+        sub = ParsedYaml(value, _SubMap(sm, (key,)), [], {p[1:] for p in parsed.reported if p[:1] == (key,)})
+        source, source_findings = validate_model(Source, sub)
+        findings += source_findings
+        if source:
+            sources[str(key)] = source
+    return sources, findings, sm
+
+
+class _SubMap(SourceMap):
+    """A view of a SourceMap below a path prefix (one entry of kallor.yaml)."""
+
+    def __init__(self, parent: SourceMap, prefix: tuple[str | int, ...]) -> None:
+        super().__init__(parent.file, parent.lines, {}, {}, parent.line_offset)
+        n = len(prefix)
+        self.values = {p[n:]: v for p, v in parent.values.items() if p[:n] == prefix}
+        self.keys = {p[n:]: v for p, v in parent.keys.items() if p[:n] == prefix and len(p) > n}
+        if prefix in parent.keys:
+            self.keys[()] = parent.keys[prefix]
+
+
+def slug_for(name: str) -> str:
+    """The expected file stem for a municipality name."""
+    return slugify(name)
+
+
+__all__ = ["INTRO_PARTS", "LoadResult", "load_region", "read_text", "slug_for", "split_front_matter"]

@@ -1,0 +1,59 @@
+"""Write files atomically: a temporary file beside the target, then a rename.
+
+A failed write leaves the previous file as it was and no temporary file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def write_bytes_atomic(target: Path, data: bytes) -> None:
+    """Write `data` to `target` so that readers see the old file or the new one, never half.
+
+    Raises:
+        OutputError: the folder cannot be created or written to, or the disk is full.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OutputError(_explain(target, exc)) from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(_explain(target, exc)) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    """Write UTF-8 text atomically (LF line endings)."""
+    write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def _explain(target: Path, exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        why = "disken är full. Frigör utrymme och kör igen"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "du saknar skrivrätt där. Välj en annan mapp med --out eller ändra rättigheterna"
+    else:
+        why = f"{exc.strerror or exc}. Kontrollera mappen och kör igen"
+    return f"Kunde inte skriva {target}: {why}. Tidigare filer är orörda."
