@@ -100,7 +100,9 @@ def _version(value: bool) -> None:
 def main_callback(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Visa versionen och avsluta."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Visa versionen och avsluta."
+        ),
     ] = False,
     debug: Annotated[
         bool,
@@ -162,7 +164,11 @@ def validate(
     path: PathArg = Path("."),
     format: Annotated[
         ValidateFormat,
-        typer.Option("--format", "-f", help="Utdata: text (för människor), json eller github (anteckningar i GitHub Actions)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="Utdata: text (för människor), json eller github (anteckningar i GitHub Actions).",
+        ),
     ] = ValidateFormat.text,
     strict: Annotated[
         bool, typer.Option("--strict", help="Behandla varningar som fel (slutstatus 1).")
@@ -181,10 +187,18 @@ def validate(
 
     result, findings = validate_region(path)
     if strict:
-        findings = [Finding(f.file, f.line, f.column, f.code, Severity.ERROR, f.message)
-                    if not f.is_error else f for f in findings]
-    files = len(set(result.maps) | {f.file for f in findings} | {p.file for p in result.region.intro_parts}
-                | {m.file for m in result.region.municipalities})
+        findings = [
+            Finding(f.file, f.line, f.column, f.code, Severity.ERROR, f.message)
+            if not f.is_error
+            else f
+            for f in findings
+        ]
+    files = len(
+        set(result.maps)
+        | {f.file for f in findings}
+        | {p.file for p in result.region.intro_parts}
+        | {m.file for m in result.region.municipalities}
+    )
     if format is ValidateFormat.json:
         sys.stdout.write(report.format_json(findings, files))
     elif format is ValidateFormat.github:
@@ -207,7 +221,8 @@ def validate(
 @_handle_errors
 def schema(
     out_dir: Annotated[
-        Path, typer.Option("--out", "-o", help="Mapp att skriva schemafilerna i. Standard: schemas/.")
+        Path,
+        typer.Option("--out", "-o", help="Mapp att skriva schemafilerna i. Standard: schemas/."),
     ] = Path("schemas"),
 ) -> None:
     """Skriv JSON-scheman för omstallning.yaml och kommunfilerna.
@@ -224,6 +239,193 @@ def schema(
         target = out_dir / name
         write_text_atomic(target, text)
         out.print(f"Skrev {target}", markup=False)
+
+
+class BuildFormat(str, enum.Enum):
+    """Output formats of `build`."""
+
+    docx = "docx"
+    md = "md"
+    all = "all"
+
+
+def _print_findings(findings: list[Any], files: int, root: Path, console: Console) -> None:
+    from . import report
+
+    _print_segments(report.format_text(findings, files, _line_source(root)), console)
+
+
+@app.command(options_metavar="[FLAGGOR]")
+@_handle_errors
+def build(
+    path: PathArg = Path("."),
+    kommun: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kommun", "-k", help="Bygg bara den här kommunen (slug eller namn). Kan upprepas."
+        ),
+    ] = None,
+    format: Annotated[
+        BuildFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="docx, md eller all. Standard: export.format i omstallning.yaml, annars docx.",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Mapp för dokumenten. Standard: build/ i regionens mapp."),
+    ] = None,
+) -> None:
+    """Bygg varje kommuns plan som Word-dokument (DOCX) och/eller Markdown.
+
+    Kontrollerar först hela repot och bygger inget om det finns fel. Varje kommun ger
+    build/<kommun>.docx och/eller build/<kommun>.md.
+
+    Exempel: omstallning build examples/nordvastra-skane --kommun klippan
+    """
+    from .build import build_plans, select_municipalities
+    from .rules import validate_region
+
+    result, findings = validate_region(path)
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        _print_findings(errors, len({f.file for f in errors}), path, err)
+        err.print(
+            "Inget byggdes. Rätta felen ovan och kör igen (omstallning validate visar "
+            "även varningar).",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_FINDINGS)
+    region = result.region
+    if format is None:
+        formats = list(region.config.export.formats) or ["docx"]
+    else:
+        formats = ["docx", "md"] if format is BuildFormat.all else [format.value]
+    entries = select_municipalities(region, kommun or [])
+    if not entries:
+        err.print(
+            "Regionen har inga kommuner att bygga. Lägg till en med ”omstallning new kommun NAMN”.",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_FINDINGS)
+    target = out_dir if out_dir is not None else path / "build"
+    from rich.progress import Progress
+
+    with Progress(
+        console=err, transient=True, disable=len(entries) < 2 or not err.is_terminal
+    ) as bar:
+        task = bar.add_task("Bygger", total=len(entries))
+        built = build_plans(
+            region,
+            entries,
+            formats,
+            target,
+            progress=lambda slug: bar.update(task, advance=1, description=slug),
+        )
+    warnings = len(findings) - len(errors)
+    note = f" ({warnings} varningar – se omstallning validate)" if warnings else ""
+    out.print(f"Skrev {len(built)} filer{note}:", markup=False)
+    for b in built:
+        out.print(f"  {b.path}", markup=False)
+
+
+def _ask(value: str | None, option: str, question: str) -> str:
+    """The option's value, or a prompt on a terminal; never a prompt in CI."""
+    if value:
+        return value
+    if sys.stdin.isatty() and not os.environ.get("CI"):
+        return str(typer.prompt(question))
+    err.print(
+        f'Fel: {option} saknas. Ange {option} "…" (ingen fråga ställs när '
+        "kommandot inte körs i en terminal).",
+        markup=False,
+    )
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _report_planned(files: list[Any], root: Path, dry_run: bool) -> None:
+    verb = "Skulle skriva" if dry_run else "Skrev"
+    out.print(f"{verb} {len(files)} filer i {root}:", markup=False)
+    for f in files:
+        out.print(f"  {f.path}", markup=False)
+
+
+@new_app.command("region", options_metavar="[FLAGGOR]")
+@_handle_errors
+def new_region(
+    directory: Annotated[Path, typer.Argument(help="Mappen som ska bli regionens repo.")],
+    namn: Annotated[
+        str | None, typer.Option("--namn", "-n", help='Regionens namn, t.ex. "Nordvästra Skåne".')
+    ] = None,
+    kommun: Annotated[
+        list[str] | None,
+        typer.Option("--kommun", "-k", help="En kommun att lägga till direkt. Kan upprepas."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Skriv över filer som redan finns.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Visa vad som skulle skrivas, men skriv inget.")
+    ] = False,
+) -> None:
+    """Skapa ett komplett regionrepo med gemensam inledning, kommunfiler och CI.
+
+    Exempel: omstallning new region nordvastra-skane --namn "Nordvästra Skåne" --kommun Klippan --kommun Bjuv
+    """
+    from .scaffold import conflicts, plan_region, write_planned
+
+    name = _ask(namn, "--namn", "Regionens namn")
+    files = plan_region(name, kommun or [])
+    if dry_run:
+        taken = set(conflicts(directory, files))
+        _report_planned(files, directory, dry_run=True)
+        if taken and not force:
+            out.print(
+                f"{len(taken)} av filerna finns redan; ange --force för att skriva över dem.",
+                markup=False,
+            )
+        return
+    write_planned(directory, files, force=force)
+    _report_planned(files, directory, dry_run=False)
+    out.print(f"Nästa steg: omstallning validate {directory}", markup=False)
+
+
+@new_app.command("kommun", options_metavar="[FLAGGOR]")
+@_handle_errors
+def new_kommun(
+    namn: Annotated[str | None, typer.Argument(help="Kommunens namn, t.ex. Örkelljunga.")] = None,
+    region: Annotated[
+        Path, typer.Option("--region", "-r", help="Regionens mapp. Standard: aktuell mapp.")
+    ] = Path("."),
+    force: Annotated[
+        bool, typer.Option("--force", help="Skriv över kommunens fil om den finns.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Visa vad som skulle skrivas, men skriv inget.")
+    ] = False,
+) -> None:
+    """Lägg till en kommun i regionen: kommuner/<kommun>.yaml med alla standardavsnitt.
+
+    Kommunkoden hämtas från SCB:s lista. Exempel: omstallning new kommun Örkelljunga
+    """
+    from .errors import NotARegionError
+    from .loader import CONFIG_FILE
+    from .scaffold import plan_municipality, read_period, resolve_kommun, write_planned
+
+    if not (region / CONFIG_FILE).is_file():
+        raise NotARegionError(
+            f"{region} är inget regionrepo ({CONFIG_FILE} saknas). Ange "
+            "regionens mapp med --region, eller skapa ett med omstallning new region."
+        )
+    name = _ask(namn, "NAMN", "Kommunens namn")
+    planned = [plan_municipality(resolve_kommun(name), read_period(region))]
+    if dry_run:
+        _report_planned(planned, region, dry_run=True)
+        return
+    write_planned(region, planned, force=force)
+    _report_planned(planned, region, dry_run=False)
 
 
 def main() -> None:

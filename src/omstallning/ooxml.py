@@ -103,6 +103,12 @@ SETTINGS_ORDER = (
     "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
 )  # fmt: skip
 STYLES_ORDER = ("w:docDefaults", "w:latentStyles", "w:style")
+STYLE_ORDER = (
+    "w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine", "w:hidden",
+    "w:uiPriority", "w:semiHidden", "w:unhideWhenUsed", "w:qFormat", "w:locked",
+    "w:personal", "w:personalCompose", "w:personalReply", "w:rsid", "w:pPr", "w:rPr",
+    "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr",
+)  # fmt: skip
 DOC_DEFAULTS_ORDER = ("w:rPrDefault", "w:pPrDefault")
 NUMBERING_ORDER = ("w:numPicBullet", "w:abstractNum", "w:num", "w:numIdMacAtCleanup")
 TBL_BORDERS_ORDER = ("w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end",
@@ -265,31 +271,35 @@ def _style_link_run(paragraph: Paragraph, run: Run) -> None:
     insert_in_order(rpr, OxmlElement("w:u", {qn("w:val"): "single"}), RPR_ORDER)
 
 
-def _add_link(paragraph: Paragraph, text: str, **attrs: str) -> Run:
-    link = OxmlElement("w:hyperlink", {qn(k): v for k, v in attrs.items()})
-    link.set(qn("w:history"), "1")
+def _add_link(paragraph: Paragraph, text: str, attr: str, value: str, *, styled: bool) -> Run:
+    link = OxmlElement("w:hyperlink", {qn(attr): value, qn("w:history"): "1"})
     r = OxmlElement("w:r")
     link.append(r)
     _p(paragraph).append(link)
     run = Run(r, paragraph)
-    _style_link_run(paragraph, run)
+    if styled:
+        _style_link_run(paragraph, run)
     run.text = text
     return run
 
 
-def add_hyperlink(paragraph: Paragraph, url: str, text: str) -> Run:
+def add_hyperlink(paragraph: Paragraph, url: str, text: str, *, styled: bool = True) -> Run:
     """Append an external hyperlink and return the run inside it (for bold, italic...).
 
-    The run gets the "Hyperlink" character style when the document has it, otherwise
-    blue underlined text.
+    The URL becomes an external relationship of the paragraph's part. With `styled`, the
+    run gets the "Hyperlink" character style when the document has it, otherwise blue
+    underlined text.
     """
     r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
-    return _add_link(paragraph, text, **{"r:id": r_id})
+    return _add_link(paragraph, text, "r:id", r_id, styled=styled)
 
 
-def add_internal_link(paragraph: Paragraph, anchor: str, text: str) -> Run:
-    """Append a link to the bookmark `anchor` and return the run inside it."""
-    return _add_link(paragraph, text, **{"w:anchor": anchor})
+def add_internal_link(paragraph: Paragraph, anchor: str, text: str, *, styled: bool = True) -> Run:
+    """Append a link to the bookmark `anchor` and return the run inside it.
+
+    `styled=False` leaves the run unformatted, as Word does for table-of-contents entries.
+    """
+    return _add_link(paragraph, text, "w:anchor", anchor, styled=styled)
 
 
 # ---------------------------------------------------------------------------------------
@@ -448,8 +458,8 @@ def set_table_cell_margins(
     insert_in_order(_tbl_pr(table), mar, TBLPR_ORDER)
 
 
-def set_table_borders(table: Table, color: str | None, *, size_eighths: int = 4) -> None:
-    """Draw all table borders in `color`, or none at all when `color` is None."""
+def make_table_borders(color: str | None, *, size_eighths: int = 4) -> Element:
+    """A w:tblBorders element: every border single in `color`, or none when `color` is None."""
     borders = OxmlElement("w:tblBorders")
     for side in ("w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV"):
         if color is None:
@@ -462,6 +472,12 @@ def set_table_borders(table: Table, color: str | None, *, size_eighths: int = 4)
                 qn("w:color"): color,
             }
         borders.append(OxmlElement(side, attrs))
+    return borders
+
+
+def set_table_borders(table: Table, color: str | None, *, size_eighths: int = 4) -> None:
+    """Draw all table borders in `color`, or none at all when `color` is None."""
+    borders = make_table_borders(color, size_eighths=size_eighths)
     insert_in_order(_tbl_pr(table), borders, TBLPR_ORDER)
 
 
@@ -487,9 +503,7 @@ def set_document_language(document: DocxDocument, lang: str = "sv-SE") -> None:
     if rpr is None:
         rpr = OxmlElement("w:rPr")
         rpr_default.append(rpr)
-    lang_el = OxmlElement(
-        "w:lang", {qn("w:val"): lang, qn("w:eastAsia"): lang, qn("w:bidi"): lang}
-    )
+    lang_el = OxmlElement("w:lang", {qn("w:val"): lang, qn("w:eastAsia"): lang, qn("w:bidi"): lang})
     insert_in_order(rpr, lang_el, RPR_ORDER)
     theme_lang = get_or_add(_settings(document), "w:themeFontLang", SETTINGS_ORDER)
     theme_lang.set(qn("w:val"), lang)

@@ -29,8 +29,10 @@ RULES: list[Rule] = []
 
 E, W = Severity.ERROR, Severity.WARNING
 _PLACEHOLDER_RE = re.compile(
-    "|".join(rf"(?<![\w]){re.escape(w)}(?![\w])" if w[-1].isalnum() else re.escape(w)
-             for w in PLACEHOLDER_WORDS)
+    "|".join(
+        rf"(?<![\w]){re.escape(w)}(?![\w])" if w[-1].isalnum() else re.escape(w)
+        for w in PLACEHOLDER_WORDS
+    )
 )
 
 
@@ -58,8 +60,16 @@ def validate_region(root: Path) -> tuple[LoadResult, list[Finding]]:
     return result, sort_findings(result.findings + run_rules(result))
 
 
-def _at(sm: SourceMap | None, file: str, path: tuple[str | int, ...], code: str,
-        severity: Severity, message: str, *, key: bool = False) -> Finding:
+def _at(
+    sm: SourceMap | None,
+    file: str,
+    path: tuple[str | int, ...],
+    code: str,
+    severity: Severity,
+    message: str,
+    *,
+    key: bool = False,
+) -> Finding:
     if sm is None:
         return Finding(file, 1, 1, code, severity, message)
     line, col = sm.key_pos(path) if key else sm.pos(path)
@@ -84,36 +94,72 @@ def intro_parts(result: LoadResult) -> Iterator[Finding]:
     for part in region.intro_parts:
         fm = result.maps.get(part.file)
         if part.id in by_id:
-            yield _at(fm, part.file, ("id",), "dubblett-id", E,
-                      f"Inledningsdelen ”{part.id}” finns redan i {by_id[part.id]}. Ge den här "
-                      "delen ett eget id.")
+            yield _at(
+                fm,
+                part.file,
+                ("id",),
+                "dubblett-id",
+                E,
+                f"Inledningsdelen ”{part.id}” finns redan i {by_id[part.id]}. Ge den här "
+                "delen ett eget id.",
+            )
             continue
         by_id[part.id] = part.file
         if not part.text.strip():
-            yield Finding(part.file, part.body_line, 1, "tom-del", E,
-                          f"Inledningsdelen ”{part.id}” har ingen text. Skriv texten under "
-                          "front matter.")
+            yield Finding(
+                part.file,
+                part.body_line,
+                1,
+                "tom-del",
+                E,
+                f"Inledningsdelen ”{part.id}” har ingen text. Skriv texten under front matter.",
+            )
         if part.id not in listed:
-            yield _at(fm, part.file, ("id",), "del-ej-listad", W,
-                      f"Delen ”{part.id}” står inte under inledning i omstallning.yaml och "
-                      "kommer inte med i planen. Lägg till den där, eller ta bort filen.")
+            yield _at(
+                fm,
+                part.file,
+                ("id",),
+                "del-ej-listad",
+                W,
+                f"Delen ”{part.id}” står inte under inledning i omstallning.yaml och "
+                "kommer inte med i planen. Lägg till den där, eller ta bort filen.",
+            )
     if not result.config_ok:
         return
     seen: set[str] = set()
     for i, part_id in enumerate(listed):
         if part_id in seen:
-            yield _at(cfg_map, CONFIG_FILE, ("inledning", i), "dubblett-id", E,
-                      f"”{part_id}” står två gånger under inledning. Ta bort den ena.")
+            yield _at(
+                cfg_map,
+                CONFIG_FILE,
+                ("inledning", i),
+                "dubblett-id",
+                E,
+                f"”{part_id}” står två gånger under inledning. Ta bort den ena.",
+            )
         seen.add(part_id)
         if part_id not in by_id:
-            yield _at(cfg_map, CONFIG_FILE, ("inledning", i), "okand-del", E,
-                      f"Inledningsdelen ”{part_id}” finns inte: ingen fil i inledning/ har "
-                      f"”id: {part_id}” i sin front matter. Skapa filen eller rätta id:t.")
+            yield _at(
+                cfg_map,
+                CONFIG_FILE,
+                ("inledning", i),
+                "okand-del",
+                E,
+                f"Inledningsdelen ”{part_id}” finns inte: ingen fil i inledning/ har "
+                f"”id: {part_id}” i sin front matter. Skapa filen eller rätta id:t.",
+            )
     for part_id, title in INTRO_PARTS.items():
         if part_id not in listed:
-            yield _at(cfg_map, CONFIG_FILE, ("inledning",), "del-saknas", E,
-                      f"Den gemensamma inledningen måste ha delen ”{part_id}” ({title}). "
-                      f"Lägg till {part_id} under inledning i omstallning.yaml.", key=True)
+            yield _at(
+                cfg_map,
+                CONFIG_FILE,
+                ("inledning",),
+                "del-saknas",
+                E,
+                f"Den gemensamma inledningen måste ha delen ”{part_id}” ({title}). "
+                f"Lägg till {part_id} under inledning i omstallning.yaml.",
+                key=True,
+            )
 
 
 @rule
@@ -124,9 +170,15 @@ def config_consistency(result: LoadResult) -> Iterator[Finding]:
     cfg = result.region.config
     sm = result.maps.get(CONFIG_FILE)
     if cfg.plan.period.end < cfg.plan.period.start:
-        yield _at(sm, CONFIG_FILE, ("plan", "period", "slut"), "slut-fore-start", E,
-                  f"Planperioden slutar ({cfg.plan.period.end}) före den börjar "
-                  f"({cfg.plan.period.start}). Byt plats på åren.")
+        yield _at(
+            sm,
+            CONFIG_FILE,
+            ("plan", "period", "slut"),
+            "slut-fore-start",
+            E,
+            f"Planperioden slutar ({cfg.plan.period.end}) före den börjar "
+            f"({cfg.plan.period.start}). Byt plats på åren.",
+        )
     root = result.region.root
     if cfg.export.template:
         problem = check_template(root, cfg.export.template)
@@ -138,25 +190,38 @@ def config_consistency(result: LoadResult) -> Iterator[Finding]:
             yield _at(sm, CONFIG_FILE, ("export", "logotyp"), "logotyp-fel", E, problem)
     for i, section_id in enumerate(cfg.requirements.sections):
         if not re.fullmatch(r"[a-z0-9_]+", section_id):
-            yield _at(sm, CONFIG_FILE, ("krav", "avsnitt", i), "ogiltigt-varde", E,
-                      f"”{section_id}” är inget giltigt avsnitts-id. Använd små bokstäver a–z, "
-                      "siffror och _ (t.ex. vagen_framat).")
+            yield _at(
+                sm,
+                CONFIG_FILE,
+                ("krav", "avsnitt", i),
+                "ogiltigt-varde",
+                E,
+                f"”{section_id}” är inget giltigt avsnitts-id. Använd små bokstäver a–z, "
+                "siffror och _ (t.ex. vagen_framat).",
+            )
 
 
 def resolve_inside(root: Path, relative: str) -> tuple[Path | None, str | None]:
     """Resolve a path from omstallning.yaml; refuse anything that leaves the repository."""
     if Path(relative).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", relative):
-        return None, (f"Sökvägen ”{relative}” är absolut. Ange den relativt regionens repo, "
-                      "t.ex. mall/reference.docx.")
+        return None, (
+            f"Sökvägen ”{relative}” är absolut. Ange den relativt regionens repo, "
+            "t.ex. mall/reference.docx."
+        )
     candidate = root / relative
     try:
         real = candidate.resolve()
         real.relative_to(root.resolve())
     except (ValueError, OSError, RuntimeError):
-        return None, (f"Sökvägen ”{relative}” pekar ut ur regionens repo. Lägg filen i repot, "
-                      "t.ex. i mappen mall/, och ange den relativt repot.")
+        return None, (
+            f"Sökvägen ”{relative}” pekar ut ur regionens repo. Lägg filen i repot, "
+            "t.ex. i mappen mall/, och ange den relativt repot."
+        )
     if not real.is_file():
-        return None, f"Filen ”{relative}” finns inte i regionens repo. Lägg dit den eller rätta sökvägen."
+        return (
+            None,
+            f"Filen ”{relative}” finns inte i regionens repo. Lägg dit den eller rätta sökvägen.",
+        )
     return real, None
 
 
@@ -172,8 +237,10 @@ def check_template(root: Path, relative: str) -> str | None:
             types = zf.read("[Content_Types].xml").decode("utf-8", "replace")
             zf.getinfo("word/document.xml")
     except (zipfile.BadZipFile, KeyError, OSError):
-        return (f"”{relative}” är ingen giltig Word-fil. Öppna den i Word och spara den som "
-                "Word-dokument (.docx) eller Word-mall (.dotx).")
+        return (
+            f"”{relative}” är ingen giltig Word-fil. Öppna den i Word och spara den som "
+            "Word-dokument (.docx) eller Word-mall (.dotx)."
+        )
     if "wordprocessingml" not in types:
         return f"”{relative}” är en Office-fil men inget Word-dokument."
     return None
@@ -192,8 +259,9 @@ def check_logo(root: Path, relative: str) -> str | None:
     except OSError:
         return f"Logotypen ”{relative}” går inte att läsa."
     if not head.startswith(_IMAGE_MAGIC):
-        return (f"”{relative}” är ingen bild i PNG-, JPEG- eller GIF-format. Spara logotypen "
-                "som PNG.")
+        return (
+            f"”{relative}” är ingen bild i PNG-, JPEG- eller GIF-format. Spara logotypen som PNG."
+        )
     return None
 
 
@@ -221,7 +289,9 @@ def _yaml_texts(entry: MunicipalityEntry) -> Iterator[tuple[tuple[str | int, ...
                 yield ("samverkan", i, key), value
 
 
-def iter_texts(result: LoadResult) -> Iterator[tuple[str, str, Callable[[int, int], tuple[int, int]]]]:
+def iter_texts(
+    result: LoadResult,
+) -> Iterator[tuple[str, str, Callable[[int, int], tuple[int, int]]]]:
     """Every Markdown text of the region: (file, text, map from text position to file position)."""
     region = result.region
     for part in region.intro_parts:
@@ -229,7 +299,11 @@ def iter_texts(result: LoadResult) -> Iterator[tuple[str, str, Callable[[int, in
     gsm = result.maps.get(GLOSSARY_FILE)
     for term, definition in region.glossary.items():
         if gsm is not None:
-            yield GLOSSARY_FILE, definition, (lambda ln, col, t=term, m=gsm: m.text_pos((t,), ln, col))
+            yield (
+                GLOSSARY_FILE,
+                definition,
+                (lambda ln, col, t=term, m=gsm: m.text_pos((t,), ln, col)),
+            )
     for entry, sm in _municipalities(result):
         for path, text in _yaml_texts(entry):
             if sm is not None:
@@ -248,35 +322,59 @@ def citations(result: LoadResult) -> Iterator[Finding]:
             if key in known:
                 continue
             fline, fcol = where(line, col)
-            hint = (f"Lägg till ”{key}” i {SOURCES_FILE}" if sources_exist
-                    else f"Skapa {SOURCES_FILE} med källan ”{key}”")
+            hint = (
+                f"Lägg till ”{key}” i {SOURCES_FILE}"
+                if sources_exist
+                else f"Skapa {SOURCES_FILE} med källan ”{key}”"
+            )
             close = [k for k in known if kommuner.fold(k) == kommuner.fold(key)]
             fix = f" Menade du @{close[0]}?" if close else ""
-            yield Finding(file, fline, fcol, "okand-kalla", E,
-                          f"Källan ”@{key}” finns inte i {SOURCES_FILE}.{fix} {hint}, eller "
-                          "rätta nyckeln.")
+            yield Finding(
+                file,
+                fline,
+                fcol,
+                "okand-kalla",
+                E,
+                f"Källan ”@{key}” finns inte i {SOURCES_FILE}.{fix} {hint}, eller rätta nyckeln.",
+            )
 
 
 @rule
 def placeholders(result: LoadResult) -> Iterator[Finding]:
     """Placeholder text left in (TODO, XXX, the scaffold's hints)."""
+    municipality_files = {m.file for m in result.region.municipalities}
     for file, text, where in iter_texts(result):
+        if file in municipality_files:
+            continue
         for number, line in enumerate(text.split("\n"), start=1):
             m = _PLACEHOLDER_RE.search(line)
             if m:
                 fline, fcol = where(number, m.start() + 1)
-                yield Finding(file, fline, fcol, "platshallare", W,
-                              f"Platshållartext kvar (”{m.group()}”). Ersätt den med den "
-                              "riktiga texten.")
+                yield Finding(
+                    file,
+                    fline,
+                    fcol,
+                    "platshallare",
+                    W,
+                    f"Platshållartext kvar (”{m.group()}”). Ersätt den med den riktiga texten.",
+                )
+
+    # In municipality files every field counts (titles, owners, indicator names), so scan
+    # the lines themselves rather than the texts; comment lines are the author's own notes.
     for entry, sm in _municipalities(result):
-        for i, a in enumerate(entry.plan.activities):
-            if a.title.startswith(PLACEHOLDER_WORDS):
-                yield _at(sm, entry.file, ("aktiviteter", i, "rubrik"), "platshallare", W,
-                          "Platshållartext kvar i aktivitetens rubrik. Skriv vad som ska göras.")
-        for i, g in enumerate(entry.plan.goals):
-            if g.title.startswith(PLACEHOLDER_WORDS):
-                yield _at(sm, entry.file, ("mål", i, "rubrik"), "platshallare", W,
-                          "Platshållartext kvar i målets rubrik. Skriv målet i en mening.")
+        if sm is None:
+            continue
+        for number, line in enumerate(sm.lines, start=1):
+            m = _PLACEHOLDER_RE.search(line)
+            if m and not line.lstrip().startswith("#") and "#" not in line[: m.start()]:
+                yield Finding(
+                    entry.file,
+                    number,
+                    m.start() + 1,
+                    "platshallare",
+                    W,
+                    f"Platshållartext kvar (”{m.group()}”). Ersätt den med den riktiga texten.",
+                )
 
 
 # --- Municipalities ------------------------------------------------------------------------
@@ -292,24 +390,48 @@ def municipality_identity(result: LoadResult) -> Iterator[Finding]:
         if official is None:
             close = kommuner.suggest(plan.name)
             fix = f" Menade du ”{close[0]}”?" if close else ""
-            yield _at(sm, entry.file, ("kommun",), "okand-kommun", E,
-                      f"”{plan.name}” finns inte i SCB:s lista över Sveriges 290 kommuner.{fix} "
-                      "Skriv kommunens namn utan ”kommun” eller ”stad”, t.ex. Klippan.")
+            yield _at(
+                sm,
+                entry.file,
+                ("kommun",),
+                "okand-kommun",
+                E,
+                f"”{plan.name}” finns inte i SCB:s lista över Sveriges 290 kommuner.{fix} "
+                "Skriv kommunens namn utan ”kommun” eller ”stad”, t.ex. Klippan.",
+            )
         else:
             if plan.code != official.code:
                 other = kommuner.by_code(plan.code)
                 belongs = f" (det är {other.name}s kod)" if other else ""
-                yield _at(sm, entry.file, ("kommunkod",), "fel-kommunkod", E,
-                          f"Kommunkoden för {official.name} är \"{official.code}\", inte "
-                          f"\"{plan.code}\"{belongs}. Skriv kommunkod: \"{official.code}\".")
+                yield _at(
+                    sm,
+                    entry.file,
+                    ("kommunkod",),
+                    "fel-kommunkod",
+                    E,
+                    f'Kommunkoden för {official.name} är "{official.code}", inte '
+                    f'"{plan.code}"{belongs}. Skriv kommunkod: "{official.code}".',
+                )
             if entry.slug != official.slug:
-                yield Finding(entry.file, 1, 1, "filnamn", W,
-                              f"Filen för {official.name} bör heta {official.slug}.yaml. Byt "
-                              "namn på filen så att den är lätt att hitta.")
+                yield Finding(
+                    entry.file,
+                    1,
+                    1,
+                    "filnamn",
+                    W,
+                    f"Filen för {official.name} bör heta {official.slug}.yaml. Byt "
+                    "namn på filen så att den är lätt att hitta.",
+                )
             if official.code in seen:
-                yield _at(sm, entry.file, ("kommun",), "dubblett-id", E,
-                          f"{official.name} har redan en fil: {seen[official.code]}. En kommun "
-                          "ska bara ha en fil.")
+                yield _at(
+                    sm,
+                    entry.file,
+                    ("kommun",),
+                    "dubblett-id",
+                    E,
+                    f"{official.name} har redan en fil: {seen[official.code]}. En kommun "
+                    "ska bara ha en fil.",
+                )
             seen.setdefault(official.code, entry.file)
 
 
@@ -318,19 +440,32 @@ def decision(result: LoadResult) -> Iterator[Finding]:
     """A decided plan says which decision adopted it."""
     for entry, sm in _municipalities(result):
         if entry.plan.status == "beslutad" and entry.plan.decision is None:
-            yield _at(sm, entry.file, ("status",), "beslut-saknas", E,
-                      "Planen har status beslutad men inget beslut. Lägg till ”beslut:” med "
-                      "organ, datum och diarienummer, eller ändra status till utkast eller remiss.")
+            yield _at(
+                sm,
+                entry.file,
+                ("status",),
+                "beslut-saknas",
+                E,
+                "Planen har status beslutad men inget beslut. Lägg till ”beslut:” med "
+                "organ, datum och diarienummer, eller ändra status till utkast eller remiss.",
+            )
 
 
-def _duplicate_ids(sm: SourceMap | None, file: str, block: str, ids: list[str],
-                   what: str) -> Iterator[Finding]:
+def _duplicate_ids(
+    sm: SourceMap | None, file: str, block: str, ids: list[str], what: str
+) -> Iterator[Finding]:
     first: dict[str, int] = {}
     for i, item_id in enumerate(ids):
         if item_id in first:
-            yield _at(sm, file, (block, i, "id"), "dubblett-id", E,
-                      f"{what} ”{item_id}” finns redan ({block}[{first[item_id]}]). Ge den här "
-                      "ett eget id.")
+            yield _at(
+                sm,
+                file,
+                (block, i, "id"),
+                "dubblett-id",
+                E,
+                f"{what} ”{item_id}” finns redan ({block}[{first[item_id]}]). Ge den här "
+                "ett eget id.",
+            )
         else:
             first[item_id] = i
 
@@ -342,15 +477,23 @@ def ids_and_references(result: LoadResult) -> Iterator[Finding]:
         plan, f = entry.plan, entry.file
         yield from _duplicate_ids(sm, f, "avsnitt", [s.id for s in plan.sections], "Avsnittet")
         yield from _duplicate_ids(sm, f, "mål", [g.id for g in plan.goals], "Målet")
-        yield from _duplicate_ids(sm, f, "aktiviteter", [a.id for a in plan.activities], "Aktiviteten")
+        yield from _duplicate_ids(
+            sm, f, "aktiviteter", [a.id for a in plan.activities], "Aktiviteten"
+        )
         goal_ids = [g.id for g in plan.goals]
         for i, activity in enumerate(plan.activities):
             for j, goal_id in enumerate(activity.goals):
                 if goal_id not in goal_ids:
                     known = ", ".join(goal_ids) or "inga mål ännu"
-                    yield _at(sm, f, ("aktiviteter", i, "mål", j), "okant-mal", E,
-                              f"Aktiviteten {activity.id} hänvisar till målet ”{goal_id}”, som "
-                              f"inte finns i filen (definierade mål: {known}).")
+                    yield _at(
+                        sm,
+                        f,
+                        ("aktiviteter", i, "mål", j),
+                        "okant-mal",
+                        E,
+                        f"Aktiviteten {activity.id} hänvisar till målet ”{goal_id}”, som "
+                        f"inte finns i filen (definierade mål: {known}).",
+                    )
 
 
 @rule
@@ -365,21 +508,47 @@ def required_content(result: LoadResult) -> Iterator[Finding]:
             if section_id == "samverkan" and plan.collaboration:
                 continue
             if section_id not in by_id:
-                yield _at(sm, f, ("avsnitt",) if sm and sm.exact(("avsnitt",)) else (), "avsnitt-saknas", E,
-                          f"Avsnittet ”{section_id}” ({title}) krävs av regionen men saknas. "
-                          f"Lägg till ”- id: {section_id}” med en text under avsnitt.", key=True)
+                yield _at(
+                    sm,
+                    f,
+                    ("avsnitt",) if sm and sm.exact(("avsnitt",)) else (),
+                    "avsnitt-saknas",
+                    E,
+                    f"Avsnittet ”{section_id}” ({title}) krävs av regionen men saknas. "
+                    f"Lägg till ”- id: {section_id}” med en text under avsnitt.",
+                    key=True,
+                )
             elif not by_id[section_id][1].text.strip():
-                yield _at(sm, f, ("avsnitt", by_id[section_id][0], "text"), "tomt-avsnitt", E,
-                          f"Avsnittet ”{section_id}” ({title}) krävs men har ingen text.")
+                yield _at(
+                    sm,
+                    f,
+                    ("avsnitt", by_id[section_id][0], "text"),
+                    "tomt-avsnitt",
+                    E,
+                    f"Avsnittet ”{section_id}” ({title}) krävs men har ingen text.",
+                )
         if req.goals and not plan.goals:
-            yield _at(sm, f, ("mål",) if sm and sm.exact(("mål",)) else (), "mal-saknas", E,
-                      "Regionen kräver minst ett mål, men filen har inga. Lägg till ”mål:” "
-                      "med id och rubrik.", key=True)
+            yield _at(
+                sm,
+                f,
+                ("mål",) if sm and sm.exact(("mål",)) else (),
+                "mal-saknas",
+                E,
+                "Regionen kräver minst ett mål, men filen har inga. Lägg till ”mål:” "
+                "med id och rubrik.",
+                key=True,
+            )
         if req.activities and not plan.activities:
-            yield _at(sm, f, ("aktiviteter",) if sm and sm.exact(("aktiviteter",)) else (),
-                      "aktiviteter-saknas", E,
-                      "Regionen kräver minst en aktivitet, men filen har inga. Lägg till "
-                      "”aktiviteter:” med id, rubrik och status.", key=True)
+            yield _at(
+                sm,
+                f,
+                ("aktiviteter",) if sm and sm.exact(("aktiviteter",)) else (),
+                "aktiviteter-saknas",
+                E,
+                "Regionen kräver minst en aktivitet, men filen har inga. Lägg till "
+                "”aktiviteter:” med id, rubrik och status.",
+                key=True,
+            )
 
 
 @rule
@@ -389,19 +558,37 @@ def activity_dates(result: LoadResult) -> Iterator[Finding]:
     for entry, sm in _municipalities(result):
         for i, a in enumerate(entry.plan.activities):
             if a.start and a.end and a.end.last_day() < a.start.first_day():
-                yield _at(sm, entry.file, ("aktiviteter", i, "slut"), "slut-fore-start", E,
-                          f"Aktiviteten {a.id} slutar ({a.end}) innan den börjar ({a.start}). "
-                          "Rätta start eller slut.")
+                yield _at(
+                    sm,
+                    entry.file,
+                    ("aktiviteter", i, "slut"),
+                    "slut-fore-start",
+                    E,
+                    f"Aktiviteten {a.id} slutar ({a.end}) innan den börjar ({a.start}). "
+                    "Rätta start eller slut.",
+                )
             if period is None:
                 continue
             if a.start and a.start.year < period.start:
-                yield _at(sm, entry.file, ("aktiviteter", i, "start"), "utanfor-perioden", W,
-                          f"Aktiviteten {a.id} börjar {a.start}, före planperioden "
-                          f"{period.start}–{period.end}.")
+                yield _at(
+                    sm,
+                    entry.file,
+                    ("aktiviteter", i, "start"),
+                    "utanfor-perioden",
+                    W,
+                    f"Aktiviteten {a.id} börjar {a.start}, före planperioden "
+                    f"{period.start}–{period.end}.",
+                )
             if a.end and a.end.year > period.end:
-                yield _at(sm, entry.file, ("aktiviteter", i, "slut"), "utanfor-perioden", W,
-                          f"Aktiviteten {a.id} slutar {a.end}, efter planperioden "
-                          f"{period.start}–{period.end}.")
+                yield _at(
+                    sm,
+                    entry.file,
+                    ("aktiviteter", i, "slut"),
+                    "utanfor-perioden",
+                    W,
+                    f"Aktiviteten {a.id} slutar {a.end}, efter planperioden "
+                    f"{period.start}–{period.end}.",
+                )
 
 
 @rule
@@ -412,26 +599,56 @@ def plan_quality(result: LoadResult) -> Iterator[Finding]:
         used = {g for a in plan.activities for g in a.goals}
         for i, a in enumerate(plan.activities):
             if not a.owner:
-                yield _at(sm, f, ("aktiviteter", i), "ansvarig-saknas", W,
-                          f"Aktiviteten {a.id} saknar ansvarig. Lägg till ”ansvarig:” med en "
-                          "roll eller enhet.")
+                yield _at(
+                    sm,
+                    f,
+                    ("aktiviteter", i),
+                    "ansvarig-saknas",
+                    W,
+                    f"Aktiviteten {a.id} saknar ansvarig. Lägg till ”ansvarig:” med en "
+                    "roll eller enhet.",
+                )
             if not a.goals:
-                yield _at(sm, f, ("aktiviteter", i), "aktivitet-utan-mal", W,
-                          f"Aktiviteten {a.id} är inte kopplad till något mål. Lägg till "
-                          "”mål: [M1]” med det mål den bidrar till.")
+                yield _at(
+                    sm,
+                    f,
+                    ("aktiviteter", i),
+                    "aktivitet-utan-mal",
+                    W,
+                    f"Aktiviteten {a.id} är inte kopplad till något mål. Lägg till "
+                    "”mål: [M1]” med det mål den bidrar till.",
+                )
         for i, g in enumerate(plan.goals):
             if g.id not in used:
-                yield _at(sm, f, ("mål", i), "mal-utan-aktivitet", W,
-                          f"Inget i handlingsplanen bidrar till målet {g.id}. Koppla minst en "
-                          "aktivitet till det.")
+                yield _at(
+                    sm,
+                    f,
+                    ("mål", i),
+                    "mal-utan-aktivitet",
+                    W,
+                    f"Inget i handlingsplanen bidrar till målet {g.id}. Koppla minst en "
+                    "aktivitet till det.",
+                )
             if not g.indicators:
-                yield _at(sm, f, ("mål", i), "mal-utan-indikator", W,
-                          f"Målet {g.id} har ingen indikator. Lägg till ”indikatorer:” så att "
-                          "målet kan följas upp.")
+                yield _at(
+                    sm,
+                    f,
+                    ("mål", i),
+                    "mal-utan-indikator",
+                    W,
+                    f"Målet {g.id} har ingen indikator. Lägg till ”indikatorer:” så att "
+                    "målet kan följas upp.",
+                )
             for j, ind in enumerate(g.indicators):
                 if ind.target is None:
-                    yield _at(sm, f, ("mål", i, "indikatorer", j), "malvarde-saknas", W,
-                              f"Indikatorn ”{ind.name}” saknar målvärde. Lägg till ”målvärde:”.")
+                    yield _at(
+                        sm,
+                        f,
+                        ("mål", i, "indikatorer", j),
+                        "malvarde-saknas",
+                        W,
+                        f"Indikatorn ”{ind.name}” saknar målvärde. Lägg till ”målvärde:”.",
+                    )
 
 
 RULE_CODES: dict[str, tuple[Severity, str]] = {

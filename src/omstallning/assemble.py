@@ -1,0 +1,527 @@
+"""Assemble one municipality's plan as a document tree (SPEC §4), in the order the committee
+reads it: cover, contents, the shared introduction, the municipality's own sections, goals,
+action plan with timeline, interventions, collaboration, glossary and sources.
+
+Pure: it reads the loaded `Region`, never YAML or files, and both writers render its result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Sequence
+
+from .document import (
+    Block,
+    Cell,
+    CoverPage,
+    Document,
+    DocumentMeta,
+    Heading,
+    LineBreak,
+    Paragraph,
+    Run,
+    Table,
+    TableOfContents,
+)
+from .markdown_text import parse_markdown
+from .model import (
+    ACTIVITY_STATUSES,
+    AREAS,
+    FOCUS_AREAS,
+    LEVELS,
+    PLAN_STATUSES,
+    STATES,
+    Activity,
+    Municipality,
+    MunicipalityEntry,
+    Region,
+    Section,
+    Value,
+)
+
+MARKINGS = {"exempel": "EXEMPEL", "utkast": "UTKAST", "remiss": "REMISSVERSION"}
+
+# Timeline bar colours by activity status, chosen to stay apart in greyscale print too.
+STATUS_FILL = {
+    "planerad": "BDD7EE",
+    "pågår": "2E75B6",
+    "klar": "70AD47",
+    "pausad": "FFC000",
+    "stoppad": "A6A6A6",
+}
+MAX_QUARTER_COLUMNS = 20
+
+
+def genitive(name: str) -> str:
+    """Swedish genitive of a place name: Klippan -> Klippans, Höganäs -> Höganäs, Lomma -> Lomma."""
+    return name if name[-1:].lower() in "aeiouyåäösxz" else f"{name}s"
+
+
+def municipality_title(name: str) -> str:
+    """`Klippans kommun`, `Örkelljunga kommun`."""
+    return f"{genitive(name)} kommun"
+
+
+def build_date(plan: Municipality, period_start: int) -> dt.datetime:
+    """The date stamped into the document properties and zip entries.
+
+    `SOURCE_DATE_EPOCH` wins (reproducible builds); otherwise it comes from the plan itself, so
+    the same input always gives the same bytes.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
+    day = plan.date or (plan.decision.date if plan.decision else None)
+    if day is not None:
+        return dt.datetime(day.year, day.month, day.day or 1)  # noqa: DTZ001
+    return dt.datetime(period_start, 1, 1)  # noqa: DTZ001
+
+
+def _value(value: Value | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def _cell(text: str, **kwargs: object) -> Cell:
+    return Cell((Run(text),), **kwargs)  # type: ignore[arg-type]
+
+
+class _Citations:
+    """Numbers sources in the order they are first cited, for `[n]` references."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.known = set(keys)
+        self.order: list[str] = []
+
+    def number(self, key: str) -> int:
+        if key not in self.order:
+            self.order.append(key)
+        return self.order.index(key) + 1
+
+    def __call__(self, keys: tuple[str, ...]) -> tuple[Run, ...]:
+        runs: list[Run] = [Run("[")]
+        for i, key in enumerate(keys):
+            if i:
+                runs.append(Run(", "))
+            if key in self.known:
+                runs.append(Run(str(self.number(key)), anchor=f"kalla-{key}"))
+            else:  # validation refuses this; keep the key visible rather than lose it
+                runs.append(Run(key))
+        runs.append(Run("]"))
+        return tuple(runs)
+
+
+class _Assembler:
+    def __init__(self, region: Region, entry: MunicipalityEntry) -> None:
+        self.region = region
+        self.entry = entry
+        self.plan = entry.plan
+        self.cite = _Citations(list(region.sources))
+        self.blocks: list[Block] = []
+        self.anchor_count = 0
+
+    def markdown(self, text: str, level: int, prefix: str) -> list[Block]:
+        """Parse Markdown so that its top headings sit one level below `level`."""
+        blocks = parse_markdown(text, base_level=0, cite=self.cite, anchor_prefix=prefix)
+        levels = [b.level for b in blocks if isinstance(b, Heading)]
+        if not levels:
+            return blocks
+        shift = level + 1 - min(levels)
+        return [
+            dataclasses.replace(b, level=min(b.level + shift, 6)) if isinstance(b, Heading) else b
+            for b in blocks
+        ]
+
+    def heading(self, level: int, text: str, anchor: str) -> None:
+        self.blocks.append(Heading(level, (Run(text),), anchor))
+
+    # --- the parts, in order ---
+
+    def cover(self) -> None:
+        cfg, plan = self.region.config, self.plan
+        facts: list[tuple[str, str]] = [
+            ("Kommun", f"{plan.name} (kommunkod {plan.code})"),
+            ("Region", cfg.region),
+        ]
+        if plan.committee:
+            facts.append(("Nämnd", plan.committee))
+        facts.append(("Planperiod", f"{cfg.plan.period.start}–{cfg.plan.period.end}"))
+        if plan.version:
+            facts.append(("Version", plan.version))
+        facts.append(("Status", PLAN_STATUSES[plan.status]))
+        if plan.date:
+            facts.append(("Datum", str(plan.date)))
+        if plan.decision:
+            d = plan.decision
+            ref = f", diarienummer {d.reference}" if d.reference else ""
+            facts.append(("Beslut", f"{d.body} {d.date}{ref}"))
+        if plan.contact and (plan.contact.name or plan.contact.role):
+            who = ", ".join(
+                x for x in (plan.contact.name, plan.contact.role, plan.contact.email) if x
+            )
+            facts.append(("Kontakt", who))
+        logo = cfg.export.logo
+        self.blocks.append(
+            CoverPage(
+                title=cfg.plan.title,
+                subtitle=municipality_title(plan.name)
+                + (f" – {cfg.plan.subtitle}" if cfg.plan.subtitle else ""),
+                facts=tuple(facts),
+                marking=MARKINGS.get(plan.status),
+                logo=str(self.region.root / logo) if logo else None,
+                logo_alt=f"Logotyp för {cfg.region}" if logo else None,
+            )
+        )
+        self.blocks.append(TableOfContents(levels=2))
+
+    def intro(self) -> None:
+        parts = self.region.ordered_intro()
+        if not parts:
+            return
+        first = True
+        for part in parts:
+            self.heading(1, part.title, f"del-{part.id}")
+            if first:
+                self.blocks.append(
+                    Paragraph(
+                        (
+                            Run(
+                                f"Kapitel 1–{len(parts)} är den gemensamma inledningen för "
+                                f"{self.region.config.region}, lika i alla kommuners planer. Därefter "
+                                f"följer {municipality_title(self.plan.name)}s egna avsnitt.",
+                                italic=True,
+                            ),
+                        ),
+                        role="note",
+                    )
+                )
+                first = False
+            self.blocks += self.markdown(part.text, 1, f"{part.id}-")
+
+    def sections(self) -> None:
+        for section in self.plan.sections:
+            self.section(section)
+        if self.plan.collaboration and not any(s.id == "samverkan" for s in self.plan.sections):
+            self.heading(1, "Samverkan", "samverkan")
+            self.collaboration_table()
+
+    def section(self, section: Section) -> None:
+        self.heading(1, section.heading, f"avsnitt-{section.id}")
+        self.blocks += self.markdown(section.text, 1, f"{section.id}-")
+        if section.id == "samverkan" and self.plan.collaboration:
+            self.collaboration_table()
+
+    def collaboration_table(self) -> None:
+        rows = tuple((_cell(c.partner), _cell(c.form or "–")) for c in self.plan.collaboration)
+        self.blocks.append(
+            Table(
+                header=(_cell("Samverkanspart"), _cell("Form")),
+                rows=rows,
+                widths=(2, 3),
+                caption=f"Samverkan i {municipality_title(self.plan.name)}",
+            )
+        )
+        for c in self.plan.collaboration:
+            if c.description:
+                self.blocks += self.markdown(f"**{c.partner}:** {c.description}", 2, "samverkan-")
+
+    def goals(self) -> None:
+        goals = self.plan.goals
+        if not goals:
+            return
+        self.heading(1, "Mål och indikatorer", "mal")
+        by_goal: dict[str, list[str]] = {g.id: [] for g in goals}
+        for a in self.plan.activities:
+            for g in a.goals:
+                by_goal.setdefault(g, []).append(a.id)
+        self.blocks.append(
+            Table(
+                header=(_cell("Id"), _cell("Mål"), _cell("Fokusområde"), _cell("Aktiviteter")),
+                rows=tuple(
+                    (
+                        _cell(g.id),
+                        _cell(g.title),
+                        _cell(FOCUS_AREAS[g.focus_area] if g.focus_area else "–"),
+                        _cell(", ".join(by_goal.get(g.id, [])) or "–"),
+                    )
+                    for g in goals
+                ),
+                widths=(0.7, 4.5, 2.3, 1.5),
+                caption="Översikt över målen",
+            )
+        )
+        for g in goals:
+            self.heading(2, f"{g.id}. {g.title}", f"mal-{g.id}")
+            if g.focus_area:
+                self.blocks.append(
+                    Paragraph((Run("Fokusområde: ", bold=True), Run(FOCUS_AREAS[g.focus_area])))
+                )
+            if g.description:
+                self.blocks += self.markdown(g.description, 2, f"mal-{g.id}-")
+            if g.indicators:
+                self.blocks.append(
+                    Table(
+                        header=tuple(
+                            _cell(h)
+                            for h in ("Indikator", "Utgångsvärde", "Målvärde", "År", "Källa")
+                        ),
+                        rows=tuple(
+                            (
+                                _cell(i.name),
+                                _cell(_value(i.baseline)),
+                                _cell(_value(i.target)),
+                                _cell(str(i.year) if i.year else "–"),
+                                _cell(
+                                    " ".join(
+                                        x
+                                        for x in (
+                                            i.source,
+                                            f"(Kolada {i.kolada})" if i.kolada else None,
+                                        )
+                                        if x
+                                    )
+                                    or "–"
+                                ),
+                            )
+                            for i in g.indicators
+                        ),
+                        widths=(3.6, 1.4, 1.4, 0.8, 2.2),
+                        caption=f"Indikatorer för mål {g.id}",
+                    )
+                )
+            else:
+                self.blocks.append(
+                    Paragraph((Run("Målet har ännu ingen indikator.", italic=True),))
+                )
+
+    def action_plan(self) -> None:
+        acts = self.plan.activities
+        if not acts:
+            return
+        self.heading(1, "Handlingsplan", "handlingsplan")
+        counts = [
+            f"{sum(1 for a in acts if a.status == s)} {label.lower()}"
+            for s, label in ACTIVITY_STATUSES.items()
+            if any(a.status == s for a in acts)
+        ]
+        self.blocks.append(
+            Paragraph((Run(f"Handlingsplanen har {len(acts)} aktiviteter: {', '.join(counts)}."),))
+        )
+        self.blocks.append(
+            Table(
+                header=tuple(
+                    _cell(h)
+                    for h in ("Id", "Aktivitet", "Mål", "Ansvarig", "Start", "Slut", "Status")
+                ),
+                rows=tuple(
+                    (
+                        _cell(a.id),
+                        _cell(a.title),
+                        _cell(", ".join(a.goals) or "–"),
+                        _cell(a.owner or "–"),
+                        _cell(str(a.start) if a.start else "–"),
+                        _cell(str(a.end) if a.end else "–"),
+                        _cell(ACTIVITY_STATUSES[a.status]),
+                    )
+                    for a in acts
+                ),
+                widths=(0.6, 3.6, 0.8, 2.0, 1.0, 1.0, 1.0),
+                caption="Aktiviteter i handlingsplanen",
+            )
+        )
+        for a in acts:
+            if a.description:
+                self.blocks += self.markdown(
+                    f"**{a.id} {a.title}.** {a.description}", 2, f"akt-{a.id}-"
+                )
+        self.timeline(acts)
+
+    def timeline(self, acts: Sequence[Activity]) -> None:
+        period = self.region.config.plan.period
+        years = list(range(period.start, period.end + 1))
+        by_quarter = len(years) * 4 <= MAX_QUARTER_COLUMNS
+        slots: list[tuple[int, int]] = [
+            (y, q) for y in years for q in (range(1, 5) if by_quarter else [0])
+        ]
+        self.heading(2, "Tidsplan", "tidsplan")
+        unit = "kvartal" if by_quarter else "år"
+        self.blocks.append(
+            Paragraph(
+                (
+                    Run(
+                        f"Aktiviteterna över planperioden {period.start}–{period.end}, per {unit}. "
+                        "Färgen visar status: "
+                        + ", ".join(ACTIVITY_STATUSES[s].lower() for s in STATUS_FILL)
+                        + ". Aktiviteter utan start eller slut visas inte som stapel."
+                    ),
+                )
+            )
+        )
+
+        def active(a: Activity, year: int, q: int) -> bool:
+            if not (a.start and a.end):
+                return False
+            first, last = (a.start.year, a.start.quarter), (a.end.year, a.end.quarter)
+            if q == 0:
+                return first[0] <= year <= last[0]
+            return first <= (year, q) <= last
+
+        header = [_cell("Id"), _cell("Aktivitet")]
+        # Year on the first quarter only, quarter below it: one header row that repeats.
+        header += [
+            Cell(
+                (Run(str(y) if q in (0, 1) else ""), LineBreak(), Run(f"K{q}" if q else "")),
+                align="center",
+            )
+            for y, q in slots
+        ]
+        legend = {s: ACTIVITY_STATUSES[s] for s in STATUS_FILL}
+        rows = []
+        for a in acts:
+            row = [_cell(a.id), _cell(a.title)]
+            for y, q in slots:
+                on = active(a, y, q)
+                row.append(Cell((Run(""),), fill=STATUS_FILL[a.status] if on else None))
+            rows.append(tuple(row))
+        self.blocks.append(
+            Table(
+                header=tuple(header),
+                rows=tuple(rows),
+                widths=(0.9, 5.5) + (0.55,) * len(slots),
+                caption="Tidsplan för aktiviteterna",
+                description="Tidslinje: en rad per aktivitet, en kolumn per "
+                + unit
+                + "; färgade celler visar när aktiviteten pågår. "
+                + "; ".join(f"{v}" for v in legend.values()),
+                wide=True,
+                compact=True,
+            )
+        )
+
+    def interventions(self) -> None:
+        items = self.plan.interventions
+        if not items:
+            return
+        self.heading(1, "Insatser", "insatser")
+        free = sum(1 for i in items if i.without_assessment)
+        self.blocks.append(
+            Paragraph(
+                (
+                    Run(
+                        f"{municipality_title(self.plan.name)} har {len(items)} insatser i katalogen, varav "
+                        f"{free} ges utan individuell behovsprövning."
+                    ),
+                )
+            )
+        )
+        for area, label in AREAS.items():
+            in_area = [i for i in items if i.area == area]
+            if not in_area:
+                continue
+            self.heading(2, label, f"insatser-{area}")
+            self.blocks.append(
+                Table(
+                    header=tuple(
+                        _cell(h)
+                        for h in (
+                            "Insats",
+                            "Nivå",
+                            "Utan behovsprövning",
+                            "Digital",
+                            "Läge",
+                            "Villkor",
+                        )
+                    ),
+                    rows=tuple(
+                        (
+                            _cell(i.name),
+                            _cell(LEVELS[i.level] if i.level else "–"),
+                            _cell("Ja" if i.without_assessment else "Nej", align="center"),
+                            _cell(
+                                "–" if i.digital is None else ("Ja" if i.digital else "Nej"),
+                                align="center",
+                            ),
+                            _cell(STATES[i.state] if i.state else "–"),
+                            _cell(i.conditions or "–"),
+                        )
+                        for i in in_area
+                    ),
+                    widths=(3.0, 1.2, 1.4, 0.9, 1.0, 2.8),
+                    caption=f"Insatser: {label.lower()}",
+                )
+            )
+
+    def glossary(self) -> None:
+        if not self.region.glossary:
+            return
+        self.heading(1, "Begrepp", "begrepp")
+        for term, definition in self.region.glossary.items():
+            blocks = self.markdown(definition, 2, "begrepp-")
+            if blocks and isinstance(blocks[0], Paragraph):
+                first = blocks[0]
+                blocks[0] = Paragraph((Run(term, bold=True), Run(" – "), *first.runs))
+            else:
+                blocks.insert(0, Paragraph((Run(term, bold=True),)))
+            self.blocks += blocks
+
+    def sources(self) -> None:
+        sources = self.region.sources
+        if not sources:
+            return
+        self.heading(1, "Källor", "kallor")
+        order = self.cite.order + [k for k in sources if k not in self.cite.order]
+        for key in order:
+            src = sources[key]
+            runs: list[Run] = [Run(f"[{self.cite.number(key)}] ", bold=True), Run(src.title)]
+            if src.publisher:
+                runs.append(Run(f". {src.publisher}"))
+            if src.year:
+                runs.append(Run(f" ({src.year})"))
+            if src.url:
+                runs += [Run(". "), Run(src.url, url=src.url)]
+            self.blocks.append(Paragraph(tuple(runs), anchor=f"kalla-{key}"))
+
+    def document(self) -> Document:
+        self.cover()
+        self.intro()
+        self.sections()
+        self.goals()
+        self.action_plan()
+        self.interventions()
+        self.glossary()
+        self.sources()
+        cfg, plan = self.region.config, self.plan
+        created = build_date(plan, cfg.plan.period.start)
+        title = f"{cfg.plan.title} – {municipality_title(plan.name)}"
+        front = {
+            "title": title,
+            "kommun": plan.name,
+            "kommunkod": plan.code,
+            "region": cfg.region,
+            "version": plan.version or "",
+            "status": plan.status,
+            "date": created.date().isoformat(),
+            "lang": "sv",
+        }
+        meta = DocumentMeta(
+            title=title,
+            subject="Omställningsplan enligt socialtjänstlagen (2025:400)",
+            author=plan.committee
+            and f"{plan.committee}, {municipality_title(plan.name)}"
+            or municipality_title(plan.name),
+            keywords=f"socialtjänstlag; omställningsplan; {plan.name}; {cfg.region}",
+            language="sv-SE",
+            created=created,
+            front_matter=front,
+        )
+        return Document(meta, tuple(self.blocks))
+
+
+def assemble_plan(region: Region, entry: MunicipalityEntry) -> Document:
+    """The whole plan of one municipality as a document tree."""
+    return _Assembler(region, entry).document()

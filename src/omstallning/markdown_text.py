@@ -1,0 +1,588 @@
+"""Markdown in plan texts (CommonMark, GFM tables, strikethrough) to document tree blocks.
+
+markdown-it-py does all the parsing, extended with one inline rule that recognises Pandoc-style
+citations (`[@sol2025]`, `[@a; @b]`, `[@a, s. 12]`); no Markdown is parsed with regular
+expressions here. Pure: no I/O, and nothing from the package except the document tree.
+"""
+
+from __future__ import annotations
+
+import string
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference, unescapeAll
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from omstallning.document import (
+    Block,
+    Cell,
+    CodeBlock,
+    Heading,
+    Inline,
+    LineBreak,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Quote,
+    Run,
+    Table,
+)
+
+Cite = Callable[[tuple[str, ...]], tuple[Run, ...]]
+"""Turns citation keys into the runs that replace the citation in the text."""
+
+_KEY_FIRST = frozenset(string.ascii_letters + string.digits + "_")
+_KEY_CHARS = _KEY_FIRST | frozenset(":.#$%&+?<>~/-")
+_CITATION_SPACE = " \t\n"
+_MAX_HEADING_LEVEL = 6  # Word has nine heading levels; Markdown and the house style stop at six
+_FALLBACK_SLUG = "rubrik"
+
+
+@dataclass(frozen=True)
+class _CitationItem:
+    """One key of a citation: `@key` and what follows it up to `;` or `]`."""
+
+    key: str
+    at: int  # offset of "@" in the inline source the rule saw
+    locator: str | None
+
+
+def _skip_space(src: str, pos: int, end: int) -> int:
+    while pos < end and src[pos] in _CITATION_SPACE:
+        pos += 1
+    return pos
+
+
+def _scan_citation(src: str, pos: int, end: int) -> tuple[int, tuple[_CitationItem, ...]] | None:
+    """Read `[@key, locator; @key]` starting at the `[` at `pos`.
+
+    Returns:
+        The offset just after the closing `]` and the items, or None when the text at `pos`
+        is not a citation (it then stays literal text).
+    """
+    items: list[_CitationItem] = []
+    i = pos + 1
+    while True:
+        if i >= end or src[i] != "@":
+            return None
+        at = i
+        i += 1
+        if i >= end or src[i] not in _KEY_FIRST:
+            return None
+        j = i
+        while j < end and src[j] in _KEY_CHARS:
+            j += 1
+        # Like Pandoc, punctuation ends a key only inside it; `[@a.]` is not the key `a.`.
+        key = src[i:j].rstrip(".:")
+        i = _skip_space(src, i + len(key), end)
+        locator: str | None = None
+        if i < end and src[i] == ",":
+            j = i + 1
+            while j < end and src[j] not in ";]":
+                if src[j] == "[":
+                    return None
+                j += 1
+            words = unescapeAll(src[i + 1 : j]).replace("\t", " ").replace("\n", " ").split(" ")
+            locator = " ".join(w for w in words if w) or None
+            i = j
+        items.append(_CitationItem(key, at, locator))
+        if i >= end:
+            return None
+        if src[i] == "]":
+            return i + 1, tuple(items)
+        if src[i] != ";":
+            return None
+        i = _skip_space(src, i + 1, end)
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    """markdown-it inline rule: a citation becomes one `citation` token."""
+    pos = state.pos
+    src = state.src
+    if not src.startswith("[@", pos):
+        return False
+    scanned = _scan_citation(src, pos, state.posMax)
+    if scanned is None:
+        return False
+    end, items = scanned
+    # `[@a](url)` and a defined reference `[@a]` are links, as in CommonMark.
+    if end < state.posMax and src[end] == "(":
+        return False
+    references = state.env.get("references", {})
+    if normalizeReference(src[pos + 1 : end - 1]) in references:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.content = src[pos:end]
+        token.meta = {"items": items, "src": src}
+    state.pos = end
+    return True
+
+
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    return md
+
+
+_MD = _make_parser()
+
+
+def ascii_slug(text: str) -> str:
+    """An ASCII slug of a heading: `Mål och syfte` -> `mal-och-syfte` (empty -> "")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    out: list[str] = []
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            continue
+        if ch.isascii() and ch.isalnum():
+            out.append(ch)
+        elif out and out[-1] != "-":
+            out.append("-")
+    return "".join(out).strip("-")
+
+
+def github_slug(text: str) -> str:
+    """The id GitHub (and Pandoc's `gfm`) derive from a heading's text, before deduplication.
+
+    Lower case; letters, digits, marks, `-` and `_` are kept, each space becomes `-`, all
+    other characters are dropped: `Mål 1: Förebyggande` -> `mål-1-förebyggande`.
+    """
+    out: list[str] = []
+    for ch in text.lower():
+        if ch == " ":
+            out.append("-")
+        elif ch in "-_" or ch.isalnum() or unicodedata.category(ch).startswith("M"):
+            out.append(ch)
+    return "".join(out)
+
+
+class GithubSlugger:
+    """Deduplicating GitHub ids in document order: `x`, `x-1`, `x-2` (like github-slugger)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def slug(self, text: str) -> str:
+        """The id of the next heading with this text."""
+        base = github_slug(text)
+        slug = base
+        while slug in self._seen:
+            self._seen[base] += 1
+            slug = f"{base}-{self._seen[base]}"
+        self._seen[slug] = 0
+        return slug
+
+
+@dataclass
+class _Format:
+    """The inline formatting in force while walking inline tokens."""
+
+    bold: int = 0
+    italic: int = 0
+    strike: int = 0
+    links: list[tuple[str | None, str | None]] = field(default_factory=list)  # (url, anchor)
+
+    def run(self, text: str, *, code: bool = False) -> Run:
+        url, anchor = self.links[-1] if self.links else (None, None)
+        return Run(
+            text,
+            bold=self.bold > 0,
+            italic=self.italic > 0,
+            code=code,
+            strike=self.strike > 0,
+            url=url,
+            anchor=anchor,
+        )
+
+    def overlay(self, run: Run) -> Run:
+        """A run returned by `cite`, with the surrounding formatting added to its own."""
+        url, anchor = self.links[-1] if self.links else (None, None)
+        linked = run.url is not None or run.anchor is not None
+        return replace(
+            run,
+            bold=run.bold or self.bold > 0,
+            italic=run.italic or self.italic > 0,
+            strike=run.strike or self.strike > 0,
+            url=run.url if linked else url,
+            anchor=run.anchor if linked else anchor,
+        )
+
+
+def _link_target(href: str) -> tuple[str | None, str | None]:
+    """`#fragment` links are internal (an anchor); everything else is a URL."""
+    if href.startswith("#"):
+        return None, unquote(href[1:])
+    return href, None
+
+
+def _citation_runs(items: Sequence[_CitationItem], cite: Cite, fmt: _Format) -> list[Inline]:
+    """Replace one citation by what `cite` gives for its keys, locators kept as text after."""
+    out: list[Inline] = []
+    if all(item.locator is None for item in items):
+        out.extend(fmt.overlay(r) for r in cite(tuple(item.key for item in items)))
+        return out
+    for n, item in enumerate(items):
+        if n:
+            out.append(fmt.run("; "))
+        out.extend(fmt.overlay(r) for r in cite((item.key,)))
+        if item.locator is not None:
+            out.append(fmt.run(", " + item.locator))
+    return out
+
+
+def _inline(tokens: Sequence[Token], fmt: _Format, cite: Cite | None, out: list[Inline]) -> None:
+    """Append the runs for a list of inline tokens to `out`."""
+    for tok in tokens:
+        kind = tok.type
+        if kind in ("text", "text_special", "html_inline"):
+            out.append(fmt.run(tok.content))
+        elif kind == "softbreak":
+            out.append(fmt.run(" "))
+        elif kind == "hardbreak":
+            out.append(LineBreak())
+        elif kind == "code_inline":
+            out.append(fmt.run(tok.content, code=True))
+        elif kind == "em_open":
+            fmt.italic += 1
+        elif kind == "em_close":
+            fmt.italic -= 1
+        elif kind == "strong_open":
+            fmt.bold += 1
+        elif kind == "strong_close":
+            fmt.bold -= 1
+        elif kind == "s_open":
+            fmt.strike += 1
+        elif kind == "s_close":
+            fmt.strike -= 1
+        elif kind == "link_open":
+            fmt.links.append(_link_target(str(tok.attrGet("href") or "")))
+        elif kind == "link_close":
+            fmt.links.pop()
+        elif kind == "image":
+            # There is no image block: the alt text stands in for the picture, in italics.
+            fmt.italic += 1
+            _inline(tok.children or [], fmt, cite, out)
+            fmt.italic -= 1
+        elif kind == "citation":
+            if cite is None:
+                out.append(fmt.run(tok.content))
+            else:
+                out.extend(_citation_runs(tok.meta["items"], cite, fmt))
+        elif tok.content:
+            out.append(fmt.run(tok.content))
+
+
+def merge_runs(runs: Sequence[Inline]) -> tuple[Inline, ...]:
+    """Join neighbouring runs that have the same formatting and drop empty runs."""
+    out: list[Inline] = []
+    for run in runs:
+        if isinstance(run, Run):
+            if not run.text:
+                continue
+            prev = out[-1] if out else None
+            if isinstance(prev, Run) and replace(prev, text="") == replace(run, text=""):
+                out[-1] = replace(prev, text=prev.text + run.text)
+                continue
+        out.append(run)
+    return tuple(out)
+
+
+def _runs(token: Token, cite: Cite | None) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    _inline(token.children or [], _Format(), cite, out)
+    return merge_runs(out)
+
+
+def parse_inline(text: str) -> tuple[Inline, ...]:
+    """Parse one piece of inline Markdown into runs; citations stay literal text.
+
+    Block syntax is not recognised: `# x` gives the text `# x`.
+    """
+    tokens = _MD.parseInline(text, {})
+    return _runs(tokens[0], None) if tokens else ()
+
+
+@dataclass
+class _BlockParser:
+    """Walks markdown-it's flat token stream and builds nested blocks."""
+
+    tokens: list[Token]
+    base_level: int
+    cite: Cite | None
+    anchor_prefix: str
+    pos: int = 0
+    anchors: set[str] = field(default_factory=set)
+    # Every way a `#fragment` link in the same text may name a heading -> its anchor.
+    targets: dict[str, str] = field(default_factory=dict)
+    slugger: GithubSlugger = field(default_factory=GithubSlugger)
+    has_fragment_links: bool = False
+
+    def runs(self, token: Token) -> tuple[Inline, ...]:
+        runs = _runs(token, self.cite)
+        if not self.has_fragment_links:
+            self.has_fragment_links = any(isinstance(r, Run) and r.anchor for r in runs)
+        return runs
+
+    def blocks(self, close: str | None = None) -> list[Block]:
+        out: list[Block] = []
+        while self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            if close is not None and tok.type == close:
+                self.pos += 1
+                return out
+            block = self.block(tok)
+            if block is not None:
+                out.append(block)
+        return out
+
+    def block(self, tok: Token) -> Block | None:
+        kind = tok.type
+        if kind == "heading_open":
+            return self.heading(int(tok.tag[1:]))
+        if kind == "paragraph_open":
+            runs = self.runs(self.tokens[self.pos + 1])
+            self.pos += 3
+            return Paragraph(runs) if runs else None
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            return self.list_block(tok)
+        if kind == "blockquote_open":
+            self.pos += 1
+            return Quote(tuple(self.blocks("blockquote_close")))
+        if kind in ("fence", "code_block"):
+            self.pos += 1
+            text = tok.content
+            return CodeBlock(text[:-1] if text.endswith("\n") else text)
+        if kind == "table_open":
+            return self.table()
+        if kind == "html_block":  # only if html is enabled; never drop text silently
+            self.pos += 1
+            return Paragraph((Run(tok.content.rstrip("\n")),))
+        if kind == "inline":
+            self.pos += 1
+            runs = self.runs(tok)
+            return Paragraph(runs) if runs else None
+        self.pos += 1  # hr, and closing tokens of containers we do not model
+        return None
+
+    def heading(self, md_level: int) -> Heading:
+        runs = self.runs(self.tokens[self.pos + 1])
+        self.pos += 3
+        level = min(max(self.base_level + md_level, 1), _MAX_HEADING_LEVEL)
+        text = Heading(level, runs).text
+        slug = ascii_slug(text) or _FALLBACK_SLUG
+        anchor = self.anchor_prefix + slug
+        n = 2
+        while anchor in self.anchors:
+            anchor = f"{self.anchor_prefix}{slug}-{n}"
+            n += 1
+        self.anchors.add(anchor)
+        for name in (self.slugger.slug(text), anchor, anchor[len(self.anchor_prefix) :]):
+            self.targets.setdefault(name, anchor)
+        return Heading(level, runs, anchor)
+
+    def list_block(self, tok: Token) -> ListBlock:
+        ordered = tok.type == "ordered_list_open"
+        close = "ordered_list_close" if ordered else "bullet_list_close"
+        start = int(tok.attrGet("start") or 1) if ordered else 1
+        self.pos += 1
+        items: list[ListItem] = []
+        while self.pos < len(self.tokens):
+            item = self.tokens[self.pos]
+            self.pos += 1
+            if item.type == close:
+                break
+            if item.type == "list_item_open":
+                items.append(ListItem(tuple(self.blocks("list_item_close"))))
+        return ListBlock(ordered, tuple(items), start)
+
+    def table(self) -> Table:
+        header: list[Cell] = []
+        rows: list[tuple[Cell, ...]] = []
+        row: list[Cell] = []
+        self.pos += 1
+        while self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            self.pos += 1
+            if tok.type == "table_close":
+                break
+            if tok.type in ("th_open", "td_open"):
+                inline = self.tokens[self.pos]
+                self.pos += 2
+                row.append(Cell(self.runs(inline), align=_align(tok)))
+            elif tok.type == "tr_close":
+                if not header and not rows:
+                    header = row
+                else:
+                    rows.append(tuple(row))
+                row = []
+        return Table(tuple(header), tuple(rows))
+
+
+def _align(tok: Token) -> str | None:
+    style = str(tok.attrGet("style") or "")
+    for align in ("left", "center", "right"):
+        if style == f"text-align:{align}":
+            return align
+    return None
+
+
+def _retarget_runs(runs: tuple[Inline, ...], targets: dict[str, str]) -> tuple[Inline, ...]:
+    return tuple(
+        replace(r, anchor=targets[r.anchor])
+        if isinstance(r, Run) and r.anchor is not None and r.anchor in targets
+        else r
+        for r in runs
+    )
+
+
+def _retarget(block: Block, targets: dict[str, str]) -> Block:
+    """Point `#fragment` links at the anchors of the headings they name."""
+    if isinstance(block, Paragraph | Heading):
+        return replace(block, runs=_retarget_runs(block.runs, targets))
+    if isinstance(block, Quote):
+        return Quote(tuple(_retarget(b, targets) for b in block.blocks))
+    if isinstance(block, ListBlock):
+        items = tuple(ListItem(tuple(_retarget(b, targets) for b in i.blocks)) for i in block.items)
+        return replace(block, items=items)
+    if isinstance(block, Table):
+        header = tuple(replace(c, runs=_retarget_runs(c.runs, targets)) for c in block.header)
+        rows = tuple(
+            tuple(replace(c, runs=_retarget_runs(c.runs, targets)) for c in row)
+            for row in block.rows
+        )
+        return replace(block, header=header, rows=rows)
+    return block
+
+
+def parse_markdown(
+    text: str,
+    *,
+    base_level: int,
+    cite: Cite | None = None,
+    anchor_prefix: str = "",
+) -> list[Block]:
+    """Parse a Markdown text into document blocks.
+
+    Args:
+        text: The Markdown, without front matter.
+        base_level: The level of the section that holds the text; `#` in the text becomes a
+            heading at `base_level + 1` (capped at 6).
+        cite: Gives the runs that replace a citation such as `[@a; @b]`, called with the keys
+            (`("a", "b")`). A citation with locators (`[@a, s. 12]`) is replaced key by key:
+            `cite(("a",))` followed by the text `, s. 12`, items joined by `; `. Without
+            `cite`, citations stay as they were written.
+        anchor_prefix: Put before every heading anchor (the anchors are ASCII slugs of the
+            heading text, unique within this call).
+
+    Returns:
+        The blocks. Links to `#fragment` become internal links (`Run.anchor`); a fragment
+        that names a heading of this text (by its GitHub id or its slug) gets that
+        heading's anchor.
+    """
+    env: dict[str, Any] = {}
+    parser = _BlockParser(_MD.parse(text, env), base_level, cite, anchor_prefix)
+    blocks = parser.blocks()
+    if parser.has_fragment_links:
+        blocks = [_retarget(b, parser.targets) for b in blocks]
+    return blocks
+
+
+def _source_lines(text: str) -> list[str]:
+    # The same line breaks markdown-it's normaliser knows, so its line numbers match ours.
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _line_origins(token: Token, lines: list[str], cursors: dict[int, int]) -> list[int | None]:
+    """For each line of an inline token's content, the source column of its first character.
+
+    markdown-it keeps only line numbers (`token.map`), and each content line is its source
+    line minus container markers and indentation; so the content is found in the source
+    line, left to right (several table cells share one line).
+    """
+    origins: list[int | None] = []
+    first = token.map[0] if token.map else None
+    for k, content_line in enumerate(token.content.split("\n")):
+        body = content_line.strip(" \t")
+        n = None if first is None else first + k
+        if n is None or n >= len(lines) or not body:
+            origins.append(None)
+            continue
+        idx = lines[n].find(body, cursors.get(n, 0))
+        if idx < 0:
+            origins.append(None)
+            continue
+        cursors[n] = idx + len(body)
+        origins.append(idx - (len(content_line) - len(content_line.lstrip(" \t"))))
+    return origins
+
+
+def _walk_citations(tokens: Sequence[Token]) -> list[Token]:
+    found: list[Token] = []
+    for tok in tokens:
+        if tok.type == "citation":
+            found.append(tok)
+        elif tok.children:
+            found.extend(_walk_citations(tok.children))
+    return found
+
+
+def find_citations(text: str) -> list[tuple[str, int, int]]:
+    """Every citation key in a Markdown text, with its position, for validation.
+
+    Citations are recognised exactly as `parse_markdown` does, so code spans, code blocks
+    and escaped brackets (`\\[@x]`) are skipped.
+
+    Args:
+        text: The Markdown, without front matter (add the body's first line number
+            yourself).
+
+    Returns:
+        `(key, line, column)` for each key, 1-based, the column being that of the `@`;
+        in source order.
+    """
+    lines = _source_lines(text)
+    cursors: dict[int, int] = {}
+    found: list[tuple[str, int, int]] = []
+    for token in _MD.parse(text, {}):
+        if token.type != "inline" or token.map is None:
+            continue
+        origins = _line_origins(token, lines, cursors)
+        for citation in _walk_citations(token.children or []):
+            src: str = citation.meta["src"]
+            # Image alt text is parsed on its own, with offsets relative to the alt text.
+            base = 0 if src == token.content else token.content.find(src)
+            for item in citation.meta["items"]:
+                found.append((item.key, *_position(token, origins, lines, base, item)))
+    return sorted(found, key=lambda f: (f[1], f[2]))
+
+
+def _position(
+    token: Token,
+    origins: list[int | None],
+    lines: list[str],
+    base: int,
+    item: _CitationItem,
+) -> tuple[int, int]:
+    first = token.map[0] if token.map else 0
+    content = token.content
+    if base >= 0:
+        offset = base + item.at
+        k = content.count("\n", 0, offset)
+        origin = origins[k] if k < len(origins) else None
+        if origin is not None:
+            return first + k + 1, origin + offset - (content.rfind("\n", 0, offset) + 1) + 1
+    else:
+        k = 0
+    # Could not map the content back to its source line (tabs expanded, `\|` in a table
+    # cell): fall back to the first `@key` on the line.
+    n = min(first + k, len(lines) - 1)
+    col = lines[n].find("@" + item.key)
+    return n + 1, col + 1 if col >= 0 else 1
+

@@ -1,0 +1,191 @@
+"""`omstallning new`: write a regional repository or a municipality from the templates.
+
+Every file is planned in memory first. Nothing is written when any target exists (unless
+`force`), and a write that fails halfway removes what this run created, so a refused or
+broken `new` never leaves half a repository behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from . import __version__, kommuner
+from .errors import ScaffoldError
+from .schema import render_schemas
+from .writing import write_text_atomic
+
+DEFAULT_PERIOD = (2025, 2028)
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """A file `new` will write, relative to the region's folder."""
+
+    path: str
+    text: str
+
+
+def templates() -> Traversable:
+    """The packaged templates (from the wheel; from the source tree in a development install)."""
+    packaged = resources.files("omstallning").joinpath("templates")
+    if packaged.is_dir():
+        return packaged
+    source_tree = Path(__file__).resolve().parents[2] / "templates"
+    if source_tree.is_dir():
+        return source_tree
+    raise ScaffoldError("Mallarna saknas i installationen. Installera om omstallning.")
+
+
+def _yaml_str(value: str) -> str:
+    """A YAML double-quoted scalar: user text stays data, whatever it contains."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _iter_template(folder: Traversable, prefix: str = "") -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for item in sorted(folder.iterdir(), key=lambda t: t.name):
+        name = item.name
+        # Dot-files are stored as dot-<name> so that packaging tools keep them.
+        target = "." + name[len("dot-") :] if name.startswith("dot-") else name
+        if item.is_dir():
+            out += _iter_template(item, f"{prefix}{target}/")
+        elif not name.endswith((".pyc", "~")):
+            out.append((f"{prefix}{target}", item.read_text("utf-8")))
+    return out
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    for token, value in values.items():
+        text = text.replace(f"__{token}__", value)
+    return text
+
+
+def resolve_kommun(name: str) -> kommuner.Kommun:
+    """The official municipality for a name, or a stop with a suggestion."""
+    found = kommuner.by_name(name)
+    if found is None:
+        close = kommuner.suggest(name)
+        fix = f" Menade du {' eller '.join(close)}?" if close else ""
+        raise ScaffoldError(
+            f"”{name}” finns inte bland Sveriges 290 kommuner.{fix} Skriv namnet som SCB gör, "
+            "utan ”kommun” eller ”stad” (t.ex. Upplands Väsby)."
+        )
+    return found
+
+
+def plan_municipality(k: kommuner.Kommun, period: tuple[int, int] = DEFAULT_PERIOD) -> PlannedFile:
+    """The guided file for one municipality."""
+    text = templates().joinpath("kommun.yaml").read_text("utf-8")
+    text = _fill(
+        text,
+        {
+            "KOMMUNNAMN": k.name,  # in a comment line only
+            "KOMMUNKOD": _yaml_str(k.code),
+            "KOMMUN": _yaml_str(k.name),
+            "BORJAR": str(period[0]),
+            "SLUTAR": str(period[1]),
+        },
+    )
+    return PlannedFile(f"kommuner/{k.slug}.yaml", text)
+
+
+def plan_region(
+    name: str, municipality_names: Sequence[str], period: tuple[int, int] = DEFAULT_PERIOD
+) -> list[PlannedFile]:
+    """Every file of a new regional repository."""
+    if not name.strip():
+        raise ScaffoldError('Regionens namn får inte vara tomt. Ange --namn "…".')
+    chosen = [resolve_kommun(n) for n in municipality_names]
+    values = {
+        "REGION": _yaml_str(name.strip()),
+        "BORJAR": str(period[0]),
+        "SLUTAR": str(period[1]),
+        "VERSION": __version__,
+    }
+    files: list[PlannedFile] = []
+    for rel, text in _iter_template(templates().joinpath("region")):
+        if rel.endswith((".md",)) and not rel.startswith("inledning/"):
+            text = _fill(text, {**values, "REGION": name.strip()})  # prose, not YAML
+        else:
+            text = _fill(text, values)
+        files.append(PlannedFile(rel, text))
+    for schema_name, text in render_schemas().items():
+        files.append(PlannedFile(f"schemas/{schema_name}", text))
+    seen: set[str] = set()
+    for k in chosen:
+        if k.code not in seen:
+            seen.add(k.code)
+            files.append(plan_municipality(k, period))
+    return files
+
+
+def conflicts(root: Path, files: Sequence[PlannedFile]) -> list[str]:
+    """Planned files that already exist."""
+    return [f.path for f in files if (root / f.path).exists()]
+
+
+def write_planned(root: Path, files: Sequence[PlannedFile], *, force: bool) -> list[Path]:
+    """Write planned files; refuse without `force` if any exists; undo on failure.
+
+    Raises:
+        ScaffoldError: files exist and `force` is not given (nothing is written).
+        OutputError: writing failed (what this run created is removed).
+    """
+    existing = conflicts(root, files)
+    if existing and not force:
+        shown = ", ".join(existing[:5]) + (
+            f" och {len(existing) - 5} till" if len(existing) > 5 else ""
+        )
+        raise ScaffoldError(
+            f"Skriver inte över befintliga filer: {shown}. Inget skrevs. Ange --force för att "
+            "skriva över dem."
+        )
+    root_existed = root.exists()
+    created: list[Path] = []
+    try:
+        for f in files:
+            target = root / f.path
+            is_new = not target.exists()
+            write_text_atomic(target, f.text)
+            if is_new:
+                created.append(target)
+    except BaseException:
+        for path in reversed(created):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        if not root_existed:
+            shutil.rmtree(root, ignore_errors=True)
+        else:
+            _remove_empty_dirs(root, created)
+        raise
+    return [root / f.path for f in files]
+
+
+def _remove_empty_dirs(root: Path, created: list[Path]) -> None:
+    for path in created:
+        for parent in path.parents:
+            if parent == root or root not in parent.parents:
+                break
+            with contextlib.suppress(OSError):
+                parent.rmdir()
+
+
+def read_period(region_root: Path) -> tuple[int, int]:
+    """The plan period of an existing region, for a new municipality's dates."""
+    from .loader import CONFIG_FILE, read_text
+    from .yaml_source import parse_yaml
+
+    text, _ = read_text(region_root / CONFIG_FILE, CONFIG_FILE)
+    data = parse_yaml(text, CONFIG_FILE).data if text else None
+    try:
+        period = data["plan"]["period"]  # type: ignore[index]
+        return int(period["start"]), int(period["slut"])
+    except (TypeError, KeyError, ValueError):
+        return DEFAULT_PERIOD
