@@ -338,6 +338,17 @@ def _apply_house_style(document: DocxDocument) -> None:
     heading1.font.size = Pt(16)
     heading2: Any = document.styles["Heading 2"]
     heading2.font.size = Pt(13)
+    quote: Any = document.styles["Quote"]
+    quote.paragraph_format.left_indent = Cm(1)
+    quote.paragraph_format.right_indent = Cm(1)
+    border = OxmlElement("w:pBdr")
+    border.append(
+        OxmlElement(
+            "w:left",
+            {qn("w:val"): "single", qn("w:sz"): "18", qn("w:space"): "8", qn("w:color"): "A6A6A6"},
+        )
+    )
+    ooxml.insert_in_order(quote.element.get_or_add_pPr(), border, ooxml.PPR_ORDER)
     grid: Any = document.styles["Table Grid"]
     tbl_pr = grid.element.find(qn("w:tblPr"))
     ooxml.insert_in_order(tbl_pr, ooxml.make_table_borders("A6A6A6"), ooxml.TBLPR_ORDER)
@@ -611,7 +622,7 @@ class _DocxWriter:
             table, _column_widths(block.widths, columns, ooxml.usable_width(section))
         )
         if block.compact:
-            ooxml.set_table_cell_margins(table, top=0, bottom=0, left=57, right=57)
+            ooxml.set_table_cell_margins(table, top=14, bottom=14, left=57, right=57)
         else:
             ooxml.set_table_cell_margins(table, top=28, bottom=28, left=85, right=85)
         size = 8.0 if block.compact else None
