@@ -49,3 +49,9 @@ def test_schema_rejects_an_unknown_key_and_has_swedish_descriptions(tmp_path: Pa
         jsonschema.validate(bad, schema)
     assert "kommunkod" in schema["properties"]
     assert "SCB" in schema["properties"]["kommunkod"]["description"]
+
+
+def test_example_schemas_are_up_to_date() -> None:
+    for name, text in render_schemas().items():
+        committed = (EXAMPLE / "schemas" / name).read_text(encoding="utf-8")
+        assert committed == text, f"run: omstallning schema --out {EXAMPLE / 'schemas'}"

@@ -300,6 +300,11 @@ def _runs(token: Token, cite: Cite | None) -> tuple[Inline, ...]:
     return merge_runs(out)
 
 
+def is_link_allowed(url: str) -> bool:
+    """Whether markdown-it makes a link of this URL (`javascript:` and the like are refused)."""
+    return bool(_MD.validateLink(_MD.normalizeLink(url)))
+
+
 def parse_inline(text: str) -> tuple[Inline, ...]:
     """Parse one piece of inline Markdown into runs; citations stay literal text.
 

@@ -1,0 +1,342 @@
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from lxml import etree
+
+from omstallning import ooxml
+
+NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+}
+HYPERLINK_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+def tiny_png(path: Path, width: int = 4, height: int = 2) -> Path:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = b"".join(b"\x00" + b"\x20\x60\xa0" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def local_names(element: Any) -> list[str]:
+    return [etree.QName(child).localname for child in element]
+
+
+def saved_part(document: Any, name: str) -> Any:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as package:
+        return etree.fromstring(package.read(name))
+
+
+# -- schema order -------------------------------------------------------------------------
+
+
+def test_insert_in_order_places_child_before_later_siblings_and_replaces_same_tag() -> None:
+    document = docx.Document()
+    paragraph = document.add_paragraph(style="List Bullet")
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER  # w:jc must follow w:ind
+    ooxml.set_paragraph_indent(paragraph, 720, 360)
+    ooxml.set_paragraph_indent(paragraph, 1080, 360)
+    ppr = paragraph._p.pPr
+    assert local_names(ppr) == ["pStyle", "ind", "jc"]
+    assert ppr.find(qn("w:ind")).get(qn("w:left")) == "1080"
+
+
+def test_insert_in_order_without_replace_keeps_repeating_elements() -> None:
+    document = docx.Document()
+    numbering = ooxml.numbering_element(document)
+    before = len(numbering.findall(qn("w:abstractNum")))
+    first = ooxml.add_abstract_numbering(numbering, ordered=True)
+    second = ooxml.add_abstract_numbering(numbering, ordered=False)
+    assert second == first + 1
+    assert len(numbering.findall(qn("w:abstractNum"))) == before + 2
+    names = local_names(numbering)
+    # every abstractNum precedes every num
+    assert max(i for i, n in enumerate(names) if n == "abstractNum") < names.index("num")
+
+
+# -- fields -------------------------------------------------------------------------------
+
+
+def test_add_field_writes_begin_instr_separate_result_end() -> None:
+    paragraph = docx.Document().add_paragraph()
+    runs = ooxml.add_field(paragraph, "PAGE", "7", dirty=True)
+    assert len(runs) == 5
+    p = paragraph._p
+    kinds = p.xpath("w:r/w:fldChar/@w:fldCharType")
+    assert kinds == ["begin", "separate", "end"]
+    assert p.xpath("w:r/w:fldChar[@w:fldCharType='begin']/@w:dirty") == ["true"]
+    assert p.xpath("string(w:r/w:instrText)") == " PAGE "
+    assert runs[3].text == "7"
+
+
+def test_add_field_is_not_dirty_by_default() -> None:
+    paragraph = docx.Document().add_paragraph()
+    ooxml.add_field(paragraph, "NUMPAGES", "1")
+    assert paragraph._p.xpath("w:r/w:fldChar/@w:dirty") == []
+
+
+# -- bookmarks and links ------------------------------------------------------------------
+
+
+def test_add_bookmark_wraps_the_paragraph_text() -> None:
+    paragraph = docx.Document().add_paragraph("Mål och syfte", style="Heading 1")
+    ooxml.add_bookmark(paragraph, "mal", 3)
+    assert local_names(paragraph._p) == ["pPr", "bookmarkStart", "r", "bookmarkEnd"]
+    start = paragraph._p.find(qn("w:bookmarkStart"))
+    assert (start.get(qn("w:name")), start.get(qn("w:id"))) == ("mal", "3")
+    assert paragraph._p.find(qn("w:bookmarkEnd")).get(qn("w:id")) == "3"
+
+
+def test_add_hyperlink_relates_an_external_target() -> None:
+    document = docx.Document()
+    paragraph = document.add_paragraph("Se ")
+    run = ooxml.add_hyperlink(paragraph, "https://www.riksdagen.se/", "riksdagen")
+    run.bold = True
+    link = paragraph._p.find(qn("w:hyperlink"))
+    r_id = link.get(qn("r:id"))
+    rel = document.part.rels[r_id]
+    assert rel.is_external
+    assert rel.reltype == HYPERLINK_RT
+    assert rel.target_ref == "https://www.riksdagen.se/"
+    assert link.xpath("string(w:r/w:t)") == "riksdagen"
+    assert link.xpath("w:r/w:rPr/w:b") != []
+
+
+def test_add_hyperlink_without_hyperlink_style_uses_blue_underline() -> None:
+    document = docx.Document()  # python-docx's default template has no "Hyperlink" style
+    assert "Hyperlink" not in document.styles
+    paragraph = document.add_paragraph()
+    ooxml.add_hyperlink(paragraph, "https://example.org/", "x")
+    rpr = paragraph._p.find(f"{qn('w:hyperlink')}/{qn('w:r')}/{qn('w:rPr')}")
+    assert rpr.find(qn("w:color")).get(qn("w:val")) == ooxml.HYPERLINK_COLOR
+    assert rpr.find(qn("w:u")).get(qn("w:val")) == "single"
+    assert local_names(rpr) == ["color", "u"]
+
+
+def test_add_hyperlink_uses_hyperlink_style_when_present() -> None:
+    document = docx.Document()
+    document.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER, builtin=True)
+    paragraph = document.add_paragraph()
+    ooxml.add_hyperlink(paragraph, "https://example.org/", "x")
+    style_id = paragraph._p.xpath("string(w:hyperlink/w:r/w:rPr/w:rStyle/@w:val)")
+    assert document.styles.element.get_by_id(style_id).name_val == "Hyperlink"
+
+
+def test_add_internal_link_points_at_the_bookmark() -> None:
+    paragraph = docx.Document().add_paragraph()
+    ooxml.add_internal_link(paragraph, "tidsplan", "tidsplanen", styled=False)
+    link = paragraph._p.find(qn("w:hyperlink"))
+    assert link.get(qn("w:anchor")) == "tidsplan"
+    assert link.get(qn("r:id")) is None
+    assert link.xpath("w:r/w:rPr") == []
+
+
+# -- tables -------------------------------------------------------------------------------
+
+
+def test_row_properties_in_schema_order() -> None:
+    table = docx.Document().add_table(rows=2, cols=2)
+    row = table.rows[0]
+    ooxml.set_repeat_header(row)
+    ooxml.set_cant_split(row)
+    ooxml.set_cant_split(row)  # idempotent
+    assert local_names(row._tr.trPr) == ["cantSplit", "tblHeader"]
+    assert local_names(row._tr)[0] == "trPr"
+
+
+def test_set_cell_fill_writes_shading_after_width() -> None:
+    table = docx.Document().add_table(rows=1, cols=1)
+    cell = table.cell(0, 0)
+    ooxml.set_cell_fill(cell, "d9e2f3")
+    tc_pr = cell._tc.tcPr
+    assert local_names(tc_pr) == ["tcW", "shd"]
+    assert tc_pr.find(qn("w:shd")).get(qn("w:fill")) == "D9E2F3"
+
+
+def test_set_table_alt_in_position_and_description_falls_back_to_caption() -> None:
+    table = docx.Document().add_table(rows=1, cols=1, style="Table Grid")
+    ooxml.set_table_alt(table, "Tidsplan", None)
+    tbl_pr = table._tbl.tblPr
+    names = local_names(tbl_pr)
+    assert names[-2:] == ["tblCaption", "tblDescription"]
+    assert names.index("tblLook") < names.index("tblCaption")
+    assert tbl_pr.find(qn("w:tblDescription")).get(qn("w:val")) == "Tidsplan"
+
+
+def test_set_table_widths_sets_grid_cells_and_fixed_layout() -> None:
+    table = docx.Document().add_table(rows=2, cols=3)
+    ooxml.set_table_widths(table, [1000, 2000, 3000])
+    tbl = table._tbl
+    assert tbl.xpath("w:tblPr/w:tblW/@w:w") == ["6000"]
+    assert tbl.xpath("w:tblPr/w:tblW/@w:type") == ["dxa"]
+    assert tbl.xpath("w:tblPr/w:tblLayout/@w:type") == ["fixed"]
+    assert tbl.xpath("w:tblGrid/w:gridCol/@w:w") == ["1000", "2000", "3000"]
+    assert tbl.xpath("w:tr/w:tc/w:tcPr/w:tcW/@w:w") == ["1000", "2000", "3000"] * 2
+    names = local_names(tbl.tblPr)
+    assert names.index("tblW") < names.index("tblLayout") < names.index("tblLook")
+
+
+# -- document settings --------------------------------------------------------------------
+
+
+def test_set_document_language_writes_doc_defaults_and_theme_lang() -> None:
+    document = docx.Document()
+    ooxml.set_document_language(document, "sv-SE")
+    styles = saved_part(document, "word/styles.xml")
+    lang = styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang", namespaces=NS)
+    assert len(lang) == 1
+    assert lang[0].get(qn("w:val")) == "sv-SE"
+    assert lang[0].get(qn("w:eastAsia")) == "sv-SE"
+    assert lang[0].get(qn("w:bidi")) == "sv-SE"
+    rpr = lang[0].getparent()
+    assert local_names(rpr)[-1] == "lang"  # w:lang comes after rFonts, sz, szCs
+    settings = saved_part(document, "word/settings.xml")
+    assert settings.xpath("w:themeFontLang/@w:val", namespaces=NS) == ["sv-SE"]
+
+
+def test_set_document_language_creates_missing_doc_defaults() -> None:
+    document = docx.Document()
+    styles = document.styles.element
+    styles.remove(styles.find(qn("w:docDefaults")))
+    ooxml.set_document_language(document, "sv-SE")
+    assert local_names(styles)[0] == "docDefaults"
+    assert styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val") == ["sv-SE"]
+
+
+def test_set_update_fields_on_open_respects_settings_order() -> None:
+    document = docx.Document()
+    ooxml.set_update_fields_on_open(document)
+    ooxml.set_update_fields_on_open(document)
+    settings = document.settings.element
+    names = local_names(settings)
+    assert names.count("updateFields") == 1
+    assert names.index("characterSpacingControl") < names.index("updateFields")
+    assert names.index("updateFields") < names.index("compat")
+    assert settings.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+
+
+# -- pictures and sections ----------------------------------------------------------------
+
+
+def test_set_picture_alt_sets_doc_pr_descr_and_title(tmp_path: Path) -> None:
+    document = docx.Document()
+    shape = document.add_picture(str(tiny_png(tmp_path / "logo.png")), width=Cm(2))
+    ooxml.set_picture_alt(shape, "Kommunens logotyp", "Logotyp")
+    doc_pr = shape._inline.docPr
+    assert doc_pr.get("descr") == "Kommunens logotyp"
+    assert doc_pr.get("title") == "Logotyp"
+
+
+def test_make_landscape_swaps_page_size_and_back() -> None:
+    section = docx.Document().sections[0]
+    width, height = section.page_width, section.page_height
+    ooxml.make_landscape(section, margin=Cm(2))
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert (section.page_width, section.page_height) == (height, width)
+    assert section.left_margin == pytest.approx(Cm(2), abs=Cm(0.01))
+    ooxml.make_landscape(section)  # already landscape: unchanged
+    assert (section.page_width, section.page_height) == (height, width)
+    ooxml.make_portrait(section)
+    assert section.orientation == WD_ORIENT.PORTRAIT
+    assert (section.page_width, section.page_height) == (width, height)
+
+
+def test_usable_width_is_page_minus_margins() -> None:
+    section = docx.Document().sections[0]
+    section.page_width = Cm(21)
+    section.left_margin = section.right_margin = Cm(2.5)
+    assert ooxml.usable_width(section) == pytest.approx(Cm(16).twips, abs=1)
+
+
+# -- numbering ----------------------------------------------------------------------------
+
+
+def test_numbering_instance_with_start_override() -> None:
+    document = docx.Document()
+    numbering = ooxml.numbering_element(document)
+    abstract = ooxml.add_abstract_numbering(numbering, ordered=True)
+    first = ooxml.add_numbering_instance(numbering, abstract, start=1)
+    second = ooxml.add_numbering_instance(numbering, abstract, level=1, start=5)
+    assert first != second
+    num = numbering.num_having_numId(second)
+    assert num.xpath("w:abstractNumId/@w:val") == [str(abstract)]
+    assert num.xpath("w:lvlOverride/@w:ilvl") == ["1"]
+    assert num.xpath("w:lvlOverride/w:startOverride/@w:val") == ["5"]
+
+
+def test_numbering_element_creates_a_part_when_missing(tmp_path: Path) -> None:
+    source = io.BytesIO()
+    docx.Document().save(source)
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/numbering.xml":
+                continue
+            if info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b'Target="numbering.xml"', b'Target="missing.xml"')
+                root = etree.fromstring(data)
+                for rel in list(root):
+                    if rel.get("Target") == "missing.xml":
+                        root.remove(rel)
+                data = etree.tostring(root)
+            dst.writestr(info, data)
+    document = docx.Document(io.BytesIO(out.getvalue()))
+    numbering = ooxml.numbering_element(document)
+    abstract = ooxml.add_abstract_numbering(numbering, ordered=False)
+    num_id = ooxml.add_numbering_instance(numbering, abstract)
+    paragraph = document.add_paragraph("punkt")
+    ooxml.set_paragraph_numbering(paragraph, num_id, 0)
+    saved = io.BytesIO()
+    document.save(saved)
+    reopened = docx.Document(io.BytesIO(saved.getvalue()))
+    root = reopened.part.numbering_part.element
+    assert root.xpath("w:num/@w:numId") == [str(num_id)]
+
+
+def test_set_paragraph_numbering_writes_ilvl_then_num_id() -> None:
+    paragraph = docx.Document().add_paragraph(style="List Number")
+    ooxml.set_paragraph_numbering(paragraph, 12, 2)
+    num_pr = paragraph._p.pPr.find(qn("w:numPr"))
+    assert local_names(num_pr) == ["ilvl", "numId"]
+    assert num_pr.xpath("w:ilvl/@w:val") == ["2"]
+    assert num_pr.xpath("w:numId/@w:val") == ["12"]
+    assert local_names(paragraph._p.pPr) == ["pStyle", "numPr"]
+
+
+def test_character_spacing_and_paragraph_border_positions() -> None:
+    paragraph = docx.Document().add_paragraph()
+    paragraph.paragraph_format.space_after = 0
+    run = paragraph.add_run("EXEMPEL")
+    run.bold = True
+    run.font.size = Pt(12)
+    ooxml.set_character_spacing(run, 60)
+    assert local_names(run._r.rPr) == ["b", "spacing", "sz"]
+    ooxml.set_paragraph_border(paragraph, "C00000")
+    assert local_names(paragraph._p.pPr) == ["pBdr", "spacing"]
