@@ -330,8 +330,9 @@ class _Assembler:
                     )
                     for a in acts
                 ),
-                widths=(0.6, 3.6, 0.8, 2.0, 1.0, 1.0, 1.0),
+                widths=(0.9, 5.0, 1.1, 3.2, 1.3, 1.3, 1.4),
                 caption="Aktiviteter i handlingsplanen",
+                wide=True,
             )
         )
         for a in acts:
@@ -355,9 +356,8 @@ class _Assembler:
                 (
                     Run(
                         f"Aktiviteterna över planperioden {period.start}–{period.end}, per {unit}. "
-                        "Färgen visar status: "
-                        + ", ".join(ACTIVITY_STATUSES[s].lower() for s in STATUS_FILL)
-                        + ". Aktiviteter utan start eller slut visas inte som stapel."
+                        "Färgen visar aktivitetens status (se teckenförklaringen under "
+                        "tabellen). Aktiviteter utan start eller slut visas inte som stapel."
                     ),
                 )
             )
@@ -398,6 +398,20 @@ class _Assembler:
                 + unit
                 + "; färgade celler visar när aktiviteten pågår. "
                 + "; ".join(f"{v}" for v in legend.values()),
+                wide=True,
+                compact=True,
+            )
+        )
+        self.blocks.append(
+            Table(
+                header=(_cell("Färg"), _cell("Status")),
+                rows=tuple(
+                    (Cell((Run(""),), fill=fill), _cell(ACTIVITY_STATUSES[status]))
+                    for status, fill in STATUS_FILL.items()
+                ),
+                widths=(0.8, 2.5),
+                caption="Färgerna i tidsplanen",
+                description="Teckenförklaring: vilken status varje färg i tidsplanen står för.",
                 wide=True,
                 compact=True,
             )

@@ -539,10 +539,10 @@ def _walk_citations(tokens: Sequence[Token]) -> list[Token]:
 
 
 def find_citations(text: str) -> list[tuple[str, int, int]]:
-    """Every citation key in a Markdown text, with its position, for validation.
+    r"""Every citation key in a Markdown text, with its position, for validation.
 
     Citations are recognised exactly as `parse_markdown` does, so code spans, code blocks
-    and escaped brackets (`\\[@x]`) are skipped.
+    and escaped brackets (`\[@x]`) are skipped.
 
     Args:
         text: The Markdown, without front matter (add the body's first line number
@@ -590,4 +590,3 @@ def _position(
     n = min(first + k, len(lines) - 1)
     col = lines[n].find("@" + item.key)
     return n + 1, col + 1 if col >= 0 else 1
-

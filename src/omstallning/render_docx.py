@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote
 
 import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -48,7 +50,7 @@ from omstallning.document import (
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
-    from docx.section import Section
+    from docx.section import _Footer, _Header
     from docx.styles.style import BaseStyle
     from docx.text.paragraph import Paragraph as DocxParagraph
     from docx.text.run import Run as DocxRun
@@ -76,6 +78,7 @@ _ALIGN = {
 }
 _MAX_HEADING = 6
 _MAX_LIST_LEVEL = 8
+_LEAD_IN = 3  # paragraphs between a heading and its wide table that move along with it
 
 
 # ---------------------------------------------------------------------------------------
@@ -202,6 +205,7 @@ class _StyleSpec:
     keep_with_next: bool = False
     outline_level: int | None = None
     shading: str | None = None
+    contextual_spacing: bool = False  # no space between paragraphs of the same style
     borders: str | None = None  # table styles: border colour
 
 
@@ -225,7 +229,12 @@ _STYLE_SPECS: dict[str, _StyleSpec] = {
     "Quote": _StyleSpec(italic=True, color="404040", left_indent=567),
     "Caption": _StyleSpec(bold=True, size=9, color="1F3864", space_after=4, keep_with_next=True),
     "TOC Heading": _StyleSpec(base="Heading 1", outline_level=9, space_before=0, space_after=12),
-    **{f"toc {n}": _StyleSpec(space_after=3, left_indent=220 * (n - 1)) for n in range(1, 10)},
+    **{
+        f"toc {n}": _StyleSpec(
+            space_before=6 if n == 1 else 0, space_after=3, left_indent=220 * (n - 1)
+        )
+        for n in range(1, 10)
+    },
     "Hyperlink": _StyleSpec(
         kind=WD_STYLE_TYPE.CHARACTER, base=None, color="0563C1", underline=True
     ),
@@ -238,7 +247,7 @@ _STYLE_SPECS: dict[str, _StyleSpec] = {
     "Note": _StyleSpec(builtin=False, italic=True, size=10, color="404040", left_indent=284),
     "Table Grid": _StyleSpec(kind=WD_STYLE_TYPE.TABLE, base=None, borders="A6A6A6"),
     **{
-        name: _StyleSpec(left_indent=ooxml.list_indent(i))
+        name: _StyleSpec(left_indent=ooxml.list_indent(i), contextual_spacing=True)
         for i, suffix in enumerate(("", " 2", " 3"))
         for name in (f"List Bullet{suffix}", f"List Number{suffix}")
     },
@@ -314,6 +323,8 @@ def ensure_style(document: DocxDocument, name: str, kind: WD_STYLE_TYPE) -> Base
     if spec.outline_level is not None:
         level = OxmlElement("w:outlineLvl", {qn("w:val"): str(spec.outline_level)})
         ooxml.insert_in_order(ppr, level, ooxml.PPR_ORDER)
+    if spec.contextual_spacing:
+        ooxml.insert_in_order(ppr, OxmlElement("w:contextualSpacing"), ooxml.PPR_ORDER)
     if spec.shading is not None:
         shd = OxmlElement(
             "w:shd", {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): spec.shading}
@@ -400,26 +411,37 @@ class _DocxWriter:
     # -- entry point ---------------------------------------------------------------------
 
     def write(self) -> None:
-        blocks = self.doc.blocks
-        for index, block in enumerate(blocks):
+        landscape = self._plan_landscape()
+        for index, block in enumerate(self.doc.blocks):
             if not isinstance(block, PageBreak):
-                wanted = self._wants_landscape(block, blocks[index + 1 : index + 2])
+                wanted = index in landscape
                 if wanted != self._landscape:
                     self._switch_orientation(landscape=wanted)
             self._top_block(block, index)
         self._finish_sections()
         self._set_properties()
 
-    def _wants_landscape(self, block: Block, following: tuple[Block, ...]) -> bool:
-        if isinstance(block, Table):
-            return block.wide
-        # A heading right before a wide table moves to the landscape page with it.
-        return (
-            isinstance(block, Heading)
-            and bool(following)
-            and isinstance(following[0], Table)
-            and following[0].wide
-        )
+    def _plan_landscape(self) -> set[int]:
+        """Indices of the top-level blocks that go on landscape pages.
+
+        Every wide table, plus its lead-in: the heading right before it and up to three
+        paragraphs between that heading and the table, so the heading is not left alone
+        at the foot of a portrait page.
+        """
+        blocks = self.doc.blocks
+        chosen: set[int] = set()
+        for index, block in enumerate(blocks):
+            if not (isinstance(block, Table) and block.wide):
+                continue
+            chosen.add(index)
+            start = index
+            while (
+                start > 0 and index - start < _LEAD_IN and isinstance(blocks[start - 1], Paragraph)
+            ):
+                start -= 1
+            if start > 0 and isinstance(blocks[start - 1], Heading):
+                chosen.update(range(start - 1, index))
+        return chosen
 
     # -- styles --------------------------------------------------------------------------
 
@@ -461,7 +483,9 @@ class _DocxWriter:
         text = clean_text(item.text)
         if not text:
             return None
-        url = clean_text(item.url or "").strip()
+        url = _safe_url(clean_text(item.url or "").strip())
+        if url or item.anchor:
+            self._style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
         if url:
             run = ooxml.add_hyperlink(paragraph, url, text)
         elif item.anchor:
@@ -591,11 +615,18 @@ class _DocxWriter:
 
     # -- tables --------------------------------------------------------------------------
 
+    def _last_block(self) -> Any:
+        """The last paragraph or table in the body (before the final sectPr), or None."""
+        body: Any = self.document.element.body
+        for child in reversed(body):
+            if child.tag != qn("w:sectPr"):
+                return child
+        return None
+
     def _separate_from_previous_table(self) -> None:
         # Word joins two tables that touch into one; keep a small paragraph between.
-        body: Any = self.document.element.body
-        children = [c for c in body.iterchildren() if c.tag != qn("w:sectPr")]
-        if children and children[-1].tag == qn("w:tbl"):
+        last = self._last_block()
+        if last is not None and last.tag == qn("w:tbl"):
             spacer = self.document.add_paragraph()
             spacer.paragraph_format.space_after = Pt(0)
             ooxml.set_paragraph_mark_size(spacer, 2)
@@ -622,7 +653,7 @@ class _DocxWriter:
             table, _column_widths(block.widths, columns, ooxml.usable_width(section))
         )
         if block.compact:
-            ooxml.set_table_cell_margins(table, top=14, bottom=14, left=57, right=57)
+            ooxml.set_table_cell_margins(table, top=28, bottom=28, left=28, right=28)
         else:
             ooxml.set_table_cell_margins(table, top=28, bottom=28, left=85, right=85)
         size = 8.0 if block.compact else None
@@ -638,11 +669,17 @@ class _DocxWriter:
                 fmt.line_spacing = 1.0
                 if data.align in _ALIGN:
                     paragraph.alignment = _ALIGN[data.align]
+                if size is not None:
+                    # Empty cells (timeline bars) would otherwise keep a full-size line.
+                    ooxml.set_paragraph_mark_size(paragraph, round(size * 2))
+                    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 self._inlines(paragraph, data.runs, bold=header, size=size)
                 fill = data.fill or (HEADER_FILL if header else None)
                 if fill:
                     ooxml.set_cell_fill(cell, fill)
-        ooxml.set_table_alt(table, block.caption, block.description)
+        ooxml.set_table_alt(
+            table, clean_text(block.caption or ""), clean_text(block.description or "")
+        )
 
     def _caption(self, caption: str) -> None:
         self._table_count += 1
@@ -741,9 +778,7 @@ class _DocxWriter:
     # -- sections, headers and footers ---------------------------------------------------
 
     def _switch_orientation(self, *, landscape: bool) -> None:
-        body: Any = self.document.element.body
-        has_content = any(c.tag != qn("w:sectPr") for c in body.iterchildren())
-        if has_content:
+        if self._last_block() is not None:
             self._section_break()
         section = self.document.sections[-1]
         if landscape:
@@ -763,9 +798,12 @@ class _DocxWriter:
         """
         body: Any = self.document.element.body
         sentinel = body.get_or_add_sectPr()
-        children = [c for c in body.iterchildren() if c.tag != qn("w:sectPr")]
-        last = children[-1]
-        if last.tag == qn("w:p") and last.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is None:
+        last = self._last_block()
+        if (
+            last is not None
+            and last.tag == qn("w:p")
+            and last.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is None
+        ):
             last.set_sectPr(sentinel.clone())
         else:
             spacer = self.document.add_paragraph()
@@ -792,13 +830,19 @@ class _DocxWriter:
             for part in (first.first_page_header, first.first_page_footer):
                 if part.is_linked_to_previous:
                     part.is_linked_to_previous = False
-        if not _has_text(first.footer):
-            self._page_number_footer(first)
-        if not _has_text(first.header):
-            self._title_header(first)
+        footers = [first.footer]
+        headers = [first.header]
+        if self.document.settings.odd_and_even_pages_header_footer:
+            footers.append(first.even_page_footer)
+            headers.append(first.even_page_header)
+        for footer in footers:
+            if not _has_text(footer):
+                self._page_number_footer(footer)
+        for header in headers:
+            if not _has_text(header):
+                self._title_header(header)
 
-    def _page_number_footer(self, section: Section) -> None:
-        footer = section.footer
+    def _page_number_footer(self, footer: _Footer) -> None:
         footer.is_linked_to_previous = False
         paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -809,11 +853,10 @@ class _DocxWriter:
         for run in runs:
             run.font.size = Pt(9)
 
-    def _title_header(self, section: Section) -> None:
+    def _title_header(self, header: _Header) -> None:
         title = clean_text(self.doc.meta.title)
         if not title:
             return
-        header = section.header
         header.is_linked_to_previous = False
         paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -840,18 +883,28 @@ class _DocxWriter:
         props.revision = 1
 
 
+def _safe_url(url: str) -> str:
+    """Percent-encode what a relationship target may not contain (spaces, quotes, <>).
+
+    Word reports unreadable content for some malformed hyperlink targets; characters
+    that are legal in a URL, including existing %-escapes, are left alone.
+    """
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
 def _prop(value: str) -> str:
     # Core properties are limited to 255 characters by python-docx.
     return clean_text(value)[:255]
 
 
 def _has_text(part: Any) -> bool:
-    """Whether a header or footer has its own text or fields (not just linked or empty)."""
+    """Whether a header or footer has content of its own: text, fields or pictures."""
     if part.is_linked_to_previous:
         return False
     element = part._element
     texts = "".join(element.xpath(".//w:t/text()"))
-    return bool(texts.strip()) or bool(element.xpath(".//w:instrText | .//w:fldSimple"))
+    others = ".//w:instrText | .//w:fldSimple | .//w:drawing | .//w:pict"
+    return bool(texts.strip()) or bool(element.xpath(others))
 
 
 def _pad(cells: tuple[Cell, ...], columns: int) -> tuple[Cell, ...]:

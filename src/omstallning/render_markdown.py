@@ -9,9 +9,8 @@ again with less formatting, never with different text.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 
@@ -25,7 +24,6 @@ from omstallning.document import (
     Inline,
     LineBreak,
     ListBlock,
-    ListItem,
     PageBreak,
     Paragraph,
     Quote,
@@ -33,7 +31,7 @@ from omstallning.document import (
     Table,
     TableOfContents,
 )
-from omstallning.markdown_text import GithubSlugger, parse_inline
+from omstallning.markdown_text import GithubSlugger, is_link_allowed, merge_runs, parse_inline
 
 TIMELINE_MARK = "■"
 """Stands for an empty cell with a background fill (a bar of the timeline)."""
@@ -100,9 +98,9 @@ def _front_matter(values: dict[str, str]) -> list[str]:
 
 @dataclass(frozen=True)
 class _Atom:
-    """One character of text, one code span, or a hard line break, with its formatting."""
+    """One character of text, a code span, a character reference or a hard line break."""
 
-    kind: str  # "char", "code", "br"
+    kind: str  # "char", "code", "auto" (an autolink), "entity", "br"
     text: str
     marks: frozenset[str] = frozenset()
     link: str | None = None  # the rendered link destination
@@ -120,64 +118,103 @@ def _is_word(atom: _Atom) -> bool:
     return atom.kind == "char" and not _is_space(atom.text) and not _is_punct(atom.text)
 
 
+def _is_blank(atom: _Atom) -> bool:
+    return atom.kind == "char" and _is_space(atom.text)
+
+
+def _entity(ch: str) -> _Atom:
+    return _Atom("entity", f"&#{ord(ch)};")
+
+
 def _link_destination(url: str) -> str:
     if url and all(c > " " and c not in "<>()\\" for c in url):
         return url
-    if "\n" not in url and "<" not in url and ">" not in url and "\\" not in url:
-        return f"<{url}>"
-    escaped = "".join("\\" + c if c in "<>()\\" else c for c in url if c not in "\r\n")
-    return escaped or "<>"
+    inner = "".join("\\" + c if c in "<>\\" else c for c in url if c not in "\r\n")
+    return f"<{inner}>"
 
 
-def _atoms(runs: Iterable[Inline], targets: dict[str, str], *, line_breaks: bool) -> list[_Atom]:
-    """Split runs into atoms; newlines in text become spaces, links get their destination."""
+def _is_autolink(url: str) -> bool:
+    """Whether `<url>` reads back as a link whose text is `url` itself."""
+    scheme, colon, rest = url.partition(":")
+    return (
+        bool(colon)
+        and 2 <= len(scheme) <= 32
+        and scheme[0].isascii()
+        and scheme[0].isalpha()
+        and all(c.isascii() and (c.isalnum() or c in "+.-") for c in scheme)
+        and all("!" <= c <= "~" and c not in "<>\\%" for c in rest)
+        and "xn--" not in rest.lower()  # the parser would show the host decoded
+    )
+
+
+def _marks(run: Run) -> frozenset[str]:
+    return frozenset(
+        m for m, on in ((_STRONG, run.bold), (_EM, run.italic), (_STRIKE, run.strike)) if on
+    )
+
+
+def _atoms(runs: Iterable[Inline], targets: dict[str, str], *, context: str) -> list[_Atom]:
+    """Split runs into atoms and give links their destination.
+
+    A newline inside text is a space in a paragraph or cell; a heading keeps it as a
+    character reference, as it keeps its text exactly. Headings and table cells are one
+    line each: a line break there is a space.
+    """
+    heading = context == "heading"
     atoms: list[_Atom] = []
-    for run in runs:
+    for run in merge_runs(tuple(runs)):  # two code runs in a row would read back as one
         if isinstance(run, LineBreak):
-            atoms.append(_Atom("br", "\n") if line_breaks else _Atom("char", " "))
+            atoms.append(_Atom("br", "\n") if context == "paragraph" else _Atom("char", " "))
             continue
-        marks = frozenset(
-            m for m, on in ((_STRONG, run.bold), (_EM, run.italic), (_STRIKE, run.strike)) if on
-        )
         link: str | None = None
-        if run.url is not None:
+        if run.url is not None and is_link_allowed(run.url):
             link = _link_destination(run.url)
         elif run.anchor is not None:
             link = _link_destination("#" + targets.get(run.anchor, run.anchor))
-        text = run.text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+        text = run.text.replace("\r\n", "\n").replace("\r", "\n")
         if run.code:
             if text:
-                atoms.append(_Atom("code", text, marks, link))
-        else:
-            atoms.extend(_Atom("char", ch, marks, link) for ch in text)
+                atoms.append(_Atom("code", text.replace("\n", " "), _marks(run), link))
+            continue
+        if run.url is not None and link is not None and text == run.url and _is_autolink(text):
+            atoms.append(_Atom("auto", text, _marks(run), link))
+            continue
+        for ch in text:
+            if ch == "\n":
+                atoms.append(_entity(ch) if heading else _Atom("char", " ", _marks(run), link))
+            else:
+                atoms.append(_Atom("char", ch, _marks(run), link))
     return atoms
 
 
-def _trim(atoms: list[_Atom], *, entities: bool) -> list[_Atom]:
-    """Whitespace the parser would strip: at the edges, and around hard line breaks.
+def _trim(atoms: list[_Atom], *, heading: bool) -> list[_Atom]:
+    """Deal with whitespace the parser would strip: at the edges and around line breaks.
 
-    ASCII spaces and tabs there carry no meaning and are dropped. Other whitespace (a
-    non-breaking space, say) was put there on purpose; with `entities` it is kept as a
-    numeric character reference, and in headings all of it is (a heading's text must read
-    back exactly).
+    ASCII spaces and tabs there carry no meaning in a paragraph and are dropped. Other
+    whitespace (a non-breaking space, say) was put there on purpose and is kept as a
+    character reference; so is all of it in a heading, whose text must read back exactly.
     """
     out: list[_Atom] = []
-    for i, atom in enumerate(atoms):
-        at_edge = (
-            i == 0
-            or i == len(atoms) - 1
-            or atoms[i - 1].kind == "br"
-            or atoms[i + 1].kind == "br"
-            or all(a.kind == "char" and _is_space(a.text) for a in atoms[:i])
-            or all(a.kind == "char" and _is_space(a.text) for a in atoms[i + 1 :])
-        )
-        if atom.kind == "char" and _is_space(atom.text) and at_edge:
-            if atom.text in " \t" and not entities:
-                continue
-            out.append(_Atom("entity", f"&#{ord(atom.text)};", frozenset(), atom.link))
+    line: list[_Atom] = []
+    for atom in [*atoms, _Atom("br", "")]:
+        if atom.kind != "br":
+            line.append(atom)
             continue
-        out.append(atom)
-    # Line breaks at the very start or end mean nothing in Markdown (`\` would be literal).
+        kept = [
+            i
+            for i, a in enumerate(line)
+            if not _is_blank(a) or heading or a.text not in " \t"
+        ]
+        first, last = (kept[0], kept[-1]) if kept else (len(line), -1)
+        for i, a in enumerate(line[first : last + 1], start=first):
+            if _is_blank(a) and i in (first, last):
+                out.append(_Atom("entity", f"&#{ord(a.text)};", frozenset(), a.link))
+            else:
+                out.append(a)
+        if atom.text:
+            out.append(atom)
+        line = []
+    # A line break at the very start or end means nothing (`\` at the end would be literal).
     while out and out[-1].kind == "br":
         out.pop()
     while out and out[0].kind == "br":
@@ -189,13 +226,33 @@ def _without(atom: _Atom, mark: str) -> _Atom:
     return _Atom(atom.kind, atom.text, atom.marks - {mark}, atom.link)
 
 
-def _settle_emphasis(atoms: list[_Atom]) -> list[_Atom]:
+def _other_family(mark: str, others: frozenset[str]) -> bool:
+    """Whether a mark in `others` uses another delimiter character (`~~` next to `*`)."""
+    return any((m == _STRIKE) != (mark == _STRIKE) for m in others)
+
+
+def _cannot_open(mark: str, before: _Atom | None, first: _Atom, strict: bool) -> bool:
+    """Whether a delimiter of `mark` between `before` and `first` might fail to open."""
+    if _is_blank(first):
+        return True
+    if before is None or before.kind == "br" or _is_blank(before) or before.link != first.link:
+        return False  # after whitespace, a line start or a link bracket it always opens
+    if _is_word(before):
+        return not _is_word(first) or _other_family(mark, first.marks - before.marks)
+    # Between two punctuation characters a delimiter can both open and close, and may
+    # close an earlier one instead: `**a`b`*`c`**`.
+    return strict and not _is_word(first)
+
+
+def _settle_emphasis(atoms: list[_Atom], *, strict: bool = False) -> list[_Atom]:
     """Move whitespace and punctuation out of emphasis where CommonMark cannot open/close it.
 
-    A delimiter run that follows whitespace or precedes it cannot open or close emphasis;
-    neither can an opener between a letter and punctuation (`a**(b)**`) or a closer between
-    punctuation and a letter. Such edge characters lose the mark instead, which changes how
-    a space or a bracket looks, never the text.
+    A delimiter run next to whitespace on the inside cannot open or close emphasis; neither
+    can an opener between a letter and punctuation (`a**(b)**`) or a closer between
+    punctuation and a letter; `~~` and `*` opening together inside a word are the same case.
+    Such edge characters lose the mark instead, which changes how a space or a bracket
+    looks, never the text. `strict` also avoids delimiters between two punctuation
+    characters. Emphasis always closes at the edge of a link (links are written outermost).
     """
     atoms = list(atoms)
     changed = True
@@ -208,109 +265,129 @@ def _settle_emphasis(atoms: list[_Atom]) -> list[_Atom]:
                     i += 1
                     continue
                 j = i
-                while j < len(atoms) and mark in atoms[j].marks:
+                while j < len(atoms) and mark in atoms[j].marks and atoms[j].link == atoms[i].link:
                     j += 1
-                first, last = atoms[i], atoms[j - 1]
                 before = atoms[i - 1] if i > 0 else None
                 after = atoms[j] if j < len(atoms) else None
-                if first.kind == "char" and _is_space(first.text):
-                    atoms[i] = _without(first, mark)
+                if _cannot_open(mark, before, atoms[i], strict):
+                    atoms[i] = _without(atoms[i], mark)
                     changed = True
-                elif last.kind == "char" and _is_space(last.text):
-                    atoms[j - 1] = _without(last, mark)
-                    changed = True
-                elif (
-                    before is not None
-                    and _is_word(before)
-                    and before.link == first.link
-                    and not _is_word(first)
-                ):
-                    atoms[i] = _without(first, mark)
-                    changed = True
-                elif (
-                    after is not None
-                    and _is_word(after)
-                    and after.link == last.link
-                    and not _is_word(last)
-                ):
-                    atoms[j - 1] = _without(last, mark)
+                elif _cannot_open(mark, after, atoms[j - 1], strict):  # mirror image
+                    atoms[j - 1] = _without(atoms[j - 1], mark)
                     changed = True
                 i = j
     return atoms
 
 
 def _code_span(text: str) -> str:
-    longest = run = 0
-    for ch in text:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
-    fence = "`" * (longest + 1)
+    fence = "`" * (_longest_run(text, "`") + 1)
     pad = text[0] == "`" or text[-1] == "`" or (text[0] == text[-1] == " " and text.strip(" "))
     return f"{fence} {text} {fence}" if pad else f"{fence}{text}{fence}"
 
 
+def _longest_run(text: str, ch: str) -> int:
+    longest = run = 0
+    for c in text:
+        run = run + 1 if c == ch else 0
+        longest = max(longest, run)
+    return longest
+
+
 def _line_start_escapes(atoms: list[_Atom], start: int) -> set[int]:
     """Indices of characters that would start a block at the beginning of a line."""
-    first = atoms[start] if start < len(atoms) else None
-    if first is None or first.kind != "char":
+    if start >= len(atoms) or atoms[start].kind != "char":
         return set()
+    first = atoms[start]
     if first.text in _LINE_START_ESCAPED:
         return {start}
     # `2025. Året` would start an ordered list.
     i = start
-    while i < len(atoms) and i - start < 9 and atoms[i].kind == "char" and atoms[i].text.isdigit():
-        if not atoms[i].text.isascii():
-            return set()
+    while i < len(atoms) and i - start < 10 and atoms[i].kind == "char" and atoms[i].text.isdigit():
         i += 1
     if i > start and i < len(atoms) and atoms[i].kind == "char" and atoms[i].text in ".)":
-        if atoms[i].marks == first.marks and atoms[i].link == first.link:
-            return {i}
+        return {i}
     return set()
 
 
 def _char(atoms: list[_Atom], i: int, escape: bool) -> str:
-    ch = atoms[i].text
+    atom = atoms[i]
+    ch = atom.text
     if escape or ch in _ALWAYS_ESCAPED:
         return "\\" + ch
-    if ch in "_&":
-        prev = atoms[i - 1] if i > 0 else None
-        nxt = atoms[i + 1] if i + 1 < len(atoms) else None
-        same = [a for a in (prev, nxt) if a is not None and a.kind == "char"]
-        same = [a for a in same if a.marks == atoms[i].marks and a.link == atoms[i].link]
-        if ch == "_" and len(same) == 2 and all(a.text.isalnum() for a in same):
-            return ch  # snake_case: an underscore inside a word never makes emphasis
-        if ch == "&" and not (nxt in same and (nxt.text.isalnum() or nxt.text == "#")):
-            return ch  # only `&name;` and `&#nn;` are character references
-        return "\\" + ch
-    return ch
+    if ch not in "_&":
+        return ch
+
+    def same(j: int) -> _Atom | None:
+        other = atoms[j] if 0 <= j < len(atoms) else None
+        if other is None or other.kind != "char":
+            return None
+        return other if (other.marks, other.link) == (atom.marks, atom.link) else None
+
+    prev, nxt = same(i - 1), same(i + 1)
+    if ch == "_" and prev and nxt and prev.text.isalnum() and nxt.text.isalnum():
+        return ch  # snake_case: an underscore inside a word never makes emphasis
+    if ch == "&":
+        # Only `&name;`, `&#nn;` and `&#xhh;` are character references.
+        j = i + 1
+        while (nxt := same(j)) is not None and (nxt.text.isalnum() or nxt.text == "#"):
+            j += 1
+        nxt = same(j)
+        return "\\&" if j > i + 1 and nxt is not None and nxt.text == ";" else "&"
+    return "\\" + ch
+
+
+def _is_link(mark: str) -> bool:
+    return mark.startswith("\0")
+
+
+def _close(mark: str) -> str:
+    return f"]({mark[1:]})" if _is_link(mark) else _DELIMITERS[mark]
+
+
+def _join_code(atoms: list[_Atom]) -> list[_Atom]:
+    """Join code spans that touch: written one after the other they would read as one."""
+    out: list[_Atom] = []
+    for atom in atoms:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.kind == atom.kind == "code"
+            and (prev.marks, prev.link) == (atom.marks, atom.link)
+        ):
+            out[-1] = _Atom("code", prev.text + atom.text, atom.marks, atom.link)
+        else:
+            out.append(atom)
+    return out
 
 
 def _emit(atoms: list[_Atom], *, line_start: bool) -> str:
     """Write atoms as inline Markdown, opening and closing marks like a stack."""
 
-    def key(mark: str, at: int) -> tuple[int, int, int]:
-        if mark.startswith("\0"):
+    def order(mark: str, at: int) -> tuple[int, int, int]:
+        if _is_link(mark):
             return (0, 0, 0)  # links outermost: their brackets shield emphasis delimiters
         length = 0
         while at + length < len(atoms) and mark in atoms[at + length].marks:
             length += 1
-        return (1, -length, _MARK_ORDER[mark])
+        return (1, -length, _MARK_ORDER[mark])  # the longest-lasting mark outside
 
+    atoms = _join_code(atoms)
     out: list[str] = []
     stack: list[str] = []
     escapes = _line_start_escapes(atoms, 0) if line_start else set()
     for i, atom in enumerate(atoms):
         wanted = set(atom.marks)
-        if atom.link is not None:
+        if atom.link is not None and atom.kind != "auto":
             wanted.add("\0" + atom.link)
         keep = 0
         while keep < len(stack) and stack[keep] in wanted:
             keep += 1
-        for mark in reversed(stack[keep:]):
-            out.append(f"]({mark[1:]})" if mark.startswith("\0") else _DELIMITERS[mark])
+        out.extend(_close(mark) for mark in reversed(stack[keep:]))
         del stack[keep:]
-        for mark in sorted(wanted - set(stack), key=lambda m: key(m, i)):
-            out.append("[" if mark.startswith("\0") else _DELIMITERS[mark])
+        for mark in sorted(wanted - set(stack), key=lambda m: order(m, i)):
+            if _is_link(mark) and out and out[-1] == "!":
+                out[-1] = "\\!"  # `![` would start an image
+            out.append("[" if _is_link(mark) else _DELIMITERS[mark])
             stack.append(mark)
         if atom.kind == "br":
             out.append("\\\n")
@@ -318,86 +395,82 @@ def _emit(atoms: list[_Atom], *, line_start: bool) -> str:
                 escapes |= _line_start_escapes(atoms, i + 1)
         elif atom.kind == "code":
             out.append(_code_span(atom.text))
+        elif atom.kind == "auto":
+            out.append(f"<{atom.text}>")
         elif atom.kind == "entity":
             out.append(atom.text)
         else:
             out.append(_char(atoms, i, i in escapes))
-    for mark in reversed(stack):
-        out.append(f"]({mark[1:]})" if mark.startswith("\0") else _DELIMITERS[mark])
+    out.extend(_close(mark) for mark in reversed(stack))
     return "".join(out)
 
 
-def _signature(atoms: Sequence[_Atom]) -> list[tuple[str, ...]]:
+def _signature(atoms: Iterable[_Atom]) -> list[tuple[str, str]]:
     """What must survive a round trip: the text, and the formatting of non-blank text."""
-    sig: list[tuple[str, ...]] = []
+    sig: list[tuple[str, str]] = []
     for atom in atoms:
         if atom.kind == "br":
-            sig.append(("\n",))
+            sig.append(("\n", "br"))
             continue
         text = chr(int(atom.text[2:-1])) if atom.kind == "entity" else atom.text
-        for ch in text:
-            if _is_space(ch):
-                sig.append((ch,))
-            else:
-                flags = "".join(sorted(atom.marks)) + ("c" if atom.kind == "code" else "")
-                sig.append((ch, flags, "l" if atom.link is not None else ""))
+        flags = ",".join(sorted(atom.marks)) + (",code" if atom.kind == "code" else "")
+        flags += ",link" if atom.link is not None else ""
+        sig.extend((ch, "" if _is_space(ch) else flags) for ch in text)
     return sig
 
 
-def _parsed_signature(markdown: str) -> list[tuple[str, ...]]:
+def _parsed_signature(markdown: str) -> list[tuple[str, str]]:
     atoms: list[_Atom] = []
     for run in parse_inline(markdown):
         if isinstance(run, LineBreak):
             atoms.append(_Atom("br", "\n"))
             continue
-        marks = frozenset(
-            m for m, on in ((_STRONG, run.bold), (_EM, run.italic), (_STRIKE, run.strike)) if on
-        )
         link = run.url or run.anchor
         if run.code:
-            atoms.append(_Atom("code", run.text, marks, link))
+            atoms.append(_Atom("code", run.text, _marks(run), link))
         else:
-            atoms.extend(_Atom("char", ch, marks, link) for ch in run.text)
+            atoms.extend(_Atom("char", ch, _marks(run), link) for ch in run.text)
     return _signature(atoms)
 
 
-def _plain(atom: _Atom, *, links: bool) -> _Atom:
-    if atom.kind == "code" and not links:
-        return _Atom("char", atom.text)  # several characters, escaped one by one below
-    return _Atom(atom.kind, atom.text, frozenset(), atom.link if links else None)
+def _plain(atoms: list[_Atom], *, keep_links: bool) -> list[_Atom]:
+    """The same atoms with less formatting: no emphasis; without links, no code either."""
+    out: list[_Atom] = []
+    for a in atoms:
+        if keep_links:
+            out.append(_Atom(a.kind, a.text, frozenset(), a.link))
+        elif a.kind in ("code", "auto"):
+            out.extend(_Atom("char", ch) for ch in a.text)
+        else:
+            out.append(_Atom(a.kind, a.text))
+    return out
 
 
 def _inline(
     runs: Sequence[Inline],
     targets: dict[str, str],
     *,
-    line_breaks: bool = True,
-    line_start: bool = True,
-    entities: bool = False,
+    context: str = "paragraph",
 ) -> str:
-    """Inline Markdown for runs, checked by parsing it again (see the module docstring)."""
-    atoms = _trim(_atoms(runs, targets, line_breaks=line_breaks), entities=entities)
-    expected = _signature(atoms)
-    attempts = (
-        _settle_emphasis(atoms),
-        [_plain(a, links=True) for a in atoms],
-        [
-            _Atom("char", ch) if a.kind != "entity" and a.kind != "br" else a
-            for a in atoms
-            for ch in (a.text if a.kind in ("char", "code") else [a.text])
-        ],
-    )
+    """Inline Markdown for runs, checked by parsing it again (see the module docstring).
+
+    `context` is "paragraph" (may hold line breaks; block syntax at a line start is
+    escaped), "heading" or "cell".
+    """
+    atoms = _atoms(runs, targets, context=context)
+    atoms = _trim(atoms, heading=context == "heading")
+    line_start = context == "paragraph"
     text = ""
-    for attempt in attempts:
+    for attempt in (
+        _settle_emphasis(atoms),
+        _settle_emphasis(atoms, strict=True),
+        _plain(atoms, keep_links=True),
+        _trim(_plain(atoms, keep_links=False), heading=context == "heading"),
+    ):
         text = _emit(attempt, line_start=line_start)
-        if _parsed_signature(text) == _without_flags(expected, attempt):
-            return text
+        if _parsed_signature(text) == _signature(attempt):
+            break
     return text
-
-
-def _without_flags(expected: list[tuple[str, ...]], attempt: list[_Atom]) -> list[tuple[str, ...]]:
-    """The signature the attempt is meant to produce (it may carry less formatting)."""
-    return _signature(attempt) if len(_signature(attempt)) == len(expected) else expected
 
 
 # --- Blocks ---------------------------------------------------------------------------------
@@ -415,7 +488,8 @@ class _Renderer:
             if heading.anchor is not None:
                 self.targets.setdefault(heading.anchor, slug)
 
-    def blocks(self, blocks: Sequence[Block]) -> list[str]:
+    def blocks(self, blocks: Sequence[Block], *, loose: bool = True) -> list[str]:
+        """Render blocks, with a blank line between them when `loose`."""
         lines: list[str] = []
         previous: Block | None = None
         marker_index = 0
@@ -429,7 +503,7 @@ class _Renderer:
                 rendered = self.block(block)
             if not rendered:
                 continue
-            if lines:
+            if lines and loose:
                 lines.append("")
             lines.extend(rendered)
             previous = block
@@ -441,7 +515,7 @@ class _Renderer:
         if isinstance(block, Paragraph):
             runs = block.runs
             if block.role == "caption":
-                runs = tuple(r if isinstance(r, LineBreak) else _italic(r) for r in runs)
+                runs = tuple(replace(r, italic=True) if isinstance(r, Run) else r for r in runs)
             text = _inline(runs, self.targets)
             return text.split("\n") if text else []
         if isinstance(block, ListBlock):
@@ -461,7 +535,7 @@ class _Renderer:
 
     def heading(self, heading: Heading) -> str:
         level = min(max(heading.level, 1), 6)
-        text = _inline(heading.runs, self.targets, line_breaks=False, line_start=False, entities=True)
+        text = _inline(heading.runs, self.targets, context="heading")
         # A run of `#` at the end would be read as the optional closing sequence.
         stripped = text.rstrip("#")
         if stripped != text and (not stripped or stripped[-1] in " \t"):
@@ -477,7 +551,7 @@ class _Renderer:
                 marker = f"{number + n}{_ORDERED_DELIMITERS[marker_index % 2]}"
             else:
                 marker = _BULLETS[marker_index % len(_BULLETS)]
-            body = self.item(item, tight)
+            body = self.blocks(item.blocks, loose=not tight)
             if lines and not tight:
                 lines.append("")
             if not body:
@@ -486,15 +560,6 @@ class _Renderer:
             indent = " " * (len(marker) + 1)
             lines.append(f"{marker} {body[0]}")
             lines.extend(indent + line if line else "" for line in body[1:])
-        return lines
-
-    def item(self, item: ListItem, tight: bool) -> list[str]:
-        if not tight:
-            return self.blocks(item.blocks)
-        lines: list[str] = []
-        for block in item.blocks:
-            rendered = self.blocks((block,))
-            lines.extend(rendered)
         return lines
 
     def table(self, table: Table) -> list[str]:
@@ -524,7 +589,7 @@ class _Renderer:
             if cell.fill and not "".join(_texts(cell.runs)).strip():
                 text = TIMELINE_MARK
             else:
-                text = _inline(cell.runs, self.targets, line_breaks=False, line_start=False)
+                text = _inline(cell.runs, self.targets, context="cell")
             # The table splits on `|` before inline parsing, even inside code spans.
             texts.append(text.replace("|", "\\|"))
         return "| " + " | ".join(texts) + " |"
@@ -554,10 +619,6 @@ _DELIMITER_ROW = {None: "---", "left": ":--", "center": ":-:", "right": "--:"}
 
 def _texts(runs: Iterable[Inline]) -> list[str]:
     return [r.text for r in runs if isinstance(r, Run)]
-
-
-def _italic(run: Run) -> Run:
-    return Run(run.text, run.bold, True, run.code, run.strike, run.url, run.anchor)
 
 
 def _all_headings(blocks: Iterable[Block]) -> list[Heading]:
@@ -631,7 +692,3 @@ def render_markdown(doc: Document) -> str:
     if not lines:
         return ""
     return "\n".join(line.rstrip(" \t") for line in lines) + "\n"
-
-
-def _unused() -> None:  # pragma: no cover - keeps unicodedata import honest for mypy
-    unicodedata.category("a")
