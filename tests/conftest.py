@@ -126,6 +126,15 @@ def make_region(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ from the current output.")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
 @pytest.fixture(autouse=True)
 def pinned_consoles(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Plain, wide consoles so output neither wraps nor carries ANSI codes (also in CI)."""

@@ -147,3 +147,14 @@ def test_schema_command_writes_both_schemas(run_cli: Run, tmp_path: Path) -> Non
     result = run_cli("schema", "--out", str(tmp_path / "s"))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["kommun.schema.json", "omstallning.schema.json"]
+
+
+def test_readme_documents_every_command_and_rule() -> None:
+    from omstallning.rules import RULE_CODES
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for command in ("omstallning new region", "omstallning new kommun", "omstallning validate",
+                    "omstallning build", "omstallning schema"):
+        assert command in readme, command
+    for code in RULE_CODES:
+        assert f"`{code}`" in readme, code

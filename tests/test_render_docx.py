@@ -847,3 +847,16 @@ def test_template_with_even_and_odd_footers_numbers_both(tmp_path: Path) -> None
     section = document.sections[0]
     assert section.footer.paragraphs[0].text.startswith("Sida ")
     assert section.even_page_footer.paragraphs[0].text.startswith("Sida ")
+
+
+def test_broken_template_and_logo_stop_with_a_swedish_message(tmp_path: Path) -> None:
+    from omstallning.errors import OmstallningError
+
+    broken = tmp_path / "trasig.docx"
+    broken.write_bytes(b"inte en zip")
+    with pytest.raises(OmstallningError, match="Word-mallen"):
+        render_docx(make(para("x")), template=broken)
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"inte en bild")
+    with pytest.raises(OmstallningError, match="Logotypen"):
+        render_docx(make(CoverPage("T", "S", (), logo=str(logo))))

@@ -53,6 +53,15 @@ STATUS_FILL = {
 }
 MAX_QUARTER_COLUMNS = 20
 
+# "3 är klara", "1 är klar": Swedish adjectives agree in number.
+STATUS_COUNT_WORDS = {
+    "planerad": ("är planerad", "är planerade"),
+    "pågår": ("pågår", "pågår"),
+    "klar": ("är klar", "är klara"),
+    "pausad": ("är pausad", "är pausade"),
+    "stoppad": ("är stoppad", "är stoppade"),
+}
+
 
 def genitive(name: str) -> str:
     """Swedish genitive of a place name: Klippan -> Klippans, Höganäs -> Höganäs, Lomma -> Lomma."""
@@ -304,13 +313,14 @@ class _Assembler:
         if not acts:
             return
         self.heading(1, "Handlingsplan", "handlingsplan")
-        counts = [
-            f"{sum(1 for a in acts if a.status == s)} {label.lower()}"
-            for s, label in ACTIVITY_STATUSES.items()
-            if any(a.status == s for a in acts)
-        ]
+        counts = []
+        for status in ACTIVITY_STATUSES:
+            n = sum(1 for a in acts if a.status == status)
+            if n:
+                counts.append(f"{n} {STATUS_COUNT_WORDS[status][n != 1]}")
+        summary = ", ".join(counts[:-1]) + (" och " if len(counts) > 1 else "") + counts[-1]
         self.blocks.append(
-            Paragraph((Run(f"Handlingsplanen har {len(acts)} aktiviteter: {', '.join(counts)}."),))
+            Paragraph((Run(f"Handlingsplanen har {len(acts)} aktiviteter: {summary}."),))
         )
         self.blocks.append(
             Table(
@@ -511,6 +521,7 @@ class _Assembler:
         self.sources()
         cfg, plan = self.region.config, self.plan
         created = build_date(plan, cfg.plan.period.start)
+        has_date = bool(plan.date or plan.decision or os.environ.get("SOURCE_DATE_EPOCH"))
         title = f"{cfg.plan.title} – {municipality_title(plan.name)}"
         front = {
             "title": title,
@@ -519,7 +530,7 @@ class _Assembler:
             "region": cfg.region,
             "version": plan.version or "",
             "status": plan.status,
-            "date": created.date().isoformat(),
+            **({"date": created.date().isoformat()} if has_date else {}),
             "lang": "sv",
         }
         meta = DocumentMeta(

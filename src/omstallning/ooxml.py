@@ -120,7 +120,7 @@ HYPERLINK_COLOR = "0563C1"
 _BULLETS = ("\u2022", "\u25e6", "\u25aa")  # • ◦ ▪
 LIST_INDENT_TWIPS = 720
 LIST_STEP_TWIPS = 360
-LIST_HANGING_TWIPS = 360
+LIST_HANGING_TWIPS = 425  # room for "10." before the text
 
 
 # ---------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.image.exceptions import UnrecognizedImageError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
@@ -47,6 +48,7 @@ from omstallning.document import (
     Table,
     TableOfContents,
 )
+from omstallning.errors import OmstallningError
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -104,7 +106,7 @@ def build_docx(doc: Document, *, template: Path | None = None) -> DocxDocument:
     else:
         document = load_template(template)
         document.element.body.clear_content()
-    _DocxWriter(document, doc, house_style=template is None).write()
+    _DocxWriter(document, doc).write()
     return document
 
 
@@ -113,7 +115,21 @@ def load_template(path: Path) -> DocxDocument:
 
     python-docx refuses a .dotx because of its content type (python-docx #363), so the
     package's `[Content_Types].xml` is rewritten in memory first.
+
+    Raises:
+        OmstallningError: the file cannot be read or is not a Word document. `validate`
+            reports this earlier; this is the last guard.
     """
+    try:
+        return _open_template(path)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as err:
+        raise OmstallningError(
+            f"Word-mallen ”{path}” går inte att öppna ({err}). Öppna den i Word och spara "
+            "den som Word-dokument (.docx) eller Word-mall (.dotx)."
+        ) from err
+
+
+def _open_template(path: Path) -> DocxDocument:
     data = path.read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         content_types = source.read("[Content_Types].xml")
@@ -173,7 +189,7 @@ def bookmark_name(anchor: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9_]", "_", folded).strip("_")
     if not cleaned or not cleaned[0].isalpha():
         cleaned = f"a_{cleaned}"
-    digest = hashlib.sha1(anchor.encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha1(anchor.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
     return f"{cleaned[:31]}_{digest}"
 
 
@@ -394,10 +410,9 @@ _TOP = _Context()
 class _DocxWriter:
     """Writes the blocks of one `Document` into a python-docx document, in order."""
 
-    def __init__(self, document: DocxDocument, doc: Document, *, house_style: bool) -> None:
+    def __init__(self, document: DocxDocument, doc: Document) -> None:
         self.document = document
         self.doc = doc
-        self.house_style = house_style
         self._styles: dict[tuple[str, WD_STYLE_TYPE], BaseStyle] = {}
         self._numbering: Any = None
         self._abstract_ids: dict[bool, int] = {}
@@ -736,7 +751,13 @@ class _DocxWriter:
         has_logo = bool(cover.logo) and Path(cover.logo or "").is_file()
         if has_logo:
             paragraph = self._paragraph()
-            shape = paragraph.add_run().add_picture(str(cover.logo), width=LOGO_WIDTH)
+            try:
+                shape = paragraph.add_run().add_picture(str(cover.logo), width=LOGO_WIDTH)
+            except UnrecognizedImageError as err:
+                raise OmstallningError(
+                    f"Logotypen ”{cover.logo}” är ingen bild som Word kan visa. "
+                    "Använd en PNG-, JPEG- eller GIF-fil."
+                ) from err
             ooxml.set_picture_alt(shape, clean_text(cover.logo_alt or ""))
         title = self._paragraph("Title")
         title.paragraph_format.space_before = Pt(48 if has_logo else 120)

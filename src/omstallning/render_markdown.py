@@ -9,7 +9,9 @@ again with less formatting, never with different text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
@@ -44,6 +46,9 @@ _LINE_START_ESCAPED = frozenset("#>-+=|:")
 _BULLETS = ("-", "*", "+")
 _ORDERED_DELIMITERS = (".", ")")
 _MAX_ORDERED_START = 999_999_999  # CommonMark allows at most nine digits
+# CommonMark's Unicode whitespace, as markdown-it-py decides it (`isWhiteSpace`).
+_SPACES = frozenset(chr(c) for c in range(0x3001) if isWhiteSpace(c))
+_NOT_SPACE = re.compile("[^" + re.escape("".join(sorted(_SPACES))) + "]")
 _YAML_BOOL_NULL = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
 
 
@@ -107,9 +112,10 @@ class _Atom:
 
 
 def _is_space(ch: str) -> bool:
-    return isWhiteSpace(ord(ch))
+    return ch in _SPACES
 
 
+@functools.cache
 def _is_punct(ch: str) -> bool:
     return isMdAsciiPunct(ord(ch)) or isPunctChar(ch)
 
@@ -179,11 +185,12 @@ def _atoms(runs: Iterable[Inline], targets: dict[str, str], *, context: str) -> 
         if run.url is not None and link is not None and text == run.url and _is_autolink(text):
             atoms.append(_Atom("auto", text, _marks(run), link))
             continue
+        marks = _marks(run)
         for ch in text:
             if ch == "\n":
-                atoms.append(_entity(ch) if heading else _Atom("char", " ", _marks(run), link))
+                atoms.append(_entity(ch) if heading else _Atom("char", " ", marks, link))
             else:
-                atoms.append(_Atom("char", ch, _marks(run), link))
+                atoms.append(_Atom("char", ch, marks, link))
     return atoms
 
 
@@ -194,26 +201,30 @@ def _trim(atoms: list[_Atom], *, heading: bool) -> list[_Atom]:
     whitespace (a non-breaking space, say) was put there on purpose and is kept as a
     character reference; so is all of it in a heading, whose text must read back exactly.
     """
+
+    def droppable(atom: _Atom) -> bool:
+        return not heading and atom.kind == "char" and atom.text in " \t"
+
     out: list[_Atom] = []
-    line: list[_Atom] = []
-    for atom in [*atoms, _Atom("br", "")]:
-        if atom.kind != "br":
-            line.append(atom)
-            continue
-        kept = [
-            i
-            for i, a in enumerate(line)
-            if not _is_blank(a) or heading or a.text not in " \t"
-        ]
-        first, last = (kept[0], kept[-1]) if kept else (len(line), -1)
-        for i, a in enumerate(line[first : last + 1], start=first):
-            if _is_blank(a) and i in (first, last):
-                out.append(_Atom("entity", f"&#{ord(a.text)};", frozenset(), a.link))
+    start = 0
+    while start <= len(atoms):
+        end = start
+        while end < len(atoms) and atoms[end].kind != "br":
+            end += 1
+        first, last = start, end - 1
+        while first <= last and droppable(atoms[first]):
+            first += 1
+        while last >= first and droppable(atoms[last]):
+            last -= 1
+        for i in range(first, last + 1):
+            atom = atoms[i]
+            if (i == first or i == last) and _is_blank(atom):
+                out.append(_Atom("entity", f"&#{ord(atom.text)};", frozenset(), atom.link))
             else:
-                out.append(a)
-        if atom.text:
-            out.append(atom)
-        line = []
+                out.append(atom)
+        if end < len(atoms):
+            out.append(atoms[end])
+        start = end + 1
     # A line break at the very start or end means nothing (`\` at the end would be literal).
     while out and out[-1].kind == "br":
         out.pop()
@@ -375,20 +386,24 @@ def _emit(atoms: list[_Atom], *, line_start: bool) -> str:
     out: list[str] = []
     stack: list[str] = []
     escapes = _line_start_escapes(atoms, 0) if line_start else set()
+    current: tuple[frozenset[str], str | None] = (frozenset(), None)
     for i, atom in enumerate(atoms):
-        wanted = set(atom.marks)
-        if atom.link is not None and atom.kind != "auto":
-            wanted.add("\0" + atom.link)
-        keep = 0
-        while keep < len(stack) and stack[keep] in wanted:
-            keep += 1
-        out.extend(_close(mark) for mark in reversed(stack[keep:]))
-        del stack[keep:]
-        for mark in sorted(wanted - set(stack), key=lambda m: order(m, i)):
-            if _is_link(mark) and out and out[-1] == "!":
-                out[-1] = "\\!"  # `![` would start an image
-            out.append("[" if _is_link(mark) else _DELIMITERS[mark])
-            stack.append(mark)
+        link = None if atom.kind == "auto" else atom.link
+        if (atom.marks, link) != current:
+            current = (atom.marks, link)
+            wanted = set(atom.marks)
+            if link is not None:
+                wanted.add("\0" + link)
+            keep = 0
+            while keep < len(stack) and stack[keep] in wanted:
+                keep += 1
+            out.extend(_close(mark) for mark in reversed(stack[keep:]))
+            del stack[keep:]
+            for mark in sorted(wanted - set(stack), key=lambda m: order(m, i)):
+                if _is_link(mark) and out and out[-1] == "!":
+                    out[-1] = "\\!"  # `![` would start an image
+                out.append("[" if _is_link(mark) else _DELIMITERS[mark])
+                stack.append(mark)
         if atom.kind == "br":
             out.append("\\\n")
             if line_start:
@@ -405,32 +420,65 @@ def _emit(atoms: list[_Atom], *, line_start: bool) -> str:
     return "".join(out)
 
 
-def _signature(atoms: Iterable[_Atom]) -> list[tuple[str, str]]:
-    """What must survive a round trip: the text, and the formatting of non-blank text."""
-    sig: list[tuple[str, str]] = []
-    for atom in atoms:
+_Signature = tuple[str, str]
+
+
+def _flags(kind: str, marks: frozenset[str], linked: bool) -> str:
+    """One character that stands for a combination of formatting."""
+    bits = (
+        (_STRONG in marks)
+        | (_EM in marks) << 1
+        | (_STRIKE in marks) << 2
+        | (kind == "code") << 3
+        | linked << 4
+    )
+    return chr(0x100 + bits)  # never a backslash, which `re.sub` would interpret
+
+
+def _signature(atoms: Iterable[_Atom]) -> _Signature:
+    """What must survive a round trip: the text, and the formatting of non-blank text.
+
+    Returns:
+        The text and, for each of its characters, a code for its formatting (a space for
+        whitespace, whose formatting is not kept).
+    """
+    texts: list[str] = []
+    codes: list[str] = []
+    group: list[str] = []  # text of neighbouring atoms with the same formatting
+    current: tuple[str, frozenset[str], bool] | None = None
+    for atom in [*atoms, _Atom("br", "")]:
+        kind = "char" if atom.kind in ("auto", "entity") else atom.kind
+        fmt = (kind, atom.marks, atom.link is not None)
+        if fmt != current or kind == "br":
+            if current is not None and group:
+                text = "".join(group)
+                texts.append(text)
+                codes.append(_NOT_SPACE.sub(_flags(*current), text))
+            group = []
+            current = fmt
         if atom.kind == "br":
-            sig.append(("\n", "br"))
-            continue
-        text = chr(int(atom.text[2:-1])) if atom.kind == "entity" else atom.text
-        flags = ",".join(sorted(atom.marks)) + (",code" if atom.kind == "code" else "")
-        flags += ",link" if atom.link is not None else ""
-        sig.extend((ch, "" if _is_space(ch) else flags) for ch in text)
-    return sig
+            texts.append(atom.text)
+            codes.append(atom.text)
+        elif atom.kind == "entity":
+            group.append(chr(int(atom.text[2:-1])))
+        else:
+            group.append(atom.text)
+    return "".join(texts), "".join(codes)
 
 
-def _parsed_signature(markdown: str) -> list[tuple[str, str]]:
-    atoms: list[_Atom] = []
+def _parsed_signature(markdown: str) -> _Signature:
+    texts: list[str] = []
+    codes: list[str] = []
     for run in parse_inline(markdown):
         if isinstance(run, LineBreak):
-            atoms.append(_Atom("br", "\n"))
+            texts.append("\n")
+            codes.append("\n")
             continue
-        link = run.url or run.anchor
-        if run.code:
-            atoms.append(_Atom("code", run.text, _marks(run), link))
-        else:
-            atoms.extend(_Atom("char", ch, _marks(run), link) for ch in run.text)
-    return _signature(atoms)
+        linked = run.url is not None or run.anchor is not None
+        texts.append(run.text)
+        code = _flags("code" if run.code else "char", _marks(run), linked)
+        codes.append(_NOT_SPACE.sub(code, run.text))
+    return "".join(texts), "".join(codes)
 
 
 def _plain(atoms: list[_Atom], *, keep_links: bool) -> list[_Atom]:
@@ -457,18 +505,19 @@ def _inline(
     `context` is "paragraph" (may hold line breaks; block syntax at a line start is
     escaped), "heading" or "cell".
     """
-    atoms = _atoms(runs, targets, context=context)
-    atoms = _trim(atoms, heading=context == "heading")
-    line_start = context == "paragraph"
+    heading = context == "heading"
+    atoms = _trim(_atoms(runs, targets, context=context), heading=heading)
+    attempts: tuple[Callable[[], list[_Atom]], ...] = (
+        lambda: _settle_emphasis(atoms),
+        lambda: _settle_emphasis(atoms, strict=True),
+        lambda: _plain(atoms, keep_links=True),
+        lambda: _trim(_plain(atoms, keep_links=False), heading=heading),
+    )
     text = ""
-    for attempt in (
-        _settle_emphasis(atoms),
-        _settle_emphasis(atoms, strict=True),
-        _plain(atoms, keep_links=True),
-        _trim(_plain(atoms, keep_links=False), heading=context == "heading"),
-    ):
-        text = _emit(attempt, line_start=line_start)
-        if _parsed_signature(text) == _signature(attempt):
+    for attempt in attempts:
+        chosen = attempt()
+        text = _emit(chosen, line_start=context == "paragraph")
+        if _parsed_signature(text) == _signature(chosen):
             break
     return text
 
