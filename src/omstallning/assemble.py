@@ -246,8 +246,8 @@ class _Assembler:
         self.heading(1, "Mål och indikatorer", "mal")
         by_goal: dict[str, list[str]] = {g.id: [] for g in goals}
         for a in self.plan.activities:
-            for g in a.goals:
-                by_goal.setdefault(g, []).append(a.id)
+            for goal_id in a.goals:
+                by_goal.setdefault(goal_id, []).append(a.id)
         self.blocks.append(
             Table(
                 header=(_cell("Id"), _cell("Mål"), _cell("Fokusområde"), _cell("Aktiviteter")),

@@ -253,7 +253,7 @@ def validate_model(
         return model.model_validate(parsed.data), []
     except ValidationError as exc:
         findings: list[Finding] = []
-        seen: set[tuple[str | int, ...]] = set()
+        seen: set[tuple[tuple[str | int, ...], str]] = set()
         for err in exc.errors():
             result = _error_finding(err, model, parsed)
             if result is None:

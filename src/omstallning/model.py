@@ -234,7 +234,7 @@ class ExportSettings(_Model):
     """How documents are built."""
 
     formats: list[ExportFormat] = Field(
-        default_factory=lambda: ["docx"], alias="format",
+        default_factory=lambda: list[ExportFormat](["docx"]), alias="format",
         description="Vilka format som byggs: docx och/eller md.",
     )
     template: str | None = Field(

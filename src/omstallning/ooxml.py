@@ -343,23 +343,6 @@ def set_paragraph_border(
     insert_in_order(_ppr(paragraph), pbdr, PPR_ORDER)
 
 
-def set_paragraph_shading(paragraph: Paragraph, fill: str) -> None:
-    """Give the paragraph a background colour (w:shd)."""
-    shd = OxmlElement("w:shd", {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill})
-    insert_in_order(_ppr(paragraph), shd, PPR_ORDER)
-
-
-def set_right_tab(paragraph: Paragraph, pos_twips: int, *, leader: str = "dot") -> None:
-    """Add a right-aligned tab stop (with a leader) at `pos_twips`."""
-    tabs = get_or_add(_ppr(paragraph), "w:tabs", PPR_ORDER)
-    tabs.append(
-        OxmlElement(
-            "w:tab",
-            {qn("w:val"): "right", qn("w:leader"): leader, qn("w:pos"): str(pos_twips)},
-        )
-    )
-
-
 def set_paragraph_mark_size(paragraph: Paragraph, half_points: int) -> None:
     """Set the font size of the paragraph mark, e.g. to make a section-break line tiny."""
     rpr = get_or_add(_ppr(paragraph), "w:rPr", PPR_ORDER)

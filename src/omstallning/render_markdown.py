@@ -33,7 +33,13 @@ from omstallning.document import (
     Table,
     TableOfContents,
 )
-from omstallning.markdown_text import GithubSlugger, is_link_allowed, merge_runs, parse_inline
+from omstallning.markdown_text import (
+    GithubSlugger,
+    is_link_allowed,
+    merge_runs,
+    parse_inline,
+    parse_markdown,
+)
 
 TIMELINE_MARK = "■"
 """Stands for an empty cell with a background fill (a bar of the timeline)."""
@@ -466,10 +472,10 @@ def _signature(atoms: Iterable[_Atom]) -> _Signature:
     return "".join(texts), "".join(codes)
 
 
-def _parsed_signature(markdown: str) -> _Signature:
+def _signature_of(runs: Iterable[Inline]) -> _Signature:
     texts: list[str] = []
     codes: list[str] = []
-    for run in parse_inline(markdown):
+    for run in runs:
         if isinstance(run, LineBreak):
             texts.append("\n")
             codes.append("\n")
@@ -517,9 +523,25 @@ def _inline(
     for attempt in attempts:
         chosen = attempt()
         text = _emit(chosen, line_start=context == "paragraph")
-        if _parsed_signature(text) == _signature(chosen):
+        expected = _signature(chosen)
+        if _signature_of(parse_inline(text)) == expected and not (
+            context == "paragraph" and _is_definition(text, expected)
+        ):
             break
     return text
+
+
+def _is_definition(text: str, expected: _Signature) -> bool:
+    """Whether a paragraph would start with a link reference definition (`[`]:`](x)`).
+
+    Text is escaped so that this can only happen with `]:` inside a code span in a link at
+    the very start; the block parser decides.
+    """
+    if not text.startswith("[") or "]:" not in text:
+        return False
+    blocks = parse_markdown(text, base_level=0)
+    paragraph = blocks[0] if len(blocks) == 1 else None
+    return not isinstance(paragraph, Paragraph) or _signature_of(paragraph.runs) != expected
 
 
 # --- Blocks ---------------------------------------------------------------------------------

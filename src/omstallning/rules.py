@@ -289,25 +289,30 @@ def _yaml_texts(entry: MunicipalityEntry) -> Iterator[tuple[tuple[str | int, ...
                 yield ("samverkan", i, key), value
 
 
-def iter_texts(
-    result: LoadResult,
-) -> Iterator[tuple[str, str, Callable[[int, int], tuple[int, int]]]]:
+TextPosition = Callable[[int, int], tuple[int, int]]
+
+
+def _in_body(body_line: int) -> TextPosition:
+    return lambda line, col: (body_line + line - 1, col)
+
+
+def _in_scalar(sm: SourceMap, path: tuple[str | int, ...]) -> TextPosition:
+    return lambda line, col: sm.text_pos(path, line, col)
+
+
+def iter_texts(result: LoadResult) -> Iterator[tuple[str, str, TextPosition]]:
     """Every Markdown text of the region: (file, text, map from text position to file position)."""
     region = result.region
     for part in region.intro_parts:
-        yield part.file, part.text, (lambda ln, col, b=part.body_line: (b + ln - 1, col))
+        yield part.file, part.text, _in_body(part.body_line)
     gsm = result.maps.get(GLOSSARY_FILE)
-    for term, definition in region.glossary.items():
-        if gsm is not None:
-            yield (
-                GLOSSARY_FILE,
-                definition,
-                (lambda ln, col, t=term, m=gsm: m.text_pos((t,), ln, col)),
-            )
+    if gsm is not None:
+        for term, definition in region.glossary.items():
+            yield GLOSSARY_FILE, definition, _in_scalar(gsm, (term,))
     for entry, sm in _municipalities(result):
-        for path, text in _yaml_texts(entry):
-            if sm is not None:
-                yield entry.file, text, (lambda ln, col, p=path, m=sm: m.text_pos(p, ln, col))
+        if sm is not None:
+            for path, text in _yaml_texts(entry):
+                yield entry.file, text, _in_scalar(sm, path)
 
 
 @rule
