@@ -100,10 +100,15 @@ def region_files(**overrides: str | bytes | None) -> dict[str, str | bytes]:
 
     Keys use `__` for `/` and `_DOT_` for `.`: kommuner__klippan_DOT_yaml.
     """
-    files: dict[str, str | bytes] = {"omstallning.yaml": CONFIG, "kallor.yaml": SOURCES,
-                                     "kommuner/klippan.yaml": KLIPPAN}
+    files: dict[str, str | bytes] = {
+        "omstallning.yaml": CONFIG,
+        "kallor.yaml": SOURCES,
+        "kommuner/klippan.yaml": KLIPPAN,
+    }
     for part_id, title in INTRO.items():
-        files[f"inledning/{part_id}.md"] = f"---\nid: {part_id}\nrubrik: {title}\n---\nText om {title}.\n"
+        files[f"inledning/{part_id}.md"] = (
+            f"---\nid: {part_id}\nrubrik: {title}\n---\nText om {title}.\n"
+        )
     for key, value in overrides.items():
         rel = key.replace("__", "/").replace("_DOT_", ".")
         if value is None:
@@ -127,7 +132,11 @@ def make_region(tmp_path: Path) -> Callable[..., Path]:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ from the current output.")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite tests/golden/ from the current output.",
+    )
 
 
 @pytest.fixture
@@ -142,8 +151,14 @@ def pinned_consoles(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(typer.rich_utils, "FORCE_TERMINAL", False, raising=False)
     monkeypatch.setattr(typer.rich_utils, "MAX_WIDTH", 200, raising=False)
-    monkeypatch.setattr(cli, "out", Console(force_terminal=False, width=200, highlight=False, soft_wrap=True))
-    monkeypatch.setattr(cli, "err", Console(stderr=True, force_terminal=False, width=200, highlight=False, soft_wrap=True))
+    monkeypatch.setattr(
+        cli, "out", Console(force_terminal=False, width=200, highlight=False, soft_wrap=True)
+    )
+    monkeypatch.setattr(
+        cli,
+        "err",
+        Console(stderr=True, force_terminal=False, width=200, highlight=False, soft_wrap=True),
+    )
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     yield

@@ -39,7 +39,9 @@ def md_headings(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def test_build_writes_docx_and_md_per_municipality(run_cli: Run, make_region: Callable[..., Path]) -> None:
+def test_build_writes_docx_and_md_per_municipality(
+    run_cli: Run, make_region: Callable[..., Path]
+) -> None:
     root = make_region()
     result = run_cli("build", str(root))
     assert result.exit_code == 0, result.output
@@ -47,7 +49,9 @@ def test_build_writes_docx_and_md_per_municipality(run_cli: Run, make_region: Ca
     assert "Skrev 2 filer" in result.stdout
 
 
-def test_build_refuses_input_with_errors_and_writes_nothing(run_cli: Run, make_region: Callable[..., Path]) -> None:
+def test_build_refuses_input_with_errors_and_writes_nothing(
+    run_cli: Run, make_region: Callable[..., Path]
+) -> None:
     root = make_region(kommun=KLIPPAN.replace("mål: [M1]", "mål: [M9]"))
     result = run_cli("build", str(root))
     assert result.exit_code == 1
@@ -55,16 +59,24 @@ def test_build_refuses_input_with_errors_and_writes_nothing(run_cli: Run, make_r
     assert not (root / "build").exists()
 
 
-def test_only_the_named_municipality_and_format(run_cli: Run, make_region: Callable[..., Path]) -> None:
-    root = make_region(kommuner__bjuv_DOT_yaml=KLIPPAN.replace("Klippan", "Bjuv").replace('"1276"', '"1260"'))
-    result = run_cli("build", str(root), "--kommun", "bjuv", "--format", "md", "--out", str(root / "ut"))
+def test_only_the_named_municipality_and_format(
+    run_cli: Run, make_region: Callable[..., Path]
+) -> None:
+    root = make_region(
+        kommuner__bjuv_DOT_yaml=KLIPPAN.replace("Klippan", "Bjuv").replace('"1276"', '"1260"')
+    )
+    result = run_cli(
+        "build", str(root), "--kommun", "bjuv", "--format", "md", "--out", str(root / "ut")
+    )
     assert result.exit_code == 0, result.output
     assert [p.name for p in (root / "ut").iterdir()] == ["bjuv.md"]
     unknown = run_cli("build", str(root), "--kommun", "lund")
     assert unknown.exit_code == 1 and "Regionen har ingen kommun ”lund”" in unknown.stderr
 
 
-def test_builds_are_byte_identical(make_region: Callable[..., Path], run_cli: Run, tmp_path: Path) -> None:
+def test_builds_are_byte_identical(
+    make_region: Callable[..., Path], run_cli: Run, tmp_path: Path
+) -> None:
     root = make_region()
     run_cli("build", str(root), "--out", str(tmp_path / "a"))
     run_cli("build", str(root), "--out", str(tmp_path / "b"))
@@ -72,9 +84,13 @@ def test_builds_are_byte_identical(make_region: Callable[..., Path], run_cli: Ru
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
-def test_source_date_epoch_sets_zip_and_core_dates(make_region: Callable[..., Path], run_cli: Run) -> None:
+def test_source_date_epoch_sets_zip_and_core_dates(
+    make_region: Callable[..., Path], run_cli: Run
+) -> None:
     root = make_region()
-    run_cli("build", str(root), "--format", "docx", env={"SOURCE_DATE_EPOCH": "1767225600"})  # 2026-01-01
+    run_cli(
+        "build", str(root), "--format", "docx", env={"SOURCE_DATE_EPOCH": "1767225600"}
+    )  # 2026-01-01
     path = root / "build" / "klippan.docx"
     with zipfile.ZipFile(path) as zf:
         assert {i.date_time[:3] for i in zf.infolist()} == {(2026, 1, 1)}
@@ -85,10 +101,14 @@ def test_source_date_epoch_sets_zip_and_core_dates(make_region: Callable[..., Pa
 def test_a_render_that_fails_halfway_leaves_earlier_output_untouched(
     make_region: Callable[..., Path], run_cli: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = make_region(kommuner__bjuv_DOT_yaml=KLIPPAN.replace("Klippan", "Bjuv").replace('"1276"', '"1260"'))
+    root = make_region(
+        kommuner__bjuv_DOT_yaml=KLIPPAN.replace("Klippan", "Bjuv").replace('"1276"', '"1260"')
+    )
     assert run_cli("build", str(root)).exit_code == 0
     before = {p.name: p.read_bytes() for p in (root / "build").iterdir()}
-    (root / "kommuner" / "klippan.yaml").write_text(KLIPPAN.replace("Nuläget", "Nytt nuläge"), encoding="utf-8")
+    (root / "kommuner" / "klippan.yaml").write_text(
+        KLIPPAN.replace("Nuläget", "Nytt nuläge"), encoding="utf-8"
+    )
     real = build_module.render_plan
 
     def failing(region: Any, entry: Any, fmt: str) -> bytes:
@@ -103,7 +123,9 @@ def test_a_render_that_fails_halfway_leaves_earlier_output_untouched(
     assert after == before  # nothing half-written, no temporary files left
 
 
-def test_write_failure_leaves_no_temporary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_failure_leaves_no_temporary_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
 
     from omstallning import writing
@@ -121,15 +143,21 @@ def test_write_failure_leaves_no_temporary_files(tmp_path: Path, monkeypatch: py
     assert [p.name for p in target.parent.iterdir()] == ["plan.docx"]
 
 
-def test_docx_and_markdown_have_the_same_headings(make_region: Callable[..., Path], run_cli: Run) -> None:
+def test_docx_and_markdown_have_the_same_headings(
+    make_region: Callable[..., Path], run_cli: Run
+) -> None:
     root = make_region()
     assert run_cli("build", str(root)).exit_code == 0
     docx_seq = docx_headings(root / "build" / "klippan.docx")
     md_seq = md_headings((root / "build" / "klippan.md").read_text(encoding="utf-8"))
     assert docx_seq == md_seq
     assert [t for lvl, t in docx_seq if lvl == 1][:5] == [
-        "Inledning och syfte", "Den nya socialtjänstlagen", "Angränsande lagstiftning",
-        "Tidiga insatser", "Nuläge"]
+        "Inledning och syfte",
+        "Den nya socialtjänstlagen",
+        "Angränsande lagstiftning",
+        "Tidiga insatser",
+        "Nuläge",
+    ]
 
 
 def test_markdown_front_matter(make_region: Callable[..., Path], run_cli: Run) -> None:
@@ -145,9 +173,12 @@ def test_markdown_front_matter(make_region: Callable[..., Path], run_cli: Run) -
 
 
 def test_docx_has_no_literal_markdown(make_region: Callable[..., Path], run_cli: Run) -> None:
-    text = KLIPPAN.replace("Nuläget enligt [@sol2025].",
-                           "## Rubrik\n\n      **fet** och *kursiv* [länk](https://example.se) [@sol2025; @prop2025]\n\n"
-                           "      - punkt\n        1. nästlad\n")
+    text = KLIPPAN.replace(
+        "Nuläget enligt [@sol2025].",
+        "## Rubrik\n\n      **fet** och *kursiv* [länk](https://example.se) "
+        "[@sol2025; @prop2025]\n\n"
+        "      - punkt\n        1. nästlad\n",
+    )
     root = make_region(kommun=text)
     assert run_cli("build", str(root), "--format", "docx").exit_code == 0, "build failed"
     body = docx.Document(str(root / "build" / "klippan.docx"))
@@ -164,7 +195,13 @@ def test_examples_build(run_cli: Run, tmp_path: Path) -> None:
     result = run_cli("build", str(EXAMPLE), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "astorp.docx", "astorp.md", "klippan.docx", "klippan.md", "orkelljunga.docx", "orkelljunga.md"]
+        "astorp.docx",
+        "astorp.md",
+        "klippan.docx",
+        "klippan.md",
+        "orkelljunga.docx",
+        "orkelljunga.md",
+    ]
     document = docx.Document(str(tmp_path / "klippan.docx"))
     assert document.core_properties.title.endswith("Klippans kommun")
     assert "EXEMPEL" in [p.text for p in document.paragraphs][:10]
@@ -172,11 +209,12 @@ def test_examples_build(run_cli: Run, tmp_path: Path) -> None:
 
 def test_new_region_then_validate_then_build(run_cli: Run, tmp_path: Path) -> None:
     root = tmp_path / "ny"
-    assert run_cli("new", "region", str(root), "--namn", "Skåne nordost", "--kommun", "Osby").exit_code == 0
+    assert (
+        run_cli("new", "region", str(root), "--namn", "Skåne nordost", "--kommun", "Osby").exit_code
+        == 0
+    )
     assert run_cli("validate", str(root)).exit_code == 0
     assert run_cli("build", str(root)).exit_code == 0
     headings = [t for _, t in docx_headings(root / "build" / "osby.docx")]
     for title in ("Den nya socialtjänstlagen", "Förändringar i angränsande lagstiftning"):
         assert title in headings
-
-

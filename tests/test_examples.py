@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import docx
 import pytest
@@ -65,7 +63,9 @@ def test_example_is_rich_enough() -> None:
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_markdown_matches_golden(built: Path, slug: str, update_golden: bool) -> None:
-    _compare(GOLDEN / f"{slug}.md", (built / f"{slug}.md").read_text(encoding="utf-8"), update_golden)
+    _compare(
+        GOLDEN / f"{slug}.md", (built / f"{slug}.md").read_text(encoding="utf-8"), update_golden
+    )
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -79,7 +79,9 @@ def _compare(golden: Path, actual: str, update: bool) -> None:
         golden.write_text(actual, encoding="utf-8")
     assert golden.is_file(), f"{golden} is missing: run pytest --update-golden and review it"
     assert actual == golden.read_text(encoding="utf-8"), (
-        f"{golden.name} differs; if the change is intended, run pytest --update-golden and review the diff")
+        f"{golden.name} differs; if the change is intended, run pytest --update-golden "
+        "and review the diff"
+    )
 
 
 soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -87,24 +89,38 @@ pdftotext = shutil.which("pdftotext")
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (soffice and pdftotext),
-                    reason="LibreOffice (soffice) and poppler (pdftotext) are not installed; "
-                    ".ci/run installs them when it runs as root")
+@pytest.mark.skipif(
+    not (soffice and pdftotext),
+    reason="LibreOffice (soffice) and poppler (pdftotext) are not installed; "
+    ".ci/run installs them when it runs as root",
+)
 def test_libreoffice_opens_every_example_plan(built: Path, tmp_path: Path) -> None:
     region = validate_region(EXAMPLE)[0].region
     profile = tmp_path / "lo-profile"
     docs = [str(built / f"{slug}.docx") for slug in SLUGS]
     proc = subprocess.run(
-        [str(soffice), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), *docs],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            str(soffice),
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *docs,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     for m in region.municipalities:
         pdf = tmp_path / f"{m.slug}.pdf"
         assert pdf.is_file(), proc.stdout + proc.stderr
-        text = subprocess.run([str(pdftotext), "-layout", str(pdf), "-"], capture_output=True,
-                              text=True, check=True).stdout
+        text = subprocess.run(
+            [str(pdftotext), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         flat = " ".join(text.split())
         assert m.plan.name in flat
         for part in region.ordered_intro():
@@ -114,5 +130,3 @@ def test_libreoffice_opens_every_example_plan(built: Path, tmp_path: Path) -> No
         pages = text.count("\f")
         assert 15 <= pages <= 80, pages
     assert set(INTRO_PARTS) <= {p.id for p in region.intro_parts}
-
-

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,14 +17,36 @@ Run = Callable[..., Any]
 
 def test_new_region_validates_with_warnings_only(run_cli: Run, tmp_path: Path) -> None:
     root = tmp_path / "nv"
-    result = run_cli("new", "region", str(root), "--namn", "Nordvästra Skåne",
-                     "--kommun", "Klippan", "--kommun", "Örkelljunga")
+    result = run_cli(
+        "new",
+        "region",
+        str(root),
+        "--namn",
+        "Nordvästra Skåne",
+        "--kommun",
+        "Klippan",
+        "--kommun",
+        "Örkelljunga",
+    )
     assert result.exit_code == 0, result.output
-    for rel in ("omstallning.yaml", "inledning/syfte.md", "inledning/lagen.md",
-                "inledning/angransande-lagstiftning.md", "inledning/tidiga-insatser.md",
-                "begrepp.yaml", "kallor.yaml", "kommuner/klippan.yaml", "kommuner/orkelljunga.yaml",
-                "README.md", ".gitignore", ".github/workflows/omstallning.yml", ".gitlab-ci.yml",
-                ".pre-commit-config.yaml", ".vscode/settings.json", "schemas/kommun.schema.json"):
+    for rel in (
+        "omstallning.yaml",
+        "inledning/syfte.md",
+        "inledning/lagen.md",
+        "inledning/angransande-lagstiftning.md",
+        "inledning/tidiga-insatser.md",
+        "begrepp.yaml",
+        "kallor.yaml",
+        "kommuner/klippan.yaml",
+        "kommuner/orkelljunga.yaml",
+        "README.md",
+        ".gitignore",
+        ".github/workflows/omstallning.yml",
+        ".gitlab-ci.yml",
+        ".pre-commit-config.yaml",
+        ".vscode/settings.json",
+        "schemas/kommun.schema.json",
+    ):
         assert (root / rel).is_file(), rel
     _, findings = validate_region(root)
     assert findings, "the hints must be flagged"
@@ -37,8 +58,11 @@ def test_new_region_validates_with_warnings_only(run_cli: Run, tmp_path: Path) -
 def test_new_files_attach_the_schemas(tmp_path: Path) -> None:
     files = {f.path: f.text for f in scaffold.plan_region("R", ["Klippan"])}
     assert files["kommuner/klippan.yaml"].startswith(
-        "# yaml-language-server: $schema=../schemas/kommun.schema.json")
-    assert files["omstallning.yaml"].startswith("# yaml-language-server: $schema=schemas/omstallning.schema.json")
+        "# yaml-language-server: $schema=../schemas/kommun.schema.json"
+    )
+    assert files["omstallning.yaml"].startswith(
+        "# yaml-language-server: $schema=schemas/omstallning.schema.json"
+    )
     assert '"kommuner/*.yaml"' in files[".vscode/settings.json"]
     assert "omstallning validate" in files[".github/workflows/omstallning.yml"]
     assert "omstallning validate" in files[".gitlab-ci.yml"]
@@ -78,7 +102,9 @@ def test_new_kommun_slug_and_code(run_cli: Run, tmp_path: Path) -> None:
     text = (root / "kommuner" / "orkelljunga.yaml").read_text(encoding="utf-8")
     assert 'kommunkod: "1257"' in text and 'kommun: "Örkelljunga"' in text
     run_cli("new", "kommun", "upplands väsby", "--region", str(root))
-    assert 'kommunkod: "0114"' in (root / "kommuner" / "upplands-vasby.yaml").read_text(encoding="utf-8")
+    assert 'kommunkod: "0114"' in (root / "kommuner" / "upplands-vasby.yaml").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_never_overwrites_without_force_and_writes_nothing(run_cli: Run, tmp_path: Path) -> None:
@@ -110,7 +136,9 @@ def test_no_prompt_without_a_terminal(run_cli: Run, tmp_path: Path) -> None:
     assert not (tmp_path / "r").exists()
 
 
-def test_a_failure_halfway_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_halfway_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = tmp_path / "r"
     files = scaffold.plan_region("R", ["Bjuv"])
     calls = {"n": 0}
@@ -132,4 +160,4 @@ def test_new_kommun_outside_a_region(run_cli: Run, tmp_path: Path) -> None:
     result = run_cli("new", "kommun", "Bjuv", "--region", str(tmp_path))
     assert result.exit_code == 2
     assert "inget regionrepo" in result.stderr
-    assert os.listdir(tmp_path) == []
+    assert list(tmp_path.iterdir()) == []

@@ -33,13 +33,17 @@ def _as_editor_sees_it(path: Path) -> Any:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
 
 
-@pytest.mark.parametrize("path", sorted((EXAMPLE / "kommuner").glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((EXAMPLE / "kommuner").glob("*.yaml")), ids=lambda p: p.name
+)
 def test_example_municipalities_match_the_schema(path: Path) -> None:
     jsonschema.validate(_as_editor_sees_it(path), _schema("kommun.schema.json"))
 
 
 def test_example_config_matches_the_schema() -> None:
-    jsonschema.validate(_as_editor_sees_it(EXAMPLE / "omstallning.yaml"), _schema("omstallning.schema.json"))
+    jsonschema.validate(
+        _as_editor_sees_it(EXAMPLE / "omstallning.yaml"), _schema("omstallning.schema.json")
+    )
 
 
 def test_schema_rejects_an_unknown_key_and_has_swedish_descriptions(tmp_path: Path) -> None:

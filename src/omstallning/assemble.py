@@ -1,6 +1,8 @@
-"""Assemble one municipality's plan as a document tree (SPEC §4), in the order the committee
-reads it: cover, contents, the shared introduction, the municipality's own sections, goals,
-action plan with timeline, interventions, collaboration, glossary and sources.
+"""Assemble one municipality's plan as a document tree (SPEC §4).
+
+The order is the one the committee reads: cover, contents, the shared introduction, the
+municipality's own sections, goals, action plan with timeline, interventions, collaboration,
+glossary and sources.
 
 Pure: it reads the loaded `Region`, never YAML or files, and both writers render its result.
 """
@@ -201,7 +203,8 @@ class _Assembler:
                         (
                             Run(
                                 f"Kapitel 1–{len(parts)} är den gemensamma inledningen för "
-                                f"{self.region.config.region}, lika i alla kommuners planer. Därefter "
+                                f"{self.region.config.region}, lika i alla kommuners planer. "
+                                "Därefter "
                                 f"följer {municipality_title(self.plan.name)}s egna avsnitt.",
                                 italic=True,
                             ),
@@ -299,7 +302,7 @@ class _Assembler:
                             )
                             for i in g.indicators
                         ),
-                        widths=(3.6, 1.4, 1.4, 0.8, 2.2),
+                        widths=(3.0, 1.75, 1.45, 0.8, 2.5),
                         caption=f"Indikatorer för mål {g.id}",
                     )
                 )
@@ -412,14 +415,13 @@ class _Assembler:
                 compact=True,
             )
         )
+        # The legend: each status name over a cell in its colour.
         self.blocks.append(
             Table(
-                header=(_cell("Färg"), _cell("Status")),
-                rows=tuple(
-                    (Cell((Run(""),), fill=fill), _cell(ACTIVITY_STATUSES[status]))
-                    for status, fill in STATUS_FILL.items()
+                header=tuple(
+                    _cell(ACTIVITY_STATUSES[status], align="center") for status in STATUS_FILL
                 ),
-                widths=(0.8, 2.5),
+                rows=(tuple(Cell((Run(""),), fill=fill) for fill in STATUS_FILL.values()),),
                 caption="Färgerna i tidsplanen",
                 description="Teckenförklaring: vilken status varje färg i tidsplanen står för.",
                 wide=True,
@@ -437,7 +439,8 @@ class _Assembler:
             Paragraph(
                 (
                     Run(
-                        f"{municipality_title(self.plan.name)} har {len(items)} insatser i katalogen, varav "
+                        f"{municipality_title(self.plan.name)} har {len(items)} insatser i "
+                        "katalogen, varav "
                         f"{free} ges utan individuell behovsprövning."
                     ),
                 )

@@ -114,7 +114,7 @@ def main_callback(
         _state["debug"] = True
 
 
-class ValidateFormat(str, enum.Enum):
+class ValidateFormat(enum.StrEnum):
     """Output formats of `validate`."""
 
     text = "text"
@@ -161,7 +161,7 @@ PathArg = Annotated[
 @app.command(options_metavar="[FLAGGOR]")
 @_handle_errors
 def validate(
-    path: PathArg = Path("."),
+    path: PathArg = Path(),
     format: Annotated[
         ValidateFormat,
         typer.Option(
@@ -207,7 +207,7 @@ def validate(
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             try:
-                with open(summary, "a", encoding="utf-8") as fh:
+                with Path(summary).open("a", encoding="utf-8") as fh:
                     fh.write(report.format_markdown(findings, files, prefix))
             except OSError as exc:
                 err.print(f"Varning: kunde inte skriva jobbsammanfattningen ({exc}).", markup=False)
@@ -241,7 +241,7 @@ def schema(
         out.print(f"Skrev {target}", markup=False)
 
 
-class BuildFormat(str, enum.Enum):
+class BuildFormat(enum.StrEnum):
     """Output formats of `build`."""
 
     docx = "docx"
@@ -258,7 +258,7 @@ def _print_findings(findings: list[Any], files: int, root: Path, console: Consol
 @app.command(options_metavar="[FLAGGOR]")
 @_handle_errors
 def build(
-    path: PathArg = Path("."),
+    path: PathArg = Path(),
     kommun: Annotated[
         list[str] | None,
         typer.Option(
@@ -299,6 +299,7 @@ def build(
         )
         raise typer.Exit(EXIT_FINDINGS)
     region = result.region
+    formats: list[str]
     if format is None:
         formats = list(region.config.export.formats) or ["docx"]
     else:
@@ -372,7 +373,7 @@ def new_region(
 ) -> None:
     """Skapa ett komplett regionrepo med gemensam inledning, kommunfiler och CI.
 
-    Exempel: omstallning new region nordvastra-skane --namn "Nordvästra Skåne" --kommun Klippan --kommun Bjuv
+    Exempel: omstallning new region nv-skane --namn "Nordvästra Skåne" --kommun Klippan
     """
     from .scaffold import conflicts, plan_region, write_planned
 
@@ -398,7 +399,7 @@ def new_kommun(
     namn: Annotated[str | None, typer.Argument(help="Kommunens namn, t.ex. Örkelljunga.")] = None,
     region: Annotated[
         Path, typer.Option("--region", "-r", help="Regionens mapp. Standard: aktuell mapp.")
-    ] = Path("."),
+    ] = Path(),
     force: Annotated[
         bool, typer.Option("--force", help="Skriv över kommunens fil om den finns.")
     ] = False,

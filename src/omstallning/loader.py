@@ -1,5 +1,7 @@
-"""Load a regional repository: find its files, read them with positions, check each against
-its model, and return the typed `Region` with every finding.
+"""Load a regional repository with every finding.
+
+Find its files, read them with positions, check each against its model, and return the
+typed `Region`.
 
 A broken file never stops the others from being read. Only a folder that is not a regional
 repository at all stops loading (`NotARegionError`).
@@ -62,29 +64,61 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Finding]]:
     """Read a text file as UTF-8 (a BOM and CRLF are fine); problems become findings."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return None, [Finding(rel, 0, 0, "for-stor", Severity.ERROR,
-                                  f"Filen är större än {MAX_FILE_BYTES // 1024 // 1024} MB och "
-                                  "läses inte. Dela upp den eller ta bort inklistrat material.")]
+            return None, [
+                Finding(
+                    rel,
+                    0,
+                    0,
+                    "for-stor",
+                    Severity.ERROR,
+                    f"Filen är större än {MAX_FILE_BYTES // 1024 // 1024} MB och "
+                    "läses inte. Dela upp den eller ta bort inklistrat material.",
+                )
+            ]
         raw = path.read_bytes()
     except OSError as err:
-        return None, [Finding(rel, 0, 0, "oläsbar", Severity.ERROR,
-                              f"Filen går inte att läsa ({err.strerror or err}). "
-                              "Kontrollera att den finns och att du har läsrätt.")]
+        return None, [
+            Finding(
+                rel,
+                0,
+                0,
+                "oläsbar",
+                Severity.ERROR,
+                f"Filen går inte att läsa ({err.strerror or err}). "
+                "Kontrollera att den finns och att du har läsrätt.",
+            )
+        ]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [Finding(rel, 1, 1, "inte-utf8", Severity.ERROR,
-                              "Filen är sparad som UTF-16. Spara om den som UTF-8 "
-                              "(i VS Code: klicka på ”UTF-16” i statusraden, välj ”Save with "
-                              "Encoding” och ”UTF-8”).")]
+        return None, [
+            Finding(
+                rel,
+                1,
+                1,
+                "inte-utf8",
+                Severity.ERROR,
+                "Filen är sparad som UTF-16. Spara om den som UTF-8 "
+                "(i VS Code: klicka på ”UTF-16” i statusraden, välj ”Save with "
+                "Encoding” och ”UTF-8”).",
+            )
+        ]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         prefix = raw[: err.start]
         line = prefix.count(b"\n") + 1
         col = len(prefix[prefix.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        return None, [Finding(rel, line, col, "inte-utf8", Severity.ERROR,
-                              "Filen är inte sparad som UTF-8 (troligen Latin-1 eller "
-                              "Windows-1252, vanligt när text kommer från äldre program). Spara "
-                              "om den som UTF-8 i din editor; å, ä och ö blir då rätt.")]
+        return None, [
+            Finding(
+                rel,
+                line,
+                col,
+                "inte-utf8",
+                Severity.ERROR,
+                "Filen är inte sparad som UTF-8 (troligen Latin-1 eller "
+                "Windows-1252, vanligt när text kommer från äldre program). Spara "
+                "om den som UTF-8 i din editor; å, ä och ö blir då rätt.",
+            )
+        ]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
@@ -177,23 +211,32 @@ def _error_finding(
         guess = suggest_key(key, allowed)
         fix = f" Menade du ”{guess}”?" if guess else ""
         listing = ", ".join(allowed)
-        return path, make("okand-nyckel",
-                          f"Okänd nyckel ”{key}”.{fix} Tillåtna nycklar här: {listing}.",
-                          sm.key_pos(path))
+        return path, make(
+            "okand-nyckel",
+            f"Okänd nyckel ”{key}”.{fix} Tillåtna nycklar här: {listing}.",
+            sm.key_pos(path),
+        )
     if kind == "missing":
         parent = path[:-1]
         field_name = str(path[-1])
         inside = f" i {_dotted(parent)}" if parent else ""
-        return path, make("saknat-falt", f"Fältet ”{field_name}” saknas{inside}. Lägg till "
-                          f"”{field_name}: …”.", sm.pos(parent))
+        return path, make(
+            "saknat-falt",
+            f"Fältet ”{field_name}” saknas{inside}. Lägg till ”{field_name}: …”.",
+            sm.pos(parent),
+        )
     if kind in ("literal_error", "enum"):
         expected = err.get("ctx", {}).get("expected", "")
-        allowed = [a.strip().strip("'") for a in str(expected).replace(" or ", ",").split(",") if a.strip()]
+        allowed = [
+            a.strip().strip("'") for a in str(expected).replace(" or ", ",").split(",") if a.strip()
+        ]
         value = err.get("input")
         guess = suggest_key(str(value), allowed) if value is not None else None
         fix = f" Menade du ”{guess}”?" if guess else ""
-        return path, make("ogiltigt-varde", f"”{value}” är inte tillåtet i {where}.{fix} "
-                          f"Tillåtna värden: {', '.join(allowed)}.")
+        return path, make(
+            "ogiltigt-varde",
+            f"”{value}” är inte tillåtet i {where}.{fix} Tillåtna värden: {', '.join(allowed)}.",
+        )
     if kind.startswith("ogiltigt-"):
         return path, make(kind, f"{where}: {err['msg']}")
     if kind == "string_pattern_mismatch":
@@ -206,8 +249,11 @@ def _error_finding(
     surprise = describe_scalar(node)
     if kind == "string_type" and surprise:
         text, became = surprise
-        return path, make("yaml-tolkning", f"YAML läser det ociterade ”{text}” i {where} som "
-                          f"{became}, men här ska det vara text. Skriv \"{text}\" inom citattecken.")
+        return path, make(
+            "yaml-tolkning",
+            f"YAML läser det ociterade ”{text}” i {where} som "
+            f'{became}, men här ska det vara text. Skriv "{text}" inom citattecken.',
+        )
     expected_kind = _TYPE_NAMES.get(kind)
     if path and sm.exact(path) is not None and kind in ("string_type", "int_type", "float_type"):
         # A union of text and number (indicator values) reports each branch; say it once.
@@ -246,9 +292,15 @@ def validate_model(
         return None, [Finding(sm.file, 1 + sm.line_offset, 1, "tom-fil", Severity.ERROR, message)]
     if not isinstance(parsed.data, dict):
         found = _describe_input(parsed.data)
-        return None, [Finding(sm.file, *sm.pos(()), "fel-typ", Severity.ERROR,
-                              f"Filen ska vara en mappning (rader med ”nyckel: värde”), men är "
-                              f"{found}.")]
+        return None, [
+            Finding(
+                sm.file,
+                *sm.pos(()),
+                "fel-typ",
+                Severity.ERROR,
+                f"Filen ska vara en mappning (rader med ”nyckel: värde”), men är {found}.",
+            )
+        ]
     try:
         return model.model_validate(parsed.data), []
     except ValidationError as exc:
@@ -307,7 +359,10 @@ def load_region(root: Path) -> LoadResult:
     config_ok = config is not None
     if config is None:
         config = RegionConfig.model_validate(
-            {"region": root.name, "plan": {"titel": "Omställningsplan", "period": {"start": 2025, "slut": 2028}}}
+            {
+                "region": root.name,
+                "plan": {"titel": "Omställningsplan", "period": {"start": 2025, "slut": 2028}},
+            }
         )
     region = Region(root=root, config=config)
 
@@ -341,7 +396,8 @@ def load_region(root: Path) -> LoadResult:
         maps[rel] = parsed.source
         findings += parsed.findings
         plan, model_findings = validate_model(
-            Municipality, parsed,
+            Municipality,
+            parsed,
             empty_message="Kommunens fil är tom. Skapa den på nytt med ”omstallning new kommun "
             "NAMN --force”, eller fyll i kommun, kommunkod och status.",
         )
@@ -354,10 +410,14 @@ def load_region(root: Path) -> LoadResult:
 def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes and not p.name.startswith("."))
+    return sorted(
+        p for p in folder.iterdir() if p.suffix.lower() in suffixes and not p.name.startswith(".")
+    )
 
 
-def _load_config(root: Path, path: Path) -> tuple[RegionConfig | None, list[Finding], SourceMap | None]:
+def _load_config(
+    root: Path, path: Path
+) -> tuple[RegionConfig | None, list[Finding], SourceMap | None]:
     text, findings = read_text(path, CONFIG_FILE)
     if text is None:
         return None, findings, None
@@ -370,16 +430,30 @@ def _load_config(root: Path, path: Path) -> tuple[RegionConfig | None, list[Find
     return config, findings + parsed.findings + model_findings, parsed.source
 
 
-def _load_intro_part(root: Path, path: Path) -> tuple[IntroPart | None, list[Finding], SourceMap | None]:
+def _load_intro_part(
+    root: Path, path: Path
+) -> tuple[IntroPart | None, list[Finding], SourceMap | None]:
     rel = _rel(root, path)
     text, findings = read_text(path, rel)
     if text is None:
         return None, findings, None
     front, body, body_line = split_front_matter(text)
     if front is None:
-        return None, [Finding(rel, 1, 1, "front-matter", Severity.ERROR,
-                              "Inledningsdelen saknar front matter. Börja filen med tre rader: "
-                              "”---”, ”id: …”, ”rubrik: …” och avsluta med ”---”.")], None
+        return (
+            None,
+            [
+                Finding(
+                    rel,
+                    1,
+                    1,
+                    "front-matter",
+                    Severity.ERROR,
+                    "Inledningsdelen saknar front matter. Börja filen med tre rader: "
+                    "”---”, ”id: …”, ”rubrik: …” och avsluta med ”---”.",
+                )
+            ],
+            None,
+        )
     parsed = parse_yaml(front, rel, line_offset=1)
     findings += parsed.findings
     findings += find_forbidden_chars(body, rel, body_line - 1)
@@ -392,7 +466,9 @@ def _load_intro_part(root: Path, path: Path) -> tuple[IntroPart | None, list[Fin
     return IntroPart(rel, meta.id, meta.title, body, body_line), findings, parsed.source
 
 
-def _load_glossary(root: Path, path: Path) -> tuple[dict[str, str], list[Finding], SourceMap | None]:
+def _load_glossary(
+    root: Path, path: Path
+) -> tuple[dict[str, str], list[Finding], SourceMap | None]:
     text, findings = read_text(path, GLOSSARY_FILE)
     if text is None:
         return {}, findings, None
@@ -403,20 +479,36 @@ def _load_glossary(root: Path, path: Path) -> tuple[dict[str, str], list[Finding
     if data is None:
         return {}, findings, sm
     if not isinstance(data, dict):
-        findings.append(Finding(GLOSSARY_FILE, *sm.pos(()), "fel-typ", Severity.ERROR,
-                                "begrepp.yaml ska vara en mappning: ”Begrepp: definition”."))
+        findings.append(
+            Finding(
+                GLOSSARY_FILE,
+                *sm.pos(()),
+                "fel-typ",
+                Severity.ERROR,
+                "begrepp.yaml ska vara en mappning: ”Begrepp: definition”.",
+            )
+        )
         return {}, findings, sm
     glossary: dict[str, str] = {}
     for term, definition in data.items():
         if not isinstance(definition, str) or not definition.strip():
-            findings.append(Finding(GLOSSARY_FILE, *sm.pos((term,)), "fel-typ", Severity.ERROR,
-                                    f"Definitionen av ”{term}” ska vara en text."))
+            findings.append(
+                Finding(
+                    GLOSSARY_FILE,
+                    *sm.pos((term,)),
+                    "fel-typ",
+                    Severity.ERROR,
+                    f"Definitionen av ”{term}” ska vara en text.",
+                )
+            )
             continue
         glossary[str(term)] = definition
     return glossary, findings, sm
 
 
-def _load_sources(root: Path, path: Path) -> tuple[dict[str, Source], list[Finding], SourceMap | None]:
+def _load_sources(
+    root: Path, path: Path
+) -> tuple[dict[str, Source], list[Finding], SourceMap | None]:
     text, findings = read_text(path, SOURCES_FILE)
     if text is None:
         return {}, findings, None
@@ -427,14 +519,23 @@ def _load_sources(root: Path, path: Path) -> tuple[dict[str, Source], list[Findi
     if data is None:
         return {}, findings, sm
     if not isinstance(data, dict):
-        findings.append(Finding(SOURCES_FILE, *sm.pos(()), "fel-typ", Severity.ERROR,
-                                "kallor.yaml ska vara en mappning: ”nyckel: {titel: …, url: …}”."))
+        findings.append(
+            Finding(
+                SOURCES_FILE,
+                *sm.pos(()),
+                "fel-typ",
+                Severity.ERROR,
+                "kallor.yaml ska vara en mappning: ”nyckel: {titel: …, url: …}”.",
+            )
+        )
         return {}, findings, sm
     sources: dict[str, Source] = {}
     for key, value in data.items():
         if isinstance(value, str):
             value = {"titel": value}
-        sub = ParsedYaml(value, _SubMap(sm, (key,)), [], {p[1:] for p in parsed.reported if p[:1] == (key,)})
+        sub = ParsedYaml(
+            value, _SubMap(sm, (key,)), [], {p[1:] for p in parsed.reported if p[:1] == (key,)}
+        )
         source, source_findings = validate_model(Source, sub)
         findings += source_findings
         if source:
@@ -459,4 +560,11 @@ def slug_for(name: str) -> str:
     return slugify(name)
 
 
-__all__ = ["INTRO_PARTS", "LoadResult", "load_region", "read_text", "slug_for", "split_front_matter"]
+__all__ = [
+    "INTRO_PARTS",
+    "LoadResult",
+    "load_region",
+    "read_text",
+    "slug_for",
+    "split_front_matter",
+]

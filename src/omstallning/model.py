@@ -82,7 +82,11 @@ ACTIVITY_STATUSES: dict[str, str] = {
     "stoppad": "Stoppad",
 }
 
-LEVELS: dict[str, str] = {"universell": "Universell", "selektiv": "Selektiv", "indikerad": "Indikerad"}
+LEVELS: dict[str, str] = {
+    "universell": "Universell",
+    "selektiv": "Selektiv",
+    "indikerad": "Indikerad",
+}
 
 STATES: dict[str, str] = {"finns": "Finns", "planeras": "Planeras", "upphör": "Upphör"}
 
@@ -107,7 +111,9 @@ Area = Literal[
     "overgripande",
 ]
 FocusArea = Literal[
-    "styrning_och_ledning", "forebyggande_och_latt_tillganglig", "jamlik_och_jamstalld",
+    "styrning_och_ledning",
+    "forebyggande_och_latt_tillganglig",
+    "jamlik_och_jamstalld",
     "kunskapsbaserad",
 ]
 Level = Literal["universell", "selektiv", "indikerad"]
@@ -155,14 +161,16 @@ def _parse_plan_date(value: Any, *, need_day: bool) -> PlanDate:
         return PlanDate(value.year, value.month, value.day)
     if not isinstance(value, str):
         raise PydanticCustomError(
-            "ogiltigt-datum", "Datumet ska skrivas ÅÅÅÅ-MM-DD{month}.",
+            "ogiltigt-datum",
+            "Datumet ska skrivas ÅÅÅÅ-MM-DD{month}.",
             {"month": "" if need_day else " eller ÅÅÅÅ-MM"},
         )
     m = _DATE_RE.match(value.strip())
     if not m or (need_day and m.group(3) is None):
         form = "ÅÅÅÅ-MM-DD" if need_day else "ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD"
         raise PydanticCustomError(
-            "ogiltigt-datum", "”{value}” är inget datum. Skriv det som {form}, till exempel 2026-03{day}.",
+            "ogiltigt-datum",
+            "”{value}” är inget datum. Skriv det som {form}, till exempel 2026-03{day}.",
             {"value": value, "form": form, "day": "-15" if need_day else ""},
         )
     year, month = int(m.group(1)), int(m.group(2))
@@ -171,7 +179,8 @@ def _parse_plan_date(value: Any, *, need_day: bool) -> PlanDate:
         dt.date(year, month, day or 1)
     except ValueError:
         raise PydanticCustomError(
-            "ogiltigt-datum", "”{value}” finns inte i kalendern. Kontrollera månad (01–12) och dag.",
+            "ogiltigt-datum",
+            "”{value}” finns inte i kalendern. Kontrollera månad (01–12) och dag.",
             {"value": value},
         ) from None
     return PlanDate(year, month, day)
@@ -180,15 +189,26 @@ def _parse_plan_date(value: Any, *, need_day: bool) -> PlanDate:
 MonthOrDay = Annotated[
     PlanDate,
     BeforeValidator(lambda v: _parse_plan_date(v, need_day=False)),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
-                    "description": "ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD"}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
+            "description": "ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD",
+        }
+    ),
 ]
 Day = Annotated[
     PlanDate,
     BeforeValidator(lambda v: _parse_plan_date(v, need_day=True)),
-    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"},
-                              {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}],
-                    "description": "ÅÅÅÅ-MM-DD"}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+            ],
+            "description": "ÅÅÅÅ-MM-DD",
+        }
+    ),
 ]
 Text = Annotated[str, Field(min_length=1)]
 Value = str | StrictInt | StrictFloat
@@ -221,7 +241,8 @@ class Requirements(_Model):
     """What every municipality's file must contain."""
 
     sections: list[str] = Field(
-        default_factory=list, alias="avsnitt",
+        default_factory=list,
+        alias="avsnitt",
         description="Avsnitt (id) som varje kommun måste skriva, t.ex. [nulage, vagen_framat].",
     )
     goals: StrictBool = Field(default=True, alias="mål", description="Minst ett mål krävs.")
@@ -234,11 +255,13 @@ class ExportSettings(_Model):
     """How documents are built."""
 
     formats: list[ExportFormat] = Field(
-        default_factory=lambda: list[ExportFormat](["docx"]), alias="format",
+        default_factory=lambda: list[ExportFormat](["docx"]),
+        alias="format",
         description="Vilka format som byggs: docx och/eller md.",
     )
     template: str | None = Field(
-        default=None, alias="mall",
+        default=None,
+        alias="mall",
         description="Regionens Word-mall (.docx eller .dotx) med egna format, relativt repot.",
     )
     logo: str | None = Field(
@@ -252,11 +275,13 @@ class RegionConfig(_Model):
     region: Text = Field(description="Regionens eller samverkansområdets namn.")
     plan: PlanInfo = Field(description="Planens titel och period.")
     intro: list[str] = Field(
-        default_factory=lambda: list(INTRO_PARTS), alias="inledning",
+        default_factory=lambda: list(INTRO_PARTS),
+        alias="inledning",
         description="Den gemensamma inledningens delar (id) i den ordning de ska stå.",
     )
     requirements: Requirements = Field(
-        default_factory=lambda: Requirements(), alias="krav",
+        default_factory=lambda: Requirements(),
+        alias="krav",
         description="Vad varje kommuns fil måste innehålla.",
     )
     export: ExportSettings = Field(
@@ -270,7 +295,9 @@ class RegionConfig(_Model):
 class IntroFrontMatter(_Model):
     """The front matter of a shared introduction part."""
 
-    id: Text = Field(description="Delens id, t.ex. lagen. Listas under inledning i omstallning.yaml.")
+    id: Text = Field(
+        description="Delens id, t.ex. lagen. Listas under inledning i omstallning.yaml."
+    )
     title: Text = Field(alias="rubrik", description="Delens rubrik i dokumentet.")
 
 
@@ -280,7 +307,9 @@ class IntroFrontMatter(_Model):
 class Source(_Model):
     """A source that texts cite as [@key]."""
 
-    title: Text = Field(alias="titel", description="Källans titel, t.ex. Socialtjänstlag (2025:400).")
+    title: Text = Field(
+        alias="titel", description="Källans titel, t.ex. Socialtjänstlag (2025:400)."
+    )
     kind: SourceKind | None = Field(
         default=None, alias="typ", description="sfs, prop, sou, ds, bet, webb eller annat."
     )
@@ -366,9 +395,13 @@ class Activity(_Model):
     goals: list[str] = Field(
         default_factory=list, alias="mål", description="Mål (id) som aktiviteten bidrar till."
     )
-    owner: str | None = Field(default=None, alias="ansvarig", description="Ansvarig roll eller enhet.")
+    owner: str | None = Field(
+        default=None, alias="ansvarig", description="Ansvarig roll eller enhet."
+    )
     start: MonthOrDay | None = Field(default=None, description="Start, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD.")
-    end: MonthOrDay | None = Field(default=None, alias="slut", description="Slut, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD.")
+    end: MonthOrDay | None = Field(
+        default=None, alias="slut", description="Slut, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD."
+    )
     status: ActivityStatus = Field(description="planerad, pågår, klar, pausad eller stoppad.")
 
 
@@ -384,9 +417,13 @@ class Intervention(_Model):
         alias="utan_behovsprövning",
         description="true om insatsen ges utan individuell behovsprövning.",
     )
-    conditions: str | None = Field(default=None, alias="villkor", description="Villkor för insatsen.")
+    conditions: str | None = Field(
+        default=None, alias="villkor", description="Villkor för insatsen."
+    )
     digital: StrictBool | None = Field(default=None, description="true om insatsen ges digitalt.")
-    state: State | None = Field(default=None, alias="läge", description="finns, planeras eller upphör.")
+    state: State | None = Field(
+        default=None, alias="läge", description="finns, planeras eller upphör."
+    )
     description: str | None = Field(default=None, alias="beskrivning", description="Beskrivning.")
 
 
@@ -407,7 +444,9 @@ class Municipality(_Model):
     )
     committee: str | None = Field(default=None, alias="nämnd", description="Ansvarig nämnd.")
     status: PlanStatus = Field(description="utkast, remiss, beslutad eller exempel.")
-    version: str | None = Field(default=None, description='Planens version inom citattecken, t.ex. "1.0".')
+    version: str | None = Field(
+        default=None, description='Planens version inom citattecken, t.ex. "1.0".'
+    )
     date: Day | None = Field(default=None, alias="datum", description="Planens datum, ÅÅÅÅ-MM-DD.")
     decision: Decision | None = Field(
         default=None, alias="beslut", description="Beslutet; krävs när status är beslutad."

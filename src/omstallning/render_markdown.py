@@ -50,7 +50,7 @@ _MARK_ORDER = {_STRIKE: 0, _STRONG: 1, _EM: 2}
 _ALWAYS_ESCAPED = frozenset("\\`*[]<~")
 _LINE_START_ESCAPED = frozenset("#>-+=|:")
 _BULLETS = ("-", "*", "+")
-_ORDERED_DELIMITERS = (".", ")")
+_ORDERED_DELIMITERS = (".", ")")  # one list right after another needs the other
 _MAX_ORDERED_START = 999_999_999  # CommonMark allows at most nine digits
 # CommonMark's Unicode whitespace, as markdown-it-py decides it (`isWhiteSpace`).
 _SPACES = frozenset(chr(c) for c in range(0x3001) if isWhiteSpace(c))
@@ -185,8 +185,13 @@ def _atoms(runs: Iterable[Inline], targets: dict[str, str], *, context: str) -> 
             link = _link_destination("#" + targets.get(run.anchor, run.anchor))
         text = run.text.replace("\r\n", "\n").replace("\r", "\n")
         if run.code:
-            if text:
-                atoms.append(_Atom("code", text.replace("\n", " "), _marks(run), link))
+            # A code span cannot hold a newline: it reads as a space. A heading keeps it,
+            # outside the code span.
+            for n, part in enumerate(text.split("\n") if heading else [text.replace("\n", " ")]):
+                if n:
+                    atoms.append(_entity("\n"))
+                if part:
+                    atoms.append(_Atom("code", part, _marks(run), link))
             continue
         if run.url is not None and link is not None and text == run.url and _is_autolink(text):
             atoms.append(_Atom("auto", text, _marks(run), link))
@@ -562,14 +567,12 @@ class _Renderer:
     def blocks(self, blocks: Sequence[Block], *, loose: bool = True) -> list[str]:
         """Render blocks, with a blank line between them when `loose`."""
         lines: list[str] = []
-        previous: Block | None = None
-        marker_index = 0
+        previous_marker: str | None = None
         for block in blocks:
+            marker: str | None = None
             if isinstance(block, ListBlock):
-                # Two lists in a row would read back as one: vary the marker.
-                same_kind = isinstance(previous, ListBlock) and previous.ordered == block.ordered
-                marker_index = marker_index + 1 if same_kind else 0
-                rendered = self.list_block(block, marker_index)
+                # Two lists in a row would read back as one: the second gets another marker.
+                rendered, marker = self.list_block(block, avoid=previous_marker)
             else:
                 rendered = self.block(block)
             if not rendered:
@@ -577,7 +580,7 @@ class _Renderer:
             if lines and loose:
                 lines.append("")
             lines.extend(rendered)
-            previous = block
+            previous_marker = marker
         return lines
 
     def block(self, block: Block) -> list[str]:
@@ -590,7 +593,7 @@ class _Renderer:
             text = _inline(runs, self.targets)
             return text.split("\n") if text else []
         if isinstance(block, ListBlock):
-            return self.list_block(block, 0)
+            return self.list_block(block, avoid=None)[0]
         if isinstance(block, Quote):
             inner = self.blocks(block.blocks)
             return [f"> {line}" if line else ">" for line in inner] or [">"]
@@ -613,25 +616,28 @@ class _Renderer:
             text = f"{stripped}\\{text[len(stripped) :]}"
         return "#" * level + (" " + text if text else "")
 
-    def list_block(self, block: ListBlock, marker_index: int) -> list[str]:
+    def list_block(self, block: ListBlock, *, avoid: str | None) -> tuple[list[str], str]:
+        """Render a list; returns its lines and the bullet or delimiter it uses."""
         tight = _is_tight(block)
-        lines: list[str] = []
+        bodies = [self.blocks(item.blocks, loose=not tight) for item in block.items]
         number = min(max(block.start, 0), _MAX_ORDERED_START)
-        for n, item in enumerate(block.items):
-            if block.ordered:
-                marker = f"{number + n}{_ORDERED_DELIMITERS[marker_index % 2]}"
-            else:
-                marker = _BULLETS[marker_index % len(_BULLETS)]
-            body = self.blocks(item.blocks, loose=not tight)
-            if lines and not tight:
-                lines.append("")
-            if not body:
-                lines.append(marker)
-                continue
-            indent = " " * (len(marker) + 1)
-            lines.append(f"{marker} {body[0]}")
-            lines.extend(indent + line if line else "" for line in body[1:])
-        return lines
+        choices = [c for c in (_ORDERED_DELIMITERS if block.ordered else _BULLETS) if c != avoid]
+        lines: list[str] = []
+        for choice in choices:
+            lines = []
+            for n, body in enumerate(bodies):
+                marker = choice
+                if block.ordered:
+                    marker = f"{min(number + n, _MAX_ORDERED_START)}{choice}"
+                if lines and not tight:
+                    lines.append("")
+                indent = " " * (len(marker) + 1)
+                lines.append(f"{marker} {body[0]}" if body else marker)
+                lines.extend(indent + line if line else "" for line in body[1:])
+            # `- - -` (empty nested lists) would be a thematic break: try the next bullet.
+            if not any(_is_thematic_break(line) for line in lines):
+                break
+        return lines, choice
 
     def table(self, table: Table) -> list[str]:
         lines: list[str] = []
@@ -703,6 +709,11 @@ def _all_headings(blocks: Iterable[Block]) -> list[Heading]:
             for item in block.items:
                 found.extend(_all_headings(item.blocks))
     return found
+
+
+def _is_thematic_break(line: str) -> bool:
+    chars = line.replace(" ", "").replace("\t", "")
+    return len(chars) >= 3 and chars[0] in "-*_" and chars == chars[0] * len(chars)
 
 
 def _has_text(paragraph: Paragraph) -> bool:

@@ -31,34 +31,44 @@ def plural(n: int, one: str, many: str) -> str:
 
 
 def summary_line(findings: list[Finding], files: int) -> str:
-    """`2 fel och 1 varning i 14 filer.` or `Inga fel eller varningar i 14 filer.`"""
+    """Return `2 fel och 1 varning i 14 filer.` or `Inga fel eller varningar i 14 filer.`."""
     errors, warnings = count(findings)
     in_files = f"i {plural(files, 'fil', 'filer')}"
     if not findings:
         return f"Inga fel eller varningar {in_files}."
-    return f"{plural(errors, 'fel', 'fel')} och {plural(warnings, 'varning', 'varningar')} {in_files}."
+    return (
+        f"{plural(errors, 'fel', 'fel')} och {plural(warnings, 'varning', 'varningar')} {in_files}."
+    )
 
 
-def format_text(findings: list[Finding], files: int, line_source: LineSource) -> list[list[Segment]]:
+def format_text(
+    findings: list[Finding], files: int, line_source: LineSource
+) -> list[list[Segment]]:
     """Findings grouped by file, each with the offending line and a marker under the column."""
     out: list[list[Segment]] = []
     for file, group in groupby(findings, key=lambda f: f.file):
         out.append([(file, "bold")])
         for f in group:
             where = f"{f.line}:{f.column}" if f.line else "-"
-            out.append([
-                (f"  {where}: ", None),
-                (SEVERITY_WORD[f.severity], SEVERITY_STYLE[f.severity]),
-                (f": {f.message} ", None),
-                (f"[{f.code}]", "dim"),
-            ])
+            out.append(
+                [
+                    (f"  {where}: ", None),
+                    (SEVERITY_WORD[f.severity], SEVERITY_STYLE[f.severity]),
+                    (f": {f.message} ", None),
+                    (f"[{f.code}]", "dim"),
+                ]
+            )
             source = line_source(f.file, f.line) if f.line else None
             if source is not None:
                 shown = source.replace("\t", " ").rstrip()
                 number = f"{f.line:>5} | "
                 out.append([(number, "dim"), (shown, None)])
-                out.append([(" " * (len(number) - 2) + "| ", "dim"),
-                            (" " * max(f.column - 1, 0) + "^", SEVERITY_STYLE[f.severity])])
+                out.append(
+                    [
+                        (" " * (len(number) - 2) + "| ", "dim"),
+                        (" " * max(f.column - 1, 0) + "^", SEVERITY_STYLE[f.severity]),
+                    ]
+                )
         out.append([])
     out.append([(summary_line(findings, files), "bold")])
     return out
@@ -120,14 +130,18 @@ def format_github(findings: list[Finding], files: int, prefix: str = "") -> str:
                 command = "error" if f.is_error else "warning"
                 lines.append(f"::{command} {','.join(props)}::{_escape_data(f.message)}")
             else:
-                lines.append(f"{path}:{f.line}:{f.column}: {SEVERITY_WORD[f.severity]}: "
-                             f"{f.message} [{f.code}]")
+                lines.append(
+                    f"{path}:{f.line}:{f.column}: {SEVERITY_WORD[f.severity]}: "
+                    f"{f.message} [{f.code}]"
+                )
         lines.append("::endgroup::")
     hidden = len(findings) - sum(shown.values())
     if hidden:
-        lines.append(f"::notice title=omstallning::{hidden} fynd visas inte som anteckningar "
-                     "(GitHub visar högst 10 fel och 10 varningar per steg). Hela listan finns "
-                     "i loggen ovan och i jobbets sammanfattning.")
+        lines.append(
+            f"::notice title=omstallning::{hidden} fynd visas inte som anteckningar "
+            "(GitHub visar högst 10 fel och 10 varningar per steg). Hela listan finns "
+            "i loggen ovan och i jobbets sammanfattning."
+        )
     lines.append(summary_line(findings, files))
     return "\n".join(lines) + "\n"
 
@@ -139,7 +153,9 @@ def format_markdown(findings: list[Finding], files: int, prefix: str = "") -> st
         out += ["| Fil | Rad | Kol | Nivå | Kod | Meddelande |", "|---|---:|---:|---|---|---|"]
         for f in findings:
             message = f.message.replace("|", "\\|").replace("\n", " ")
-            out.append(f"| `{prefix}{f.file}` | {f.line} | {f.column} | "
-                       f"{SEVERITY_WORD[f.severity]} | `{f.code}` | {message} |")
+            out.append(
+                f"| `{prefix}{f.file}` | {f.line} | {f.column} | "
+                f"{SEVERITY_WORD[f.severity]} | `{f.code}` | {message} |"
+            )
         out.append("")
     return "\n".join(out) + "\n"

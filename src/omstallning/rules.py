@@ -387,7 +387,7 @@ def placeholders(result: LoadResult) -> Iterator[Finding]:
 
 @rule
 def municipality_identity(result: LoadResult) -> Iterator[Finding]:
-    """The name is a real municipality, the code is its official code, the file is named after it."""
+    """The name is a real municipality, the code is its official code, the file is its slug."""
     seen: dict[str, str] = {}
     for entry, sm in _municipalities(result):
         plan = entry.plan

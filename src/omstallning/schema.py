@@ -31,6 +31,7 @@ def schema_for(model: type[BaseModel], title: str) -> dict[str, Any]:
 def render_schemas() -> dict[str, str]:
     """File name -> JSON text, for every schema."""
     return {
-        name: json.dumps(schema_for(model, title), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+        name: json.dumps(schema_for(model, title), ensure_ascii=False, indent=2, sort_keys=False)
+        + "\n"
         for name, (model, title) in SCHEMA_FILES.items()
     }

@@ -30,12 +30,17 @@ _WORDS = {
 }
 
 _MESSAGES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^No such option: (.+?)(?: Did you mean (.+)\?)?$"),
-     "Det finns ingen flagga {0}."),
+    (
+        re.compile(r"^No such option: (.+?)(?: Did you mean (.+)\?)?$"),
+        "Det finns ingen flagga {0}.",
+    ),
     (re.compile(r"^Missing argument '(.+)'\.$"), "Argumentet {0} saknas."),
     (re.compile(r"^Missing option '(.+)'\.$"), "Flaggan {0} saknas."),
     (re.compile(r"^Got unexpected extra arguments? \((.+)\)$"), "Oväntade extra argument: {0}."),
-    (re.compile(r"^Invalid value for (.+?): (?:Value error, )?(.+)$"), "Ogiltigt värde för {0}: {1}"),
+    (
+        re.compile(r"^Invalid value for (.+?): (?:Value error, )?(.+)$"),
+        "Ogiltigt värde för {0}: {1}",
+    ),
     (re.compile(r"^Option '(.+)' requires an argument\.$"), "Flaggan {0} behöver ett värde."),
     (re.compile(r"^'(.+)' is not one of (.+)\.$"), "”{0}” är inte ett av {1}."),
     (re.compile(r"^'(.+)' is not a valid (.+)\.$"), "”{0}” är inte ett giltigt värde."),
@@ -71,8 +76,9 @@ _original_write_usage = click_formatting.HelpFormatter.write_usage
 _original_get_help_option = Command.get_help_option
 
 
-def _write_usage(self: click_formatting.HelpFormatter, prog: str, args: str = "",
-                 prefix: str | None = None) -> None:
+def _write_usage(
+    self: click_formatting.HelpFormatter, prog: str, args: str = "", prefix: str | None = None
+) -> None:
     _original_write_usage(self, prog, args, "Användning: " if prefix is None else prefix)
 
 

@@ -134,7 +134,11 @@ def find_forbidden_chars(text: str, file: str, line_offset: int = 0) -> list[Fin
         if m:
             out.append(
                 Finding(
-                    file, number + line_offset, m.start() + 1, "otillatet-tecken", Severity.ERROR,
+                    file,
+                    number + line_offset,
+                    m.start() + 1,
+                    "otillatet-tecken",
+                    Severity.ERROR,
                     f"Raden innehåller ett osynligt styrtecken (U+{ord(m.group()):04X}) som "
                     "varken YAML eller Word tillåter. Ta bort det; det kommer ofta med text "
                     "som klistrats in från andra program.",
@@ -144,33 +148,56 @@ def find_forbidden_chars(text: str, file: str, line_offset: int = 0) -> list[Fin
 
 
 _SYNTAX_MESSAGES: list[tuple[str, str]] = [
-    ("found unexpected end of stream",
-     "Citattecknet som börjar här avslutas aldrig. Lägg till ett avslutande citattecken."),
-    ("found unknown escape character",
-     "Ogiltig \\-sekvens inom dubbla citattecken. Använd enkla citattecken ('…') eller skriv \\\\."),
-    ("mapping values are not allowed here",
-     "Ett kolon följt av mellanslag (”: ”) kan inte stå här. Sätt hela texten inom "
-     "citattecken, eller kontrollera indraget."),
-    ("that cannot start any token",
-     "Tecknet kan inte inleda ett värde här. Tabbtecken får inte användas för indrag – använd "
-     "mellanslag – och text som börjar med @ eller ` måste stå inom citattecken."),
-    ("could not find expected ':'",
-     "Raden saknar ”:” efter nyckeln, eller har fel indrag jämfört med raden ovanför."),
-    ("expected <block end>",
-     "Fel indrag: raden passar inte in under raden ovanför. Ge den lika många inledande "
-     "mellanslag som raderna på samma nivå."),
-    ("expected a single document",
-     "Filen innehåller flera YAML-dokument (”---”). Ta bort den extra ”---”-raden."),
+    (
+        "found unexpected end of stream",
+        "Citattecknet som börjar här avslutas aldrig. Lägg till ett avslutande citattecken.",
+    ),
+    (
+        "found unknown escape character",
+        "Ogiltig \\-sekvens inom dubbla citattecken. Använd enkla citattecken ('…') "
+        "eller skriv \\\\.",
+    ),
+    (
+        "mapping values are not allowed here",
+        "Ett kolon följt av mellanslag (”: ”) kan inte stå här. Sätt hela texten inom "
+        "citattecken, eller kontrollera indraget.",
+    ),
+    (
+        "that cannot start any token",
+        "Tecknet kan inte inleda ett värde här. Tabbtecken får inte användas för indrag – använd "
+        "mellanslag – och text som börjar med @ eller ` måste stå inom citattecken.",
+    ),
+    (
+        "could not find expected ':'",
+        "Raden saknar ”:” efter nyckeln, eller har fel indrag jämfört med raden ovanför.",
+    ),
+    (
+        "expected <block end>",
+        "Fel indrag: raden passar inte in under raden ovanför. Ge den lika många inledande "
+        "mellanslag som raderna på samma nivå.",
+    ),
+    (
+        "expected a single document",
+        "Filen innehåller flera YAML-dokument (”---”). Ta bort den extra ”---”-raden.",
+    ),
     ("found undefined alias", "Aliaset (*namn) hänvisar till ett ankare (&namn) som inte finns."),
     ("found duplicate anchor", "Samma ankare (&namn) används två gånger. Byt namn på det ena."),
-    ("did not find expected key",
-     "Fel indrag eller en rad som inte är ”nyckel: värde”. Kontrollera raden och den ovanför."),
-    ("did not find expected '-' indicator",
-     "Listan har fel indrag: varje punkt ska börja med ”- ” på samma indrag."),
-    ("did not find expected ',' or ']'",
-     "Listan inom [ ] avslutas inte rätt. Kontrollera kommatecken och hakparentes."),
-    ("did not find expected ',' or '}'",
-     "Mappningen inom { } avslutas inte rätt. Kontrollera kommatecken och klammerparentes."),
+    (
+        "did not find expected key",
+        "Fel indrag eller en rad som inte är ”nyckel: värde”. Kontrollera raden och den ovanför.",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "Listan har fel indrag: varje punkt ska börja med ”- ” på samma indrag.",
+    ),
+    (
+        "did not find expected ',' or ']'",
+        "Listan inom [ ] avslutas inte rätt. Kontrollera kommatecken och hakparentes.",
+    ),
+    (
+        "did not find expected ',' or '}'",
+        "Mappningen inom { } avslutas inte rätt. Kontrollera kommatecken och klammerparentes.",
+    ),
 ]
 
 # For these, the problem begins where the construct opened, not where the parser gave up.
@@ -209,12 +236,21 @@ class _Builder:
             if not self.too_big:
                 self.too_big = True
                 line, col = self.sm._mark(node)
-                why = "för djupt nästlad" if depth > MAX_DEPTH else "för stor när alias (*namn) vecklas ut"
-                self.findings.append(_finding(
-                    self.sm, line, col, "for-stor",
-                    f"Filen är {why} för att läsas. Skriv ut innehållet utan alias och "
-                    "med färre nivåer.",
-                ))
+                why = (
+                    "för djupt nästlad"
+                    if depth > MAX_DEPTH
+                    else "för stor när alias (*namn) vecklas ut"
+                )
+                self.findings.append(
+                    _finding(
+                        self.sm,
+                        line,
+                        col,
+                        "for-stor",
+                        f"Filen är {why} för att läsas. Skriv ut innehållet utan alias och "
+                        "med färre nivåer.",
+                    )
+                )
             return None
         self.sm.values.setdefault(path, node)
         if isinstance(node, MappingNode):
@@ -237,20 +273,30 @@ class _Builder:
                 continue
             if not isinstance(key_node, ScalarNode):
                 line, col = self.sm._mark(key_node)
-                self.findings.append(_finding(
-                    self.sm, line, col, "fel-typ",
-                    "En nyckel måste vara ett enkelt ord, inte en lista eller mappning.",
-                ))
+                self.findings.append(
+                    _finding(
+                        self.sm,
+                        line,
+                        col,
+                        "fel-typ",
+                        "En nyckel måste vara ett enkelt ord, inte en lista eller mappning.",
+                    )
+                )
                 continue
             key = key_node.value  # the text as written: `no:` stays "no", `2025:` stays "2025"
             if key in first_seen:
                 line, col = self.sm._mark(key_node)
                 first_line = self.sm._mark(first_seen[key])[0]
-                self.findings.append(_finding(
-                    self.sm, line, col, "dubblett-nyckel",
-                    f"Nyckeln ”{key}” finns redan på rad {first_line} i samma mappning. "
-                    "Ta bort den ena eller slå ihop dem; annars skulle den sista tyst vinna.",
-                ))
+                self.findings.append(
+                    _finding(
+                        self.sm,
+                        line,
+                        col,
+                        "dubblett-nyckel",
+                        f"Nyckeln ”{key}” finns redan på rad {first_line} i samma mappning. "
+                        "Ta bort den ena eller slå ihop dem; annars skulle den sista tyst vinna.",
+                    )
+                )
                 continue
             first_seen[key] = key_node
             self.sm.keys[(*path, key)] = key_node
@@ -264,21 +310,36 @@ class _Builder:
         tag = node.tag
         line, col = self.sm._mark(node)
         if tag == BOOL_TAG and text.lower() not in ("true", "false"):
-            self._surprise(path, line, col, text,
-                           f"YAML läser det ociterade ”{text}” som sant/falskt (ja/nej). "
-                           f"Menar du texten, skriv \"{text}\" inom citattecken; menar du "
-                           "ja/nej, skriv true eller false.")
+            self._surprise(
+                path,
+                line,
+                col,
+                text,
+                f"YAML läser det ociterade ”{text}” som sant/falskt (ja/nej). "
+                f'Menar du texten, skriv "{text}" inom citattecken; menar du '
+                "ja/nej, skriv true eller false.",
+            )
             return text
         if tag == INT_TAG and ":" in text:
-            self._surprise(path, line, col, text,
-                           f"YAML läser det ociterade ”{text}” som ett tal i bas 60 "
-                           f"({self._construct(node)}). Skriv \"{text}\" inom citattecken.")
+            self._surprise(
+                path,
+                line,
+                col,
+                text,
+                f"YAML läser det ociterade ”{text}” som ett tal i bas 60 "
+                f'({self._construct(node)}). Skriv "{text}" inom citattecken.',
+            )
             return text
         if tag == INT_TAG and re.fullmatch(r"[-+]?0[0-7_]+", text):
-            self._surprise(path, line, col, text,
-                           f"YAML läser det ociterade ”{text}” som ett oktalt tal "
-                           f"({self._construct(node)}) och tappar den inledande nollan. "
-                           f"Skriv \"{text}\" inom citattecken.")
+            self._surprise(
+                path,
+                line,
+                col,
+                text,
+                f"YAML läser det ociterade ”{text}” som ett oktalt tal "
+                f"({self._construct(node)}) och tappar den inledande nollan. "
+                f'Skriv "{text}" inom citattecken.',
+            )
             return text
         return self._construct(node)
 
@@ -311,12 +372,31 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
     except yaml.MarkedYAMLError as err:
         return ParsedYaml(None, sm, [*findings, _syntax_finding(err, sm)])
     except yaml.YAMLError as err:  # ReaderError and friends have no mark
-        return ParsedYaml(None, sm, [*findings, _finding(sm, 1 + line_offset, 1, "yaml-syntax",
-                                                         f"YAML-filen går inte att läsa ({err}).")])
+        return ParsedYaml(
+            None,
+            sm,
+            [
+                *findings,
+                _finding(
+                    sm, 1 + line_offset, 1, "yaml-syntax", f"YAML-filen går inte att läsa ({err})."
+                ),
+            ],
+        )
     except RecursionError:
-        return ParsedYaml(None, sm, [*findings, _finding(
-            sm, 1 + line_offset, 1, "for-stor",
-            "Filen är för djupt nästlad för att läsas. Skriv den med färre nivåer.")])
+        return ParsedYaml(
+            None,
+            sm,
+            [
+                *findings,
+                _finding(
+                    sm,
+                    1 + line_offset,
+                    1,
+                    "for-stor",
+                    "Filen är för djupt nästlad för att läsas. Skriv den med färre nivåer.",
+                ),
+            ],
+        )
     finally:
         loader.dispose()
     if root is None:
