@@ -218,3 +218,54 @@ def test_new_region_then_validate_then_build(run_cli: Run, tmp_path: Path) -> No
     headings = [t for _, t in docx_headings(root / "build" / "osby.docx")]
     for title in ("Den nya socialtjänstlagen", "Förändringar i angränsande lagstiftning"):
         assert title in headings
+
+
+def _tiny_png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_region_template_and_logo_are_used(
+    make_region: Callable[..., Path], run_cli: Run, tmp_path: Path
+) -> None:
+    import zipfile
+
+    from docx.shared import RGBColor
+
+    from .conftest import CONFIG
+
+    template = docx.Document()
+    heading = template.styles["Heading 1"]
+    heading.font.name = "Comic Sans MS"
+    heading.font.color.rgb = RGBColor(0x00, 0xB0, 0x50)
+    template_path = tmp_path / "reference.docx"
+    template.save(str(template_path))
+    root = make_region(
+        omstallning_DOT_yaml=CONFIG + "  mall: mall/reference.docx\n  logotyp: mall/logo.png\n",
+        mall__reference_DOT_docx=template_path.read_bytes(),
+        mall__logo_DOT_png=_tiny_png(),
+    )
+    result = run_cli("build", str(root), "--format", "docx")
+    assert result.exit_code == 0, result.output
+    out = root / "build" / "klippan.docx"
+    with zipfile.ZipFile(out) as zf:
+        styles = zf.read("word/styles.xml").decode("utf-8")
+        body = zf.read("word/document.xml").decode("utf-8")
+    assert "Comic Sans MS" in styles and "00B050" in styles
+    assert 'descr="Logotyp för Testregionen"' in body
+    built = docx.Document(str(out))
+    assert built.styles["Heading 1"].font.name == "Comic Sans MS"
+    assert any(p.style.name == "Heading 1" for p in built.paragraphs)
