@@ -105,7 +105,10 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     """markdown-it inline rule: a citation becomes one `citation` token."""
     pos = state.pos
     src = state.src
-    if not src.startswith("[@", pos):
+    if silent or not src.startswith("[@", pos):
+        # Silent mode only serves markdown-it's link label scan, which takes any token longer
+        # than one character that starts with `[` for a nested link and then refuses the
+        # outer link. Read as plain brackets, a citation balances just the same.
         return False
     scanned = _scan_citation(src, pos, state.posMax)
     if scanned is None:
@@ -117,10 +120,9 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     references = state.env.get("references", {})
     if normalizeReference(src[pos + 1 : end - 1]) in references:
         return False
-    if not silent:
-        token = state.push("citation", "", 0)
-        token.content = src[pos:end]
-        token.meta = {"items": items, "src": src}
+    token = state.push("citation", "", 0)
+    token.content = src[pos:end]
+    token.meta = {"items": items, "src": src}
     state.pos = end
     return True
 
