@@ -17,7 +17,7 @@ from .conftest import EXAMPLE, KLIPPAN
 
 def _schema(name: str) -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(render_schemas()[name])
-    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft7Validator.check_schema(schema)
     return schema
 
 

@@ -21,9 +21,13 @@ SCHEMA_FILES: dict[str, tuple[type[BaseModel], str]] = {
 
 
 def schema_for(model: type[BaseModel], title: str) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of one model, keyed by the Swedish YAML names."""
+    """The JSON Schema of one model, keyed by the Swedish YAML names.
+
+    Declared as draft-07, the draft every yaml-language-server version supports; pydantic's
+    `$defs` references are plain JSON pointers, which draft-07 resolves as well.
+    """
     schema = model.model_json_schema(by_alias=True, mode="validation")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     schema["title"] = title
     return schema
 
