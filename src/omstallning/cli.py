@@ -277,6 +277,14 @@ def build(
         Path | None,
         typer.Option("--out", "-o", help="Mapp för dokumenten. Standard: build/ i regionens mapp."),
     ] = None,
+    sammanstallning: Annotated[
+        bool,
+        typer.Option(
+            "--sammanstallning",
+            help="Skriv också regionens sammanställning (sammanstallning.docx/.md) över alla "
+            "kommuner: status, insatser per område, tidsplan, mål och gemensamma insatser.",
+        ),
+    ] = False,
 ) -> None:
     """Bygg varje kommuns plan som Word-dokument (DOCX) och/eller Markdown.
 
@@ -330,6 +338,58 @@ def build(
     out.print(f"Skrev {len(built)} filer{note}:", markup=False)
     for b in built:
         out.print(f"  {b.path}", markup=False)
+    if sammanstallning:
+        from .status import reference_date, region_status
+        from .summary import build_summary
+
+        overview = region_status(result, findings, reference_date())
+        out.print("Skrev sammanställningen:", markup=False)
+        for written in build_summary(region, overview, formats, target):
+            out.print(f"  {written}", markup=False)
+
+
+class StatusFormat(enum.StrEnum):
+    """Output formats of `status`."""
+
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+@app.command(options_metavar="[FLAGGOR]")
+@_handle_errors
+def status(
+    path: PathArg = Path(),
+    format: Annotated[
+        StatusFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Utdata: text (tabell), md (Markdown, t.ex. till $GITHUB_STEP_SUMMARY) "
+            "eller json.",
+        ),
+    ] = StatusFormat.text,
+) -> None:
+    """Visa läget i regionen: en rad per kommun och vad som saknas i varje plan.
+
+    Status, version, skrivna avsnitt, mål, aktiviteter per status, insatser, fel, varningar
+    och en kvalitetssiffra. En kommunfil som inte går att läsa visas med status fel.
+    Slutstatus 0 även när filerna har fel (validate visar dem), 2 för en mapp som inte är
+    ett regionrepo. Slutdatum jämförs med dagens datum (SOURCE_DATE_EPOCH om den är satt).
+
+    Exempel: omstallning status --format md >> "$GITHUB_STEP_SUMMARY"
+    """
+    from . import status as overview
+    from .rules import validate_region
+
+    result, findings = validate_region(path)
+    report = overview.region_status(result, findings, overview.reference_date())
+    if format is StatusFormat.json:
+        sys.stdout.write(overview.format_json(report))
+    elif format is StatusFormat.md:
+        sys.stdout.write(overview.format_markdown(report))
+    else:
+        sys.stdout.write(overview.format_text(report))
 
 
 def _ask(value: str | None, option: str, question: str) -> str:

@@ -1,0 +1,604 @@
+"""The regional overview (SPEC §6): one row per municipality and a plan-quality figure.
+
+`region_status` turns a loaded region and its findings into `StatusRow`s; the `format_*`
+functions write them as text, Markdown (for a CI job summary) or JSON. Pure: no file I/O
+and no printing. The day that decides whether an activity is overdue is a parameter, so the
+same input and day always give the same output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .findings import Finding
+from .loader import MUNICIPALITY_DIR, LoadResult
+from .model import (
+    ACTIVITY_STATUSES,
+    PLACEHOLDER_WORDS,
+    PLAN_STATUSES,
+    STANDARD_SECTIONS,
+    Municipality,
+    RegionConfig,
+)
+
+JSON_FORMAT_VERSION = 1
+FAILED_STATUS = "fel"
+"""What the status column says for a municipality file that could not be read."""
+
+MAX_IDS_SHOWN = 6
+_SWEDISH_LAST = {"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"}
+_OPEN_STATUSES = ("planerad", "pågår")
+
+
+def reference_date(environ: Mapping[str, str] | None = None) -> dt.date:
+    """The day the overview is made for: today, or `SOURCE_DATE_EPOCH`'s day (UTC) when set.
+
+    `SOURCE_DATE_EPOCH` makes the output reproducible, as it does for `build`.
+    """
+    env = os.environ if environ is None else environ
+    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+def swedish_key(name: str) -> tuple[str, str]:
+    """Sort key in Swedish alphabetical order: å, ä and ö after z (Åstorp after Ystad).
+
+    A hyphen counts as a space, so Upplands-Bro comes before Upplands Väsby.
+    """
+    folded = " ".join(name.casefold().replace("-", " ").split())  # Upplands-Bro as two words
+    return "".join(_SWEDISH_LAST.get(c, c) for c in folded), name
+
+
+# --- The quality figure ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quality:
+    """How many of a plan's follow-up checks pass, and what is missing (in Swedish)."""
+
+    passed: int
+    total: int
+    missing: tuple[str, ...] = ()
+
+    @property
+    def percent(self) -> int:
+        """Share of passed checks, rounded down: 100 only when nothing is missing."""
+        if self.total == 0:
+            return 100
+        return self.passed * 100 // self.total
+
+
+def _ids(ids: Sequence[str]) -> str:
+    shown = list(ids[:MAX_IDS_SHOWN])
+    more = " m.fl." if len(ids) > MAX_IDS_SHOWN else ""
+    return ", ".join(shown) + more
+
+
+def _activities(n: int) -> str:
+    return f"{n} aktivitet" if n == 1 else f"{n} aktiviteter"
+
+
+def _list_and(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def plan_quality(
+    plan: Municipality,
+    config: RegionConfig,
+    placeholder_lines: Sequence[int],
+    today: dt.date,
+) -> Quality:
+    """Check that a plan can be followed up.
+
+    Every goal has an indicator with a target value; every activity has an owner, a start
+    and an end, and a goal; no placeholder text is left; no activity whose end has passed is
+    still `planerad` or `pågår`. A region that requires goals or activities also counts
+    having at least one as a check.
+
+    Args:
+        plan: The municipality's plan.
+        config: The region's settings (which of goals and activities it requires).
+        placeholder_lines: The lines of the file where `validate` found placeholder text.
+        today: The day against which end dates are compared.
+    """
+    passed = total = 0
+    missing: list[str] = []
+
+    def check(ok: bool) -> bool:
+        nonlocal passed, total
+        total += 1
+        passed += ok
+        return ok
+
+    req = config.requirements
+    if req.goals and not check(bool(plan.goals)):
+        missing.append("Planen har inga mål")
+    if req.activities and not check(bool(plan.activities)):
+        missing.append("Planen har inga aktiviteter")
+
+    no_indicator: list[str] = []
+    no_target: list[str] = []
+    for goal in plan.goals:
+        if not check(any(i.target is not None for i in goal.indicators)):
+            (no_target if goal.indicators else no_indicator).append(goal.id)
+    if no_indicator:
+        missing.append(f"{len(no_indicator)} mål saknar indikator ({_ids(no_indicator)})")
+    if no_target:
+        missing.append(f"{len(no_target)} mål saknar målvärde ({_ids(no_target)})")
+
+    no_owner: list[str] = []
+    no_dates: list[str] = []
+    no_goal: list[str] = []
+    overdue: list[str] = []
+    for a in plan.activities:
+        if not check(bool(a.owner and a.owner.strip())):
+            no_owner.append(a.id)
+        if not check(a.start is not None and a.end is not None):
+            no_dates.append(a.id)
+        if not check(bool(a.goals)):
+            no_goal.append(a.id)
+        late = a.end is not None and a.end.last_day() < today and a.status in _OPEN_STATUSES
+        if not check(not late):
+            overdue.append(
+                f"{a.id} har passerat sitt slutdatum men har status {a.status} (slut {a.end})"
+            )
+    if no_owner:
+        missing.append(f"{_activities(len(no_owner))} saknar ansvarig ({_ids(no_owner)})")
+    if no_dates:
+        missing.append(
+            f"{_activities(len(no_dates))} saknar start- eller slutdatum ({_ids(no_dates)})"
+        )
+    if no_goal:
+        linked = "kopplad" if len(no_goal) == 1 else "kopplade"
+        missing.append(
+            f"{_activities(len(no_goal))} är inte {linked} till något mål ({_ids(no_goal)})"
+        )
+    missing += overdue
+
+    lines = sorted(set(placeholder_lines))
+    if not check(not lines):
+        where = "rad" if len(lines) == 1 else "rader"
+        shown = [str(n) for n in lines[:MAX_IDS_SHOWN]]
+        more = " m.fl." if len(lines) > MAX_IDS_SHOWN else ""
+        missing.append(
+            f"Platshållartext kvar på {len(lines)} {where} ({where} {_list_and(shown)}{more})"
+        )
+    return Quality(passed, total, tuple(missing))
+
+
+# --- One row per municipality ----------------------------------------------------------------
+
+
+def section_written(text: str) -> bool:
+    """A section counts as written when it has text that is not only a scaffold hint."""
+    stripped = text.strip()
+    return bool(stripped) and not stripped.startswith(PLACEHOLDER_WORDS)
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One municipality in the overview.
+
+    A file that could not be read has `loaded` False, its file stem as `name` and
+    `status` `"fel"`; its counts are zero and `quality` is None.
+    """
+
+    file: str
+    slug: str
+    name: str
+    loaded: bool
+    code: str | None = None
+    status: str = FAILED_STATUS
+    version: str | None = None
+    sections_written: int = 0
+    sections_required: int = 0
+    sections_missing: tuple[str, ...] = ()
+    goals: int = 0
+    activities: Mapping[str, int] = field(
+        default_factory=lambda: dict.fromkeys(ACTIVITY_STATUSES, 0)
+    )
+    interventions: int = 0
+    interventions_planned: int = 0
+    interventions_without_assessment: int = 0
+    errors: int = 0
+    warnings: int = 0
+    quality: Quality | None = None
+
+    @property
+    def activities_total(self) -> int:
+        """All activities, whatever their status."""
+        return sum(self.activities.values())
+
+    @property
+    def status_label(self) -> str:
+        """The status as the documents show it (`Utkast`), or `fel`."""
+        return PLAN_STATUSES.get(self.status, self.status)
+
+
+@dataclass(frozen=True)
+class RegionStatus:
+    """The whole overview: the region, the day it was made for, and its rows."""
+
+    region: str
+    today: dt.date
+    rows: tuple[StatusRow, ...]
+    shared_errors: int = 0
+    shared_warnings: int = 0
+    shared_files: tuple[str, ...] = ()
+
+    @property
+    def errors(self) -> int:
+        """Errors in the whole region."""
+        return self.shared_errors + sum(r.errors for r in self.rows)
+
+    @property
+    def warnings(self) -> int:
+        """Warnings in the whole region."""
+        return self.shared_warnings + sum(r.warnings for r in self.rows)
+
+
+def _loaded_row(
+    file: str,
+    slug: str,
+    plan: Municipality,
+    config: RegionConfig,
+    findings: list[Finding],
+    today: dt.date,
+) -> StatusRow:
+    required = list(config.requirements.sections)
+    written_ids = {s.id for s in plan.sections if section_written(s.text)}
+    missing = tuple(
+        s
+        for s in required
+        if s not in written_ids and not (s == "samverkan" and plan.collaboration)
+    )
+    placeholders = [f.line for f in findings if f.code == "platshallare"]
+    counts = dict.fromkeys(ACTIVITY_STATUSES, 0)
+    for a in plan.activities:
+        counts[a.status] += 1
+    return StatusRow(
+        file=file,
+        slug=slug,
+        name=plan.name,
+        loaded=True,
+        code=plan.code,
+        status=plan.status,
+        version=plan.version,
+        sections_written=len(required) - len(missing),
+        sections_required=len(required),
+        sections_missing=missing,
+        goals=len(plan.goals),
+        activities=counts,
+        interventions=len(plan.interventions),
+        interventions_planned=sum(1 for i in plan.interventions if i.state == "planeras"),
+        interventions_without_assessment=sum(1 for i in plan.interventions if i.without_assessment),
+        errors=sum(1 for f in findings if f.is_error),
+        warnings=sum(1 for f in findings if not f.is_error),
+        quality=plan_quality(plan, config, placeholders, today),
+    )
+
+
+def region_status(result: LoadResult, findings: Iterable[Finding], today: dt.date) -> RegionStatus:
+    """The overview of a loaded region.
+
+    Every file in `kommuner/` gets a row, also one that could not be read (status `fel`).
+    Findings in other files (omstallning.yaml, the introduction, sources) are counted as
+    shared.
+
+    Args:
+        result: The loaded region with its source maps.
+        findings: All findings of `validate` for the region.
+        today: The day against which activities' end dates are compared.
+    """
+    region = result.region
+    by_file: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_file.setdefault(f.file, []).append(f)
+    prefix = f"{MUNICIPALITY_DIR}/"
+    municipality_files = {
+        name
+        for name in (*result.maps, *by_file)
+        if name.startswith(prefix) and name.count("/") == 1
+    }
+    rows: list[StatusRow] = []
+    loaded = set()
+    for entry in region.municipalities:
+        loaded.add(entry.file)
+        rows.append(
+            _loaded_row(
+                entry.file,
+                entry.slug,
+                entry.plan,
+                region.config,
+                by_file.get(entry.file, []),
+                today,
+            )
+        )
+    for file in sorted(municipality_files - loaded):
+        own = by_file.get(file, [])
+        stem = file[len(prefix) :].rsplit(".", 1)[0]
+        rows.append(
+            StatusRow(
+                file=file,
+                slug=stem,
+                name=stem,
+                loaded=False,
+                errors=sum(1 for f in own if f.is_error),
+                warnings=sum(1 for f in own if not f.is_error),
+            )
+        )
+    rows.sort(key=lambda r: (swedish_key(r.name), r.file))
+    shared = [f for name, group in by_file.items() if name not in municipality_files for f in group]
+    return RegionStatus(
+        region=region.config.region,
+        today=today,
+        rows=tuple(rows),
+        shared_errors=sum(1 for f in shared if f.is_error),
+        shared_warnings=sum(1 for f in shared if not f.is_error),
+        shared_files=tuple(sorted({f.file for f in shared})),
+    )
+
+
+# --- Formats -------------------------------------------------------------------------------
+
+# Short column heads for the activity statuses, in ACTIVITY_STATUSES order.
+ACTIVITY_HEADS = {
+    "planerad": "Planerad",
+    "pågår": "Pågår",
+    "klar": "Klar",
+    "pausad": "Pausad",
+    "stoppad": "Stoppad",
+}
+
+
+# "2 beslutade, 1 på remiss": how a count of plans in each status reads.
+STATUS_COUNT_WORDS = {
+    "beslutad": ("beslutad", "beslutade"),
+    "remiss": ("på remiss", "på remiss"),
+    "utkast": ("utkast", "utkast"),
+    "exempel": ("exempel", "exempel"),
+    FAILED_STATUS: ("kunde inte läsas", "kunde inte läsas"),
+}
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _quality_text(row: StatusRow) -> str:
+    return "–" if row.quality is None else f"{row.quality.percent} %"
+
+
+def _version(row: StatusRow) -> str:
+    return row.version or "–"
+
+
+def _sections(row: StatusRow) -> str:
+    return f"{row.sections_written}/{row.sections_required}" if row.loaded else "–"
+
+
+def table_rows(status: RegionStatus) -> list[list[str]]:
+    """The overview as a header plus one list of cell texts per municipality."""
+    header = [
+        "Kommun",
+        "Status",
+        "Version",
+        "Avsnitt",
+        "Mål",
+        "Aktiviteter",
+        *ACTIVITY_HEADS.values(),
+        "Insatser",
+        "Utan behovsprövning",
+        "Fel",
+        "Varningar",
+        "Kvalitet",
+    ]
+    rows = [header]
+    for r in status.rows:
+        if not r.loaded:
+            rows.append(
+                [r.name, FAILED_STATUS, "–", "–", "–", "–"]
+                + ["–"] * len(ACTIVITY_HEADS)
+                + ["–", "–", str(r.errors), str(r.warnings), "–"]
+            )
+            continue
+        rows.append(
+            [
+                r.name,
+                r.status_label,
+                _version(r),
+                _sections(r),
+                str(r.goals),
+                str(r.activities_total),
+                *(str(r.activities[s]) for s in ACTIVITY_HEADS),
+                str(r.interventions),
+                str(r.interventions_without_assessment),
+                str(r.errors),
+                str(r.warnings),
+                _quality_text(r),
+            ]
+        )
+    return rows
+
+
+def summary_sentence(status: RegionStatus) -> str:
+    """`3 kommuner: 1 beslutad, 2 utkast. 0 fel och 4 varningar.`."""
+    by_status: dict[str, int] = {}
+    for r in status.rows:
+        by_status[r.status] = by_status.get(r.status, 0) + 1
+    parts = [
+        f"{by_status[s]} {words[by_status[s] != 1]}"
+        for s, words in STATUS_COUNT_WORDS.items()
+        if by_status.get(s)
+    ]
+    head = _plural(len(status.rows), "kommun", "kommuner")
+    findings = (
+        f"{_plural(status.errors, 'fel', 'fel')} och "
+        f"{_plural(status.warnings, 'varning', 'varningar')}"
+    )
+    return f"{head}" + (f": {', '.join(parts)}" if parts else "") + f". {findings}."
+
+
+def details(status: RegionStatus) -> list[tuple[StatusRow, list[str]]]:
+    """What each municipality lacks, for the lines under the table (only those that lack)."""
+    out: list[tuple[StatusRow, list[str]]] = []
+    for r in status.rows:
+        items: list[str] = []
+        if not r.loaded:
+            items.append(
+                f"{r.file} har {_plural(r.errors, 'fel', 'fel')} och kunde inte läsas. "
+                "Kör omstallning validate för att se vad som ska rättas."
+            )
+        else:
+            if r.sections_missing:
+                names = [f"{s} ({STANDARD_SECTIONS.get(s, s)})" for s in r.sections_missing]
+                items.append("Avsnitt som inte är skrivna: " + ", ".join(names))
+            if r.quality is not None:
+                items += r.quality.missing
+            if r.errors:
+                items.append(
+                    f"{_plural(r.errors, 'fel', 'fel')} i {r.file} – se omstallning validate"
+                )
+        if items:
+            out.append((r, items))
+    return out
+
+
+def _heading(status: RegionStatus) -> str:
+    return f"{status.region} – läget {status.today.isoformat()}"
+
+
+def format_text(status: RegionStatus) -> str:
+    """A plain-text table with aligned columns, then what each municipality lacks."""
+    rows = table_rows(status)
+    # Long column heads are shortened in text; the Markdown and JSON keep the full words.
+    rows[0] = [{"Utan behovsprövning": "Utan bp", "Varningar": "Varn."}.get(h, h) for h in rows[0]]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    left = {0, 1, 2}
+    lines = [_heading(status), ""]
+    for row in rows:
+        cells = [
+            cell.ljust(widths[i]) if i in left else cell.rjust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    lines.append("")
+    lines.append("Utan bp = insatser som ges utan individuell behovsprövning.")
+    lines.append(
+        "Kvalitet = andel uppfyllda kontroller: mål med målvärde, aktiviteter med ansvarig, "
+        "datum och mål, ingen platshållartext, inga försenade aktiviteter."
+    )
+    missing = details(status)
+    if missing:
+        lines += ["", "Det här saknas:"]
+        for r, items in missing:
+            lines.append(f"{r.name} – {r.file} ({_quality_text(r)}):")
+            lines += [f"  - {item}" for item in items]
+    if status.shared_errors or status.shared_warnings:
+        lines += [
+            "",
+            f"Gemensamma filer ({', '.join(status.shared_files)}): "
+            f"{_plural(status.shared_errors, 'fel', 'fel')} och "
+            f"{_plural(status.shared_warnings, 'varning', 'varningar')}.",
+        ]
+    lines += ["", summary_sentence(status)]
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def format_markdown(status: RegionStatus) -> str:
+    """The overview as GFM, for `$GITHUB_STEP_SUMMARY` or a wiki page."""
+    rows = table_rows(status)
+    numeric = [False, False, False] + [True] * (len(rows[0]) - 3)
+    lines = [f"## Omställningsplaner: {_md_cell(_heading(status))}", ""]
+    lines.append(summary_sentence(status))
+    lines.append("")
+    lines.append("| " + " | ".join(_md_cell(h) for h in rows[0]) + " |")
+    lines.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
+    for row in rows[1:]:
+        lines.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
+    lines.append("")
+    lines.append(
+        "*Kvalitet* är andelen uppfyllda kontroller: varje mål har en indikator med målvärde, "
+        "varje aktivitet har ansvarig, start, slut och mål, ingen platshållartext finns kvar "
+        "och ingen aktivitet som passerat sitt slutdatum står som planerad eller pågår."
+    )
+    missing = details(status)
+    if missing:
+        lines += ["", "### Det här saknas", ""]
+        for r, items in missing:
+            lines.append(f"- **{_md_cell(r.name)}** ({_quality_text(r)})")
+            lines += [f"  - {_md_cell(item)}" for item in items]
+    if status.shared_errors or status.shared_warnings:
+        files = ", ".join(f"`{f}`" for f in status.shared_files)
+        lines += [
+            "",
+            f"Gemensamma filer ({files}): {_plural(status.shared_errors, 'fel', 'fel')} och "
+            f"{_plural(status.shared_warnings, 'varning', 'varningar')}.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def format_json(status: RegionStatus) -> str:
+    """A stable JSON document for other tools; field names are English, values as in YAML."""
+    doc = {
+        "format": JSON_FORMAT_VERSION,
+        "region": status.region,
+        "date": status.today.isoformat(),
+        "summary": {
+            "municipalities": len(status.rows),
+            "errors": status.errors,
+            "warnings": status.warnings,
+        },
+        "shared": {
+            "files": list(status.shared_files),
+            "errors": status.shared_errors,
+            "warnings": status.shared_warnings,
+        },
+        "municipalities": [_json_row(r) for r in status.rows],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_row(r: StatusRow) -> dict[str, object]:
+    return {
+        "file": r.file,
+        "slug": r.slug,
+        "kommun": r.name,
+        "kommunkod": r.code,
+        "loaded": r.loaded,
+        "status": r.status,
+        "version": r.version,
+        "sections": {
+            "written": r.sections_written,
+            "required": r.sections_required,
+            "missing": list(r.sections_missing),
+        },
+        "goals": r.goals,
+        "activities": {"total": r.activities_total, **r.activities},
+        "interventions": {
+            "total": r.interventions,
+            "planned": r.interventions_planned,
+            "without_assessment": r.interventions_without_assessment,
+        },
+        "findings": {"errors": r.errors, "warnings": r.warnings},
+        "quality": None
+        if r.quality is None
+        else {
+            "percent": r.quality.percent,
+            "passed": r.quality.passed,
+            "checks": r.quality.total,
+            "missing": list(r.quality.missing),
+        },
+    }
