@@ -14,7 +14,7 @@ from .assemble import assemble_plan
 from .errors import OmstallningError
 from .model import EXPORT_FORMATS, MunicipalityEntry, Region
 from .rules import resolve_inside
-from .writing import write_bytes_atomic
+from .writing import write_files_atomic
 
 Progress = Callable[[str], None]
 
@@ -87,6 +87,7 @@ def build_plans(
             rendered.append((BuiltFile(out_dir / f"{entry.slug}.{fmt}", entry.slug, fmt), data))
         if progress:
             progress(entry.slug)
-    for built, data in rendered:
-        write_bytes_atomic(built.path, data)
+    # All files reach the disk before any is renamed into place: a full disk halfway
+    # leaves every earlier output as it was.
+    write_files_atomic([(built.path, data) for built, data in rendered])
     return [b for b, _ in rendered]

@@ -10,6 +10,7 @@ repository at all stops loading (`NotARegionError`).
 from __future__ import annotations
 
 import difflib
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
@@ -60,10 +61,44 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+def _outside_root(path: Path, rel: str) -> bool:
+    """True when a symbolic link takes `path` (which is root / rel) out of the repository."""
+    root = path.parents[len(Path(rel).parts) - 1]
+    try:
+        return not path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a link loop: stat() below reports it
+        return False
+
+
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Finding]]:
     """Read a text file as UTF-8 (a BOM and CRLF are fine); problems become findings."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        if _outside_root(path, rel):  # never echo a file from outside (a secret) in a finding
+            return None, [
+                Finding(
+                    rel,
+                    0,
+                    0,
+                    "oläsbar",
+                    Severity.ERROR,
+                    "Filen är en symbolisk länk som pekar ut ur regionens repo och läses inte. "
+                    "Lägg in själva filen i repot i stället för länken.",
+                )
+            ]
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a folder, or a link to /dev/zero or a pipe
+            return None, [
+                Finding(
+                    rel,
+                    0,
+                    0,
+                    "oläsbar",
+                    Severity.ERROR,
+                    "Det här är ingen vanlig fil (utan en mapp, en enhet eller en länk till en "
+                    "sådan) och läses inte. Ersätt den med en vanlig textfil eller ta bort den.",
+                )
+            ]
+        if info.st_size > MAX_FILE_BYTES:
             return None, [
                 Finding(
                     rel,
@@ -104,7 +139,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Finding]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        prefix = raw[: err.start]
+        prefix = raw[: err.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         line = prefix.count(b"\n") + 1
         col = len(prefix[prefix.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         return None, [
@@ -243,6 +278,8 @@ def _error_finding(
         return path, make("ogiltigt-varde", f"”{err.get('input')}” har fel form i {where}.")
     if kind in ("string_too_short", "too_short"):
         return path, make("tomt-varde", f"{where} är tomt. Skriv en text, eller ta bort raden.")
+    if kind == "int_parsing_size":  # more digits than Python turns into a number
+        return path, make("ogiltigt-varde", f"{where}: talet har för många siffror.")
     if kind in ("greater_than_equal", "less_than_equal"):
         return path, make("ogiltigt-varde", f"{where}: {err.get('input')} är inte ett rimligt år.")
     node = sm.exact(path)
@@ -454,6 +491,13 @@ def _load_intro_part(
             ],
             None,
         )
+    if not any(line.strip() in ("---", "...") for line in text.split("\n")[1:]):
+        # Otherwise the whole text would be read as front matter and reported line by line.
+        message = (
+            "Front matter avslutas aldrig. Lägg till en rad med bara ”---” efter raden "
+            "med rubrik, före texten."
+        )
+        return None, [Finding(rel, 1, 1, "front-matter", Severity.ERROR, message)], None
     parsed = parse_yaml(front, rel, line_offset=1)
     findings += parsed.findings
     findings += find_forbidden_chars(body, rel, body_line - 1)
@@ -533,6 +577,20 @@ def _load_sources(
     for key, value in data.items():
         if isinstance(value, str):
             value = {"titel": value}
+        elif value is None:  # `nyckel:` with nothing after it: report its missing titel there
+            value = {}
+        elif not isinstance(value, dict):
+            findings.append(
+                Finding(
+                    SOURCES_FILE,
+                    *sm.pos((key,)),
+                    "fel-typ",
+                    Severity.ERROR,
+                    f"Källan ”{key}” ska vara en text (titeln) eller en mappning med titel, "
+                    f"typ och url, men är {_describe_input(value)}.",
+                )
+            )
+            continue
         sub = ParsedYaml(
             value, _SubMap(sm, (key,)), [], {p[1:] for p in parsed.reported if p[:1] == (key,)}
         )

@@ -217,7 +217,11 @@ def resolve_inside(root: Path, relative: str) -> tuple[Path | None, str | None]:
             f"Sökvägen ”{relative}” pekar ut ur regionens repo. Lägg filen i repot, "
             "t.ex. i mappen mall/, och ange den relativt repot."
         )
-    if not real.is_file():
+    try:
+        is_file = real.is_file()
+    except OSError:  # a name too long for the file system, and the like
+        is_file = False
+    if not is_file:
         return (
             None,
             f"Filen ”{relative}” finns inte i regionens repo. Lägg dit den eller rätta sökvägen.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .schema import render_schemas
 from .writing import write_text_atomic
 
 DEFAULT_PERIOD = (2025, 2028)
+_TOKEN = re.compile(r"__([A-Z]+)__")
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,9 @@ def _iter_template(folder: Traversable, prefix: str = "") -> list[tuple[str, str
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
-    for token, value in values.items():
-        text = text.replace(f"__{token}__", value)
-    return text
+    # One pass over the template: a value (a region's name) is data and is never searched
+    # for tokens itself, so a name containing `__VERSION__` stays as written.
+    return _TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def resolve_kommun(name: str) -> kommuner.Kommun:

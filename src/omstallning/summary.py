@@ -905,11 +905,10 @@ def build_summary(
     Returns:
         The files written: `out_dir/sammanstallning.docx` and/or `.md`.
     """
-    from .writing import write_bytes_atomic
+    from .writing import write_files_atomic
 
     rendered = [
         (out_dir / f"{SUMMARY_NAME}.{fmt}", render_summary(region, status, fmt)) for fmt in formats
     ]
-    for path, data in rendered:
-        write_bytes_atomic(path, data)
+    write_files_atomic(rendered)
     return [path for path, _ in rendered]

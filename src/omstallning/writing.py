@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import OutputError
@@ -19,6 +20,38 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
     Raises:
         OutputError: the folder cannot be created or written to, or the disk is full.
     """
+    write_files_atomic([(target, data)])
+
+
+def write_files_atomic(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write several files so that a failure while writing changes none of them.
+
+    Each file is written in full to a temporary file beside its target first; only when all
+    of them are on disk are they renamed into place. A full disk or a folder without write
+    access therefore stops the run with every target as it was and no temporary file left.
+
+    Raises:
+        OutputError: a folder cannot be created or written to, or the disk is full.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files:
+            staged.append((_stage(target, data), target))
+        for done, (tmp, target) in enumerate(list(staged)):
+            try:
+                tmp.replace(target)
+            except OSError as exc:
+                note = f" {done} av filerna hann bli nya." if done else ""
+                raise OutputError(_explain(target, exc, untouched=not done) + note) from exc
+            staged.pop(0)
+    finally:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _stage(target: Path, data: bytes) -> Path:
+    """Write `data` to a new temporary file beside `target`; the caller renames or removes it."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -31,7 +64,6 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         tmp.chmod(0o644)
-        tmp.replace(target)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -40,6 +72,7 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    return tmp
 
 
 def write_text_atomic(target: Path, text: str) -> None:
@@ -47,7 +80,7 @@ def write_text_atomic(target: Path, text: str) -> None:
     write_bytes_atomic(target, text.encode("utf-8"))
 
 
-def _explain(target: Path, exc: OSError) -> str:
+def _explain(target: Path, exc: OSError, *, untouched: bool = True) -> str:
     import errno
 
     if exc.errno == errno.ENOSPC:
@@ -56,4 +89,5 @@ def _explain(target: Path, exc: OSError) -> str:
         why = "du saknar skrivrätt där. Välj en annan mapp med --out eller ändra rättigheterna"
     else:
         why = f"{exc.strerror or exc}. Kontrollera mappen och kör igen"
-    return f"Kunde inte skriva {target}: {why}. Tidigare filer är orörda."
+    kept = " Tidigare filer är orörda." if untouched else ""
+    return f"Kunde inte skriva {target}: {why}.{kept}"

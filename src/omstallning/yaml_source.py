@@ -29,13 +29,23 @@ NULL_TAG = "tag:yaml.org,2002:null"
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
-# Characters that neither YAML nor XML (and so no DOCX) may contain.
-FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Characters that YAML or XML (and so DOCX) forbid: C0 controls but tab and line feed, C1
+# controls but NEL (they come with mis-decoded text: "â€™" holds U+0080 and U+0099), lone
+# surrogates (only reachable through \u escapes) and the noncharacters U+FFFE and U+FFFF.
+FORBIDDEN_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
 
 # An alias can make a small file describe a huge tree ("billion laughs"); we refuse to
 # expand more nodes than any real plan has.
 MAX_NODES = 200_000
 MAX_DEPTH = 60
+
+# PyYAML (YAML 1.1) also breaks lines at NEL, LS and PS, which would shift every position
+# after one; editors, and YAML 1.2, treat them as ordinary characters. They are read through
+# stand-ins (Unicode noncharacters) and given back in the values.
+_YAML_BREAKS = {0x85: "\ufdd0", 0x2028: "\ufdd1", 0x2029: "\ufdd2"}
+_YAML_BREAKS_BACK = {ord(v): chr(k) for k, v in _YAML_BREAKS.items()}
 
 
 @dataclass
@@ -229,6 +239,7 @@ class _Builder:
         self.reported: set[Path_] = set()
         self.visited = 0
         self.too_big = False
+        self.stand_ins = False
 
     def build(self, node: Node, path: Path_, depth: int = 0) -> Any:
         self.visited += 1
@@ -258,7 +269,30 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        return self._scalar(node, path)
+        forbidden = node.style == '"' and self._check_escapes(node)
+        value = self._scalar(node, path)
+        if forbidden:  # reported; keep the character out of the data, as in parse_yaml
+            value = FORBIDDEN_CHARS.sub(" ", value)
+        if self.stand_ins and isinstance(value, str):
+            return value.translate(_YAML_BREAKS_BACK)
+        return value
+
+    def _check_escapes(self, node: ScalarNode) -> bool:
+        r"""A \-escape in double quotes can write what the file itself may not hold (`"\0"`)."""
+        m = FORBIDDEN_CHARS.search(node.value)
+        if m:
+            line, col = self.sm._mark(node)
+            self.findings.append(
+                _finding(
+                    self.sm,
+                    line,
+                    col,
+                    "otillatet-tecken",
+                    f"Texten skriver ett styrtecken (U+{ord(m.group()):04X}) med en \\-sekvens, "
+                    "och det tecknet tillåter varken YAML-text eller Word. Ta bort \\-sekvensen.",
+                )
+            )
+        return m is not None
 
     def _mapping(self, node: MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -284,6 +318,10 @@ class _Builder:
                 )
                 continue
             key = key_node.value  # the text as written: `no:` stays "no", `2025:` stays "2025"
+            if key_node.style == '"' and self._check_escapes(key_node):
+                key = FORBIDDEN_CHARS.sub(" ", key)
+            if self.stand_ins:
+                key = key.translate(_YAML_BREAKS_BACK)
             if key in first_seen:
                 line, col = self.sm._mark(key_node)
                 first_line = self.sm._mark(first_seen[key])[0]
@@ -356,6 +394,43 @@ class _Builder:
         self.findings.append(_finding(self.sm, line, col, "yaml-tolkning", message))
 
 
+def _alias_blowup(root: Node) -> Node | None:
+    """The node where aliases would expand past MAX_NODES values, found without expanding.
+
+    Each distinct node is counted once (aliases share nodes), so a "billion laughs" file is
+    measured in microseconds. A node that contains itself counts as endless.
+    """
+    sizes: dict[int, int] = {}
+    endless = MAX_NODES + 1
+
+    def children(node: Node) -> list[Node]:
+        if isinstance(node, MappingNode):
+            return [value for _key, value in node.value]
+        return list(node.value) if isinstance(node, SequenceNode) else []
+
+    def size(node: Node) -> int:
+        if id(node) not in sizes:
+            sizes[id(node)] = endless  # until counted: a cycle through here is endless
+            total = 1
+            for child in children(node):
+                total = min(total + size(child), endless)
+            sizes[id(node)] = total
+        return sizes[id(node)]
+
+    try:
+        if size(root) <= MAX_NODES:
+            return None
+    except RecursionError:
+        return root
+    node, seen = root, {id(root)}
+    while True:  # down to the innermost node that is too big by itself
+        big = next((c for c in children(node) if sizes.get(id(c), 0) > MAX_NODES), None)
+        if big is None or id(big) in seen:
+            return node
+        node = big
+        seen.add(id(big))
+
+
 def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
     """Parse one YAML document with positions.
 
@@ -366,6 +441,9 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
     findings = find_forbidden_chars(text, file, line_offset)
     if findings:
         text = FORBIDDEN_CHARS.sub(" ", text)
+    stand_ins = "\x85" in text or "\u2028" in text or "\u2029" in text
+    if stand_ins:
+        text = text.translate(_YAML_BREAKS)
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -401,7 +479,16 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
         loader.dispose()
     if root is None:
         return ParsedYaml(None, sm, findings)
+    blown = _alias_blowup(root)
+    if blown is not None:
+        line, col = sm._mark(blown)
+        message = (
+            f"Aliasen (*namn) här vecklas ut till mer än {MAX_NODES:_} värden".replace("_", " ")
+            + ", eller hänvisar till sig själva. Skriv ut innehållet utan alias."
+        )
+        return ParsedYaml(None, sm, [*findings, _finding(sm, line, col, "for-stor", message)])
     builder = _Builder(sm, loader)
+    builder.stand_ins = stand_ins
     data = builder.build(root, ())
     if builder.too_big:
         data = None
