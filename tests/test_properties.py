@@ -28,10 +28,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from omstallning import cli
+from omstallning import cli, yaml_source
 from omstallning.findings import Finding
 from omstallning.rules import RULE_CODES, validate_region
-from omstallning.yaml_source import parse_yaml
+from omstallning.yaml_source import ParsedYaml, parse_yaml
 
 from .conftest import CONFIG, KLIPPAN, SOURCES, region_files, write_tree
 
@@ -276,6 +276,33 @@ def test_parse_yaml_never_raises_and_places_findings(text: str) -> None:
     for f in parsed.findings:
         assert 1 <= f.line <= len(lines), (f, len(lines))
         assert 1 <= f.column <= len(lines[f.line - 1]) + 1, (f, lines[f.line - 1])
+
+
+def parse_in_python(text: str) -> ParsedYaml:
+    """`parse_yaml` with libyaml switched off: PyYAML's own composer, the reference."""
+    fast = yaml_source._CSafeLoader
+    yaml_source._CSafeLoader = None
+    try:
+        return parse_yaml(text, "f.yaml")
+    finally:
+        yaml_source._CSafeLoader = fast
+
+
+def same_parse(a: ParsedYaml, b: ParsedYaml) -> bool:
+    # NaN is not equal to itself; compare its text instead.
+    return (
+        repr(a.data) == repr(b.data)
+        and a.findings == b.findings
+        and a.reported == b.reported
+        and all(a.source.pos(p) == b.source.pos(p) for p in paths(a.data))
+    )
+
+
+@budget(1500)
+@given(text=st.one_of(yaml_text, broken_text(), st.builds(dump, documents, st.just(None))))
+def test_libyaml_parses_exactly_as_python_does(text: str) -> None:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert same_parse(parse_yaml(text, "f.yaml"), parse_in_python(text))
 
 
 @budget(700)

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import kommuner
 from .findings import Finding, Severity, sort_findings
 from .loader import CONFIG_FILE, GLOSSARY_FILE, SOURCES_FILE, LoadResult, load_region
-from .markdown_text import find_citations
+from .markdown_text import find_citations, possible_citation_keys
 from .model import (
     INTRO_PARTS,
     PLACEHOLDER_WORDS,
@@ -325,8 +325,8 @@ def citations(result: LoadResult) -> Iterator[Finding]:
     known = result.region.sources
     sources_exist = (result.region.root / SOURCES_FILE).is_file()
     for file, text, where in iter_texts(result):
-        if "[@" not in text:
-            continue
+        if "[@" not in text or possible_citation_keys(text) <= known.keys():
+            continue  # no citation, or none that could be unknown: no need to parse
         for key, line, col in find_citations(text):
             if key in known:
                 continue
@@ -353,7 +353,7 @@ def placeholders(result: LoadResult) -> Iterator[Finding]:
     """Placeholder text left in (TODO, XXX, the scaffold's hints)."""
     municipality_files = {m.file for m in result.region.municipalities}
     for file, text, where in iter_texts(result):
-        if file in municipality_files:
+        if file in municipality_files or _PLACEHOLDER_RE.search(text) is None:
             continue
         for number, line in enumerate(text.split("\n"), start=1):
             m = _PLACEHOLDER_RE.search(line)
@@ -371,7 +371,7 @@ def placeholders(result: LoadResult) -> Iterator[Finding]:
     # In municipality files every field counts (titles, owners, indicator names), so scan
     # the lines themselves rather than the texts; comment lines are the author's own notes.
     for entry, sm in _municipalities(result):
-        if sm is None:
+        if sm is None or _PLACEHOLDER_RE.search("\n".join(sm.lines)) is None:
             continue
         for number, line in enumerate(sm.lines, start=1):
             m = _PLACEHOLDER_RE.search(line)

@@ -139,6 +139,8 @@ def _finding(
 def find_forbidden_chars(text: str, file: str, line_offset: int = 0) -> list[Finding]:
     """One finding per line that holds characters YAML and Word documents cannot hold."""
     out: list[Finding] = []
+    if FORBIDDEN_CHARS.search(text) is None:  # the usual case, in one pass
+        return out
     for number, line in enumerate(text.split("\n"), start=1):
         m = FORBIDDEN_CHARS.search(line)
         if m:
@@ -431,6 +433,96 @@ def _alias_blowup(root: Node) -> Node | None:
         seen.add(id(big))
 
 
+_CSafeLoader: Any = getattr(yaml, "CSafeLoader", None)
+# libyaml's composer recurses in C without a limit: some 30,000 levels of nesting crash the
+# process. Documents that might nest deeper than this are composed in Python, which stops
+# with a RecursionError (a finding) instead.
+_FAST_MAX_NESTING = 5_000
+_LINE_START = re.compile(r"^[ ?-]*", re.MULTILINE)
+# Where libyaml and PyYAML part ways, in one pass: a tag (`!`), an explicit key (`? `), a
+# block scalar header (`|`, `>`) and a document marker (`---`, `...`) where a node may start.
+_SUSPECT = re.compile(r"[ \[{,\n][!?|>]|\n(?:---|\.\.\.)")
+_GOOD_HEADER = re.compile(r"[1-9+-]*(?:[ ]+#.*|[ ]*)")
+
+
+def _python_only_syntax(text: str) -> bool:
+    """Whether `text` uses syntax that libyaml reads differently from PyYAML.
+
+    Found by comparing the two on generated documents (tests/test_properties.py): tabs,
+    a BOM inside the text, tags, explicit keys, document markers and malformed block
+    scalar headers (">#"). Plan files use none of them, so they take the fast way.
+    """
+    if "\t" in text or "\ufeff" in text:
+        return True
+    if text.startswith(("!", "?", "|", ">", "---", "...")):
+        return True
+    for m in _SUSPECT.finditer(text):
+        end = m.end()
+        mark = text[end - 1]
+        if mark in "-.":  # a document marker, unless more follows on the line
+            if end == len(text) or text[end] in " \n":
+                return True
+        elif mark == "!" or (mark == "?" and (end == len(text) or text[end] in " \n")):
+            return True
+        elif mark in "|>" and m.start() > 0 and text[m.start() - 1] in ":-":
+            line_end = text.find("\n", end)
+            rest = text[end : None if line_end < 0 else line_end]
+            if _GOOD_HEADER.fullmatch(rest) is None:
+                return True
+    return False
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound on how deeply the YAML in `text` can nest.
+
+    A flow collection opens with [ or {; a nested block collection starts further right than
+    its parent, so it is bounded by the longest run of indentation and "- " or "? " that
+    opens a line.
+    """
+    flow = text.count("[") + text.count("{")
+    return flow + max(map(len, _LINE_START.findall(text)), default=0)
+
+
+def _compose_fast(text: str) -> tuple[Any, Node | None] | None:
+    """The node tree composed by libyaml (some 15 times faster), or None to use Python.
+
+    libyaml gives the same nodes, tags and positions (lines and columns in characters) as
+    PyYAML's own composer, except that a plain scalar's style is "" instead of None; that
+    is put right here. A document libyaml cannot compose is composed again in Python,
+    whose error messages and positions the findings are written for.
+    """
+    if (
+        _CSafeLoader is None
+        or _python_only_syntax(text)
+        or _nesting_bound(text) > _FAST_MAX_NESTING
+    ):
+        return None
+    loader = _CSafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    if root is not None:
+        seen: set[int] = set()
+        stack: list[Node] = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:  # an alias: the same node again
+                continue
+            seen.add(id(node))
+            if isinstance(node, ScalarNode):
+                if node.style == "":
+                    node.style = None
+            elif isinstance(node, MappingNode):
+                for key, value in node.value:
+                    stack += (key, value)
+            else:
+                stack += node.value
+    return loader, root
+
+
 def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
     """Parse one YAML document with positions.
 
@@ -444,9 +536,14 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
     stand_ins = "\x85" in text or "\u2028" in text or "\u2029" in text
     if stand_ins:
         text = text.translate(_YAML_BREAKS)
-    loader = yaml.SafeLoader(text)
+    fast = _compose_fast(text)
+    if fast is not None:
+        loader, root = fast
+    else:
+        loader = yaml.SafeLoader(text)
     try:
-        root = loader.get_single_node()
+        if fast is None:
+            root = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
         return ParsedYaml(None, sm, [*findings, _syntax_finding(err, sm)])
     except yaml.YAMLError as err:  # ReaderError and friends have no mark
