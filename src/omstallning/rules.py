@@ -36,6 +36,11 @@ _PLACEHOLDER_RE = re.compile(
 )
 
 
+def _may_hold_placeholder(text: str) -> bool:
+    # Plain substring tests are a hundred times faster than the regex over a long text.
+    return any(word in text for word in PLACEHOLDER_WORDS)
+
+
 def rule(fn: Rule) -> Rule:
     """Register a rule."""
     RULES.append(fn)
@@ -353,7 +358,7 @@ def placeholders(result: LoadResult) -> Iterator[Finding]:
     """Placeholder text left in (TODO, XXX, the scaffold's hints)."""
     municipality_files = {m.file for m in result.region.municipalities}
     for file, text, where in iter_texts(result):
-        if file in municipality_files or _PLACEHOLDER_RE.search(text) is None:
+        if file in municipality_files or not _may_hold_placeholder(text):
             continue
         for number, line in enumerate(text.split("\n"), start=1):
             m = _PLACEHOLDER_RE.search(line)
@@ -371,7 +376,7 @@ def placeholders(result: LoadResult) -> Iterator[Finding]:
     # In municipality files every field counts (titles, owners, indicator names), so scan
     # the lines themselves rather than the texts; comment lines are the author's own notes.
     for entry, sm in _municipalities(result):
-        if sm is None or _PLACEHOLDER_RE.search("\n".join(sm.lines)) is None:
+        if sm is None or not _may_hold_placeholder("\n".join(sm.lines)):
             continue
         for number, line in enumerate(sm.lines, start=1):
             m = _PLACEHOLDER_RE.search(line)

@@ -483,13 +483,14 @@ def _nesting_bound(text: str) -> int:
     return flow + max(map(len, _LINE_START.findall(text)), default=0)
 
 
-def _compose_fast(text: str) -> tuple[Any, Node | None] | None:
+def _compose_fast(text: str) -> tuple[Any, Node | None, bool] | None:
     """The node tree composed by libyaml (some 15 times faster), or None to use Python.
 
     libyaml gives the same nodes, tags and positions (lines and columns in characters) as
     PyYAML's own composer, except that a plain scalar's style is "" instead of None; that
     is put right here. A document libyaml cannot compose is composed again in Python,
-    whose error messages and positions the findings are written for.
+    whose error messages and positions the findings are written for. The last item tells
+    whether the document uses aliases (a node reached twice).
     """
     if (
         _CSafeLoader is None
@@ -504,12 +505,14 @@ def _compose_fast(text: str) -> tuple[Any, Node | None] | None:
         return None
     finally:
         loader.dispose()
+    aliases = False
     if root is not None:
         seen: set[int] = set()
         stack: list[Node] = [root]
         while stack:
             node = stack.pop()
             if id(node) in seen:  # an alias: the same node again
+                aliases = True
                 continue
             seen.add(id(node))
             if isinstance(node, ScalarNode):
@@ -520,7 +523,7 @@ def _compose_fast(text: str) -> tuple[Any, Node | None] | None:
                     stack += (key, value)
             else:
                 stack += node.value
-    return loader, root
+    return loader, root, aliases
 
 
 def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
@@ -537,8 +540,9 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
     if stand_ins:
         text = text.translate(_YAML_BREAKS)
     fast = _compose_fast(text)
+    aliases = True  # unless libyaml's tree shows there are none
     if fast is not None:
-        loader, root = fast
+        loader, root, aliases = fast
     else:
         loader = yaml.SafeLoader(text)
     try:
@@ -576,7 +580,7 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
         loader.dispose()
     if root is None:
         return ParsedYaml(None, sm, findings)
-    blown = _alias_blowup(root)
+    blown = _alias_blowup(root) if aliases else None
     if blown is not None:
         line, col = sm._mark(blown)
         message = (
