@@ -95,6 +95,11 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def documents(folder: Path) -> list[str]:
+    """The names of the documents in an output folder, sorted; not the build manifest."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+
+
 def region_files(**overrides: str | bytes | None) -> dict[str, str | bytes]:
     """The files of a small valid region; keyword overrides replace (or, with None, drop) files.
 

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from omstallning import build as build_module
 from omstallning.errors import OutputError
 
-from .conftest import KLIPPAN
+from .conftest import KLIPPAN, documents
 
 Run = Callable[..., Any]
 
@@ -45,7 +45,7 @@ def test_build_writes_docx_and_md_per_municipality(
     root = make_region()
     result = run_cli("build", str(root))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (root / "build").iterdir()) == ["klippan.docx", "klippan.md"]
+    assert documents(root / "build") == ["klippan.docx", "klippan.md"]
     assert "Skrev 2 filer" in result.stdout
 
 
@@ -69,7 +69,7 @@ def test_only_the_named_municipality_and_format(
         "build", str(root), "--kommun", "bjuv", "--format", "md", "--out", str(root / "ut")
     )
     assert result.exit_code == 0, result.output
-    assert [p.name for p in (root / "ut").iterdir()] == ["bjuv.md"]
+    assert documents(root / "ut") == ["bjuv.md"]
     unknown = run_cli("build", str(root), "--kommun", "lund")
     assert unknown.exit_code == 1 and "Regionen har ingen kommun ”lund”" in unknown.stderr
 
@@ -194,7 +194,7 @@ def test_examples_build(run_cli: Run, tmp_path: Path) -> None:
 
     result = run_cli("build", str(EXAMPLE), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+    assert documents(tmp_path) == [
         "astorp.docx",
         "astorp.md",
         "klippan.docx",

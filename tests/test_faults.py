@@ -56,7 +56,13 @@ def built_region(make_region: Callable[..., Path], run_cli: Run) -> tuple[Path, 
     root = make_region(kommuner__bjuv_DOT_yaml=BJUV)
     assert run_cli("build", str(root), "--format", "all").exit_code == 0
     before = snapshot(root / "build")
-    assert sorted(before) == ["bjuv.docx", "bjuv.md", "klippan.docx", "klippan.md"]
+    assert sorted(before) == [
+        ".omstallning-cache.json",
+        "bjuv.docx",
+        "bjuv.md",
+        "klippan.docx",
+        "klippan.md",
+    ]
     (root / "kommuner" / "klippan.yaml").write_text(
         KLIPPAN.replace("Vi samverkar.", "Vi samverkar mer."), encoding="utf-8"
     )

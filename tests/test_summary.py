@@ -29,7 +29,7 @@ from omstallning.summary import (
     shared_interventions,
 )
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, documents
 from .test_status import TODAY, make_test_region, status_of
 
 Run = Callable[..., Any]
@@ -446,12 +446,12 @@ def test_build_command_writes_the_summary(run_cli: Run, make_region: Callable[..
     )
     assert result.exit_code == 0, result.output
     assert "Skrev sammanställningen:" in result.stdout
-    assert {p.name for p in (root / "build").iterdir()} == {
+    assert documents(root / "build") == [
         "klippan.docx",
         "klippan.md",
         "sammanstallning.docx",
         "sammanstallning.md",
-    }
+    ]
     md = (root / "build" / "sammanstallning.md").read_text(encoding="utf-8")
     assert 'date: "2026-01-01"' in md
 
@@ -469,7 +469,7 @@ def test_build_summary_follows_the_format_and_ignores_kommun(
         "build", str(root), "--sammanstallning", "--format", "md", "--kommun", "klippan"
     )
     assert result.exit_code == 0, result.output
-    assert {p.name for p in (root / "build").iterdir()} == {"klippan.md", "sammanstallning.md"}
+    assert documents(root / "build") == ["klippan.md", "sammanstallning.md"]
     md = (root / "build" / "sammanstallning.md").read_text(encoding="utf-8")
     assert "Åstorp" in md and "Klippan" in md
 

@@ -1,5 +1,25 @@
-"""`python -m omstallning`."""
+"""`python -m omstallning` and the `omstallning` console script.
 
-from .cli import main
+`omstallning --version` is answered here, before the command line (typer, rich) is even
+imported: a CI job that logs the version pays for starting Python and nothing else.
+"""
 
-main()
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    """Run the command line; `--version` alone is answered without loading it."""
+    if sys.argv[1:] == ["--version"]:
+        from . import __version__
+
+        sys.stdout.write(f"omstallning {__version__}\n")
+        return
+    from .cli import main as cli_main
+
+    cli_main()
+
+
+if __name__ == "__main__":  # not when a worker process imports the main module
+    main()

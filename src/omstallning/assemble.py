@@ -127,6 +127,38 @@ class _Citations:
         return tuple(runs)
 
 
+class _SharedParses:
+    """Parsed Markdown of the texts every plan of a region shares, kept per process.
+
+    Parsing is a pure function of the text, the anchor prefix and the state of the citation
+    numbering (the sources known, and those already numbered, in order); the numbering after
+    the parse follows from the same. So a parse is kept under all three and replayed: the
+    citation state is set to what the parse left, and the same blocks come out. Building
+    290 plans parses the introduction once instead of 290 times.
+    """
+
+    MAX_ENTRIES = 512
+
+    def __init__(self) -> None:
+        self._parses: dict[
+            tuple[str, str, frozenset[str], tuple[str, ...]], tuple[tuple[Block, ...], list[str]]
+        ] = {}
+
+    def parse(self, text: str, prefix: str, cite: _Citations) -> list[Block]:
+        key = (text, prefix, frozenset(cite.known), tuple(cite.order))
+        found = self._parses.get(key)
+        if found is None:
+            blocks = parse_markdown(text, base_level=0, cite=cite, anchor_prefix=prefix)
+            if len(self._parses) >= self.MAX_ENTRIES:
+                self._parses.clear()
+            found = self._parses[key] = (tuple(blocks), list(cite.order))
+        cite.order[:] = found[1]
+        return list(found[0])
+
+
+_SHARED = _SharedParses()
+
+
 class _Assembler:
     def __init__(self, region: Region, entry: MunicipalityEntry) -> None:
         self.region = region
@@ -136,9 +168,16 @@ class _Assembler:
         self.blocks: list[Block] = []
         self.anchor_count = 0
 
-    def markdown(self, text: str, level: int, prefix: str) -> list[Block]:
-        """Parse Markdown so that its top headings sit one level below `level`."""
-        blocks = parse_markdown(text, base_level=0, cite=self.cite, anchor_prefix=prefix)
+    def markdown(self, text: str, level: int, prefix: str, *, shared: bool = False) -> list[Block]:
+        """Parse Markdown so that its top headings sit one level below `level`.
+
+        `shared` marks text that is the same in every plan of the region (the introduction,
+        the glossary): its blocks are kept per process (see `_SharedParses`).
+        """
+        if shared:
+            blocks = _SHARED.parse(text, prefix, self.cite)
+        else:
+            blocks = parse_markdown(text, base_level=0, cite=self.cite, anchor_prefix=prefix)
         levels = [b.level for b in blocks if isinstance(b, Heading)]
         if not levels:
             return blocks
@@ -213,7 +252,7 @@ class _Assembler:
                     )
                 )
                 first = False
-            self.blocks += self.markdown(part.text, 1, f"{part.id}-")
+            self.blocks += self.markdown(part.text, 1, f"{part.id}-", shared=True)
 
     def sections(self) -> None:
         for section in self.plan.sections:
@@ -488,7 +527,7 @@ class _Assembler:
             return
         self.heading(1, "Begrepp", "begrepp")
         for term, definition in self.region.glossary.items():
-            blocks = self.markdown(definition, 2, "begrepp-")
+            blocks = self.markdown(definition, 2, "begrepp-", shared=True)
             if blocks and isinstance(blocks[0], Paragraph):
                 first = blocks[0]
                 blocks[0] = Paragraph((Run(term, bold=True), Run(" – "), *first.runs))

@@ -633,3 +633,220 @@ def add_numbering_instance(
     if start is not None:
         num.add_lvlOverride(ilvl=level).add_startOverride(start)
     return int(num.numId)
+
+
+# ---------------------------------------------------------------------------------------
+# Bulk XML: the same elements as text
+#
+# Building a document element by element through python-docx costs a style look-up and a
+# schema-ordered insertion per property; a 16,000-word plan has some 10,000 of them. The
+# body is therefore written as text, exactly the elements and attribute order the DOM
+# functions above produce, and parsed once (`parse_body_xml`). Children are always written
+# in schema order.
+
+_XML_ATTR = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\t": "&#9;",
+     "\r": "&#13;"}
+)  # fmt: skip
+_RUN_SPECIALS = frozenset("\t\r\n")
+
+
+def xml_text(text: str) -> str:
+    """`text` escaped for element content."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def xml_attr(value: str) -> str:
+    """`value` escaped for a double-quoted attribute (line breaks and tabs kept as such)."""
+    return value.translate(_XML_ATTR)
+
+
+def _t_xml(text: str) -> str:
+    # python-docx keeps leading and trailing white space with xml:space="preserve".
+    if len(text.strip()) < len(text):
+        return f'<w:t xml:space="preserve">{xml_text(text)}</w:t>'
+    return f"<w:t>{xml_text(text)}</w:t>"
+
+
+def run_content_xml(text: str) -> str:
+    """The content of a run for `text`, as python-docx's `Run.text` writes it.
+
+    Tabs become w:tab, line ends w:br, and the text between them one w:t each.
+    """
+    if not text:
+        return ""
+    if _RUN_SPECIALS.isdisjoint(text):
+        return _t_xml(text)
+    out: list[str] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in _RUN_SPECIALS:
+            if i > start:
+                out.append(_t_xml(text[start:i]))
+            out.append("<w:tab/>" if ch == "\t" else "<w:br/>")
+            start = i + 1
+    if start < len(text):
+        out.append(_t_xml(text[start:]))
+    return "".join(out)
+
+
+def rpr_xml(
+    *,
+    style_id: str | None = None,
+    font: str | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    strike: bool = False,
+    color: str | None = None,
+    spacing: int | None = None,
+    half_points: int | None = None,
+    underline: bool = False,
+) -> str:
+    """A w:rPr with the given run properties in schema order, or "" when there are none."""
+    parts: list[str] = []
+    if style_id is not None:
+        parts.append(f'<w:rStyle w:val="{xml_attr(style_id)}"/>')
+    if font is not None:
+        f = xml_attr(font)
+        parts.append(f'<w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:cs="{f}" w:eastAsia="{f}"/>')
+    if bold:
+        parts.append("<w:b/>")
+    if italic:
+        parts.append("<w:i/>")
+    if strike:
+        parts.append("<w:strike/>")
+    if color is not None:
+        parts.append(f'<w:color w:val="{color}"/>')
+    if spacing is not None:
+        parts.append(f'<w:spacing w:val="{spacing}"/>')
+    if half_points is not None:
+        parts.append(f'<w:sz w:val="{half_points}"/>')
+    if underline:
+        parts.append('<w:u w:val="single"/>')
+    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+
+
+def run_xml(text: str = "", rpr: str = "") -> str:
+    """A w:r with properties `rpr` (from `rpr_xml`) holding `text`."""
+    return f"<w:r>{rpr}{run_content_xml(text)}</w:r>"
+
+
+def field_begin_xml(instr: str, *, dirty: bool = False) -> str:
+    """The begin, instruction and separate runs of a complex field (see `add_field_begin`)."""
+    flag = ' w:dirty="true"' if dirty else ""
+    return (
+        f'<w:r><w:fldChar w:fldCharType="begin"{flag}/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve">{xml_text(f" {instr.strip()} ")}</w:instrText>'
+        '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    )
+
+
+FIELD_END_XML = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+
+
+def field_xml(instr: str, placeholder_text: str = "", *, dirty: bool = False) -> str:
+    """A whole complex field whose cached result is the placeholder (see `add_field`)."""
+    return field_begin_xml(instr, dirty=dirty) + run_xml(placeholder_text) + FIELD_END_XML
+
+
+def hyperlink_xml(run: str, *, r_id: str | None = None, anchor: str | None = None) -> str:
+    """A w:hyperlink around one run, to a relationship (`r_id`) or a bookmark (`anchor`)."""
+    target = f'r:id="{r_id}"' if r_id is not None else f'w:anchor="{xml_attr(anchor or "")}"'
+    return f'<w:hyperlink {target} w:history="1">{run}</w:hyperlink>'
+
+
+def bookmark_xml(name: str, id: int) -> tuple[str, str]:
+    """The w:bookmarkStart and w:bookmarkEnd of a bookmark (see `add_bookmark`)."""
+    return (
+        f'<w:bookmarkStart w:id="{id}" w:name="{xml_attr(name)}"/>',
+        f'<w:bookmarkEnd w:id="{id}"/>',
+    )
+
+
+def table_borders_xml(color: str | None, *, size_eighths: int = 4) -> str:
+    """The text of `make_table_borders`."""
+    if color is None:
+        attrs = 'w:val="nil"'
+    else:
+        attrs = f'w:val="single" w:sz="{size_eighths}" w:space="0" w:color="{color}"'
+    sides = ("top", "left", "bottom", "right", "insideH", "insideV")
+    return "<w:tblBorders>" + "".join(f"<w:{s} {attrs}/>" for s in sides) + "</w:tblBorders>"
+
+
+def cell_margins_xml(*, top: int = 0, bottom: int = 0, left: int = 108, right: int = 108) -> str:
+    """The text of `set_table_cell_margins`'s w:tblCellMar."""
+    sides = (("top", top), ("left", left), ("bottom", bottom), ("right", right))
+    inner = "".join(f'<w:{side} w:w="{value}" w:type="dxa"/>' for side, value in sides)
+    return f"<w:tblCellMar>{inner}</w:tblCellMar>"
+
+
+def shading_xml(hex_color: str) -> str:
+    """The w:shd of `set_cell_fill`."""
+    return f'<w:shd w:val="clear" w:color="auto" w:fill="{hex_color.upper()}"/>'
+
+
+TBL_LOOK_XML = (
+    '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+    'w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+)  # what python-docx's new tables carry
+
+
+def _body_parser() -> Any:
+    from docx.oxml.parser import element_class_lookup
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, huge_tree=True)
+    parser.set_element_class_lookup(element_class_lookup)
+    return parser
+
+
+_BODY_PARSER: Any = None
+
+
+def append_body_xml(body: Element, elements: Sequence[str]) -> int:
+    """Parse body elements written as text and add them before the body's final w:sectPr.
+
+    `elements` are whole top-level elements (w:p, w:tbl) that use the prefixes w and r.
+    The elements get python-docx's element classes, so the DOM functions work on them
+    afterwards. Returns the number of elements added.
+    """
+    global _BODY_PARSER
+    if not elements:
+        return 0
+    if _BODY_PARSER is None:
+        _BODY_PARSER = _body_parser()
+    from lxml import etree
+
+    # Each element declares its namespaces itself: lxml moves an element whose namespaces
+    # are declared on an ancestor in time quadratic in its size (a 5,000-row table took
+    # minutes); declared on the element, the move is linear and the now redundant
+    # declaration is dropped, so the saved XML is the same.
+    text = "".join(_with_namespaces(element) for element in elements)
+    wrapper = etree.fromstring(f"<w:body {_BODY_DECLS}>{text}</w:body>", _BODY_PARSER)
+    children = list(wrapper)
+    sect_pr = body.find(qn("w:sectPr"))  # where python-docx inserts new paragraphs, too
+    if sect_pr is not None:
+        for child in children:
+            sect_pr.addprevious(child)
+    else:
+        body.extend(children)
+    return len(children)
+
+
+_BODY_DECLS = " ".join(f'xmlns:{prefix}="{nsmap_uri}"' for prefix, nsmap_uri in (
+    ("w", "http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    ("r", "http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+))  # fmt: skip
+
+
+def _with_namespaces(element: str) -> str:
+    end = 1
+    while element[end] not in " />":
+        end += 1
+    return f"{element[:end]} {_BODY_DECLS}{element[end:]}"

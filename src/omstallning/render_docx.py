@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 import unicodedata
+import weakref
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,9 +24,9 @@ from urllib.parse import quote
 import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.exceptions import UnrecognizedImageError
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
@@ -49,13 +50,12 @@ from omstallning.document import (
     TableOfContents,
 )
 from omstallning.errors import OmstallningError
+from omstallning.zip_writer import zip_bytes
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.section import _Footer, _Header
     from docx.styles.style import BaseStyle
-    from docx.text.paragraph import Paragraph as DocxParagraph
-    from docx.text.run import Run as DocxRun
 
 BODY_FONT = "Calibri"
 CODE_FONT = "Consolas"
@@ -149,31 +149,45 @@ def docx_bytes_deterministic(document: DocxDocument, created: datetime) -> bytes
     """Save `document` with every timestamp taken from `created`, so output is reproducible.
 
     Sets the core properties' created/modified/last printed dates and revision 1, then
-    rewrites the zip with a fixed date, compression and attributes for every entry, in
-    the order python-docx wrote them.
+    zips the parts in the order python-docx writes them, with a fixed date, compression
+    and attributes for every entry (`zip_writer`).
     """
     when = _naive_utc(created)
     props = document.core_properties
     props.created = props.modified = props.last_printed = when
     props.revision = 1
-    raw = io.BytesIO()
-    document.save(raw)
     year = min(max(when.year, 1980), 2107)
     stamp = (year, when.month, when.day, when.hour, when.minute, when.second)
     if year != when.year:
         stamp = (year, 1, 1, 0, 0, 0)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,
-        zipfile.ZipFile(out, "w") as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0
-            target.writestr(entry, source.read(info.filename), compresslevel=6)
-    return out.getvalue()
+    return zip_bytes(_package_members(document), stamp, uncached=_OWN_PARTS)
+
+
+# Parts that differ from plan to plan; not worth keeping compressed between documents.
+_OWN_PARTS = frozenset({"word/document.xml", "word/numbering.xml", "docProps/core.xml"})
+
+
+def _package_members(document: DocxDocument) -> list[tuple[str, bytes]]:
+    """The package's members as `document.save()` writes them: same names, order, bytes.
+
+    This is python-docx's `PackageWriter.write` without its zip file, so that the parts
+    are zipped once, by `zip_bytes`, instead of saved and then rewritten.
+    """
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    package = document.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    members = [
+        ("[Content_Types].xml", _ContentTypesItem.from_parts(parts).blob),  # type: ignore[no-untyped-call]
+        ("_rels/.rels", package.rels.xml),
+    ]
+    for part in parts:
+        members.append((part.partname.membername, part.blob))
+        if len(part.rels):
+            members.append((part.partname.rels_uri.membername, part.rels.xml))
+    return members
 
 
 def bookmark_name(anchor: str) -> str:
@@ -275,17 +289,68 @@ def find_style(document: DocxDocument, name: str, kind: WD_STYLE_TYPE) -> BaseSt
 
     Built-in styles keep their English names ("heading 1") in files saved by a localised
     Word, even when the style id is localised ("Rubrik1"), so the name is what we match.
+    The same answer as `document.styles[name]` followed by a case-insensitive search over
+    all styles, from an index of the styles part instead of a proxy object per style.
     """
-    styles = document.styles
-    if name in styles:
-        style = cast("BaseStyle", styles[name])
-        if style.type == kind:
-            return style
-    lowered = name.lower()
-    for candidate in styles:
-        if candidate.type == kind and (candidate.name or "").lower() == lowered:
-            return cast("BaseStyle", candidate)
-    return None
+    from docx.styles import BabelFish
+    from docx.styles.style import StyleFactory
+
+    index = _style_index(document.styles.element)
+    exact = index.by_name.get(BabelFish.ui2internal(name))
+    if exact is not None and _style_type(exact) == kind:
+        return StyleFactory(exact)
+    found = index.by_lowered_ui_name.get((str(WD_STYLE_TYPE.to_xml(kind)), name.lower()))
+    return None if found is None else StyleFactory(found)
+
+
+@dataclass
+class _StyleIndex:
+    """The w:style elements of a styles part by name, in document order (first one wins)."""
+
+    count: int
+    by_name: dict[str, Any]
+    by_lowered_ui_name: dict[tuple[str, str], Any]
+
+
+_STYLE_INDEXES: weakref.WeakKeyDictionary[Any, _StyleIndex] = weakref.WeakKeyDictionary()
+
+
+def _style_type(element: Any) -> WD_STYLE_TYPE:
+    kind = element.get(qn("w:type"))
+    return WD_STYLE_TYPE.PARAGRAPH if kind is None else WD_STYLE_TYPE.from_xml(kind)
+
+
+def _style_index(styles: Any) -> _StyleIndex:
+    """The index of a w:styles element, rebuilt when a style was added or removed."""
+    index = _STYLE_INDEXES.get(styles)
+    if index is not None and index.count == len(styles):
+        return index
+    index = _StyleIndex(len(styles), {}, {})
+    for element in styles.iterchildren(qn("w:style")):
+        _index_style(index, element)
+    _STYLE_INDEXES[styles] = index
+    return index
+
+
+def _index_style(index: _StyleIndex, element: Any) -> None:
+    from docx.styles import BabelFish
+
+    name_element = element.find(qn("w:name"))
+    internal = None if name_element is None else name_element.get(qn("w:val"))
+    if internal is None:
+        return
+    index.by_name.setdefault(internal, element)
+    kind = element.get(qn("w:type")) or "paragraph"
+    ui = BabelFish.internal2ui(internal).lower()
+    index.by_lowered_ui_name.setdefault((kind, ui), element)
+
+
+def _index_new_style(styles: Any, element: Any) -> None:
+    """Keep the index of `styles` current after `element` was appended to it."""
+    index = _STYLE_INDEXES.get(styles)
+    if index is not None and index.count + 1 == len(styles) and styles[-1] is element:
+        index.count += 1
+        _index_style(index, element)
 
 
 def ensure_style(document: DocxDocument, name: str, kind: WD_STYLE_TYPE) -> BaseStyle:
@@ -296,6 +361,7 @@ def ensure_style(document: DocxDocument, name: str, kind: WD_STYLE_TYPE) -> Base
     spec = _STYLE_SPECS.get(name, _StyleSpec(kind=kind, builtin=False))
     style = cast("BaseStyle", document.styles.add_style(name, kind, builtin=spec.builtin))
     element: Any = style.element
+    _index_new_style(document.styles.element, element)
     if spec.base is not None and kind != WD_STYLE_TYPE.TABLE:
         base = ensure_style(document, spec.base, WD_STYLE_TYPE.PARAGRAPH)
         cast(Any, style).base_style = base
@@ -407,13 +473,75 @@ class _Context:
 _TOP = _Context()
 
 
+class _Para:
+    """One paragraph being written as text: its properties and content, in schema order."""
+
+    __slots__ = (
+        "style_id", "keep_next", "break_before", "num", "border", "spacing", "ind", "jc",
+        "mark_size", "content", "bookmark",
+    )  # fmt: skip
+
+    def __init__(self, style_id: str | None) -> None:
+        self.style_id = style_id
+        self.keep_next = False
+        self.break_before = False
+        self.num: tuple[int, int] | None = None
+        self.border = ""
+        self.spacing: dict[str, str] = {}  # attribute order is the order they were set
+        self.ind = ""
+        self.jc: str | None = None
+        self.mark_size: int | None = None
+        self.content: list[str] = []
+        self.bookmark: tuple[str, str] | None = None
+
+    def xml(self) -> str:
+        ppr: list[str] = []
+        if self.style_id is not None:
+            ppr.append(f'<w:pStyle w:val="{ooxml.xml_attr(self.style_id)}"/>')
+        if self.keep_next:
+            ppr.append("<w:keepNext/>")
+        if self.break_before:
+            ppr.append("<w:pageBreakBefore/>")
+        if self.num is not None:
+            num_id, level = self.num
+            ppr.append(f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
+        ppr.append(self.border)
+        if self.spacing:
+            attrs = " ".join(f'w:{k}="{v}"' for k, v in self.spacing.items())
+            ppr.append(f"<w:spacing {attrs}/>")
+        ppr.append(self.ind)
+        if self.jc is not None:
+            ppr.append(f'<w:jc w:val="{self.jc}"/>')
+        if self.mark_size is not None:
+            size = self.mark_size
+            ppr.append(f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>')
+        props = "".join(ppr)
+        content = "".join(self.content)
+        if self.bookmark is not None:
+            content = self.bookmark[0] + content + self.bookmark[1]
+        if not props:
+            return f"<w:p>{content}</w:p>" if content else "<w:p/>"
+        return f"<w:p><w:pPr>{props}</w:pPr>{content}</w:p>"
+
+
+def _twips(points: float) -> str:
+    return str(Pt(points).twips)
+
+
 class _DocxWriter:
-    """Writes the blocks of one `Document` into a python-docx document, in order."""
+    """Writes the blocks of one `Document` into a python-docx document, in order.
+
+    Paragraphs and tables are written as text and parsed in bulk (`ooxml.append_body_xml`);
+    python-docx keeps what it does once per document: styles, sections, headers and
+    footers, numbering, relationships, pictures and properties.
+    """
 
     def __init__(self, document: DocxDocument, doc: Document) -> None:
         self.document = document
         self.doc = doc
         self._styles: dict[tuple[str, WD_STYLE_TYPE], BaseStyle] = {}
+        self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
+        self._default_styles: dict[WD_STYLE_TYPE, Any] = {}
         self._numbering: Any = None
         self._abstract_ids: dict[bool, int] = {}
         self._next_bookmark_id = 0
@@ -422,6 +550,12 @@ class _DocxWriter:
         self._pending_break = False
         self._landscape = False
         self._heading_bookmarks = self._plan_heading_bookmarks()
+        self._body: Any = document.element.body
+        self._buffer: list[str] = []
+        last = self._last_block()
+        self._last_tag = None if last is None else last.tag
+        self._link_rpr: str | None = None
+        self._usable_width = ooxml.usable_width(document.sections[-1])
 
     # -- entry point ---------------------------------------------------------------------
 
@@ -433,6 +567,7 @@ class _DocxWriter:
                 if wanted != self._landscape:
                     self._switch_orientation(landscape=wanted)
             self._top_block(block, index)
+        self._flush()
         self._finish_sections()
         self._set_properties()
 
@@ -458,6 +593,18 @@ class _DocxWriter:
                 chosen.update(range(start - 1, index))
         return chosen
 
+    # -- the body as text ----------------------------------------------------------------
+
+    def _emit(self, xml: str, tag: str) -> None:
+        self._buffer.append(xml)
+        self._last_tag = tag
+
+    def _flush(self) -> None:
+        """Parse what was written as text into the document (before DOM work on the body)."""
+        if self._buffer:
+            ooxml.append_body_xml(self._body, self._buffer)
+            self._buffer.clear()
+
     # -- styles --------------------------------------------------------------------------
 
     def _style(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> Any:
@@ -467,66 +614,109 @@ class _DocxWriter:
             self._styles[key] = ensure_style(self.document, name, kind)
         return self._styles[key]
 
+    def _style_id(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+        """The id to write for the style `name` (None for the document's default style).
+
+        What python-docx's `get_style_id` answers, with the default style of each type
+        looked up once per document.
+        """
+        key = (name, kind)
+        if key not in self._style_ids:
+            style = self._style(name, kind)
+            if style.type != kind:
+                raise ValueError(f"style {name} is of type {style.type}, need type {kind}")
+            if kind not in self._default_styles:
+                self._default_styles[kind] = self.document.styles.default(kind)
+            default = self._default_styles[kind]
+            self._style_ids[key] = None if style == default else style.style_id
+        return self._style_ids[key]
+
+    def _hyperlink_rpr(self) -> str:
+        """Run properties of a link: the Hyperlink style if there is one by that exact name."""
+        if self._link_rpr is None:
+            styles = self.document.styles
+            if "Hyperlink" in styles and styles["Hyperlink"].type == WD_STYLE_TYPE.CHARACTER:
+                style_id = self.document.part.get_style_id(  # type: ignore[no-untyped-call]
+                    "Hyperlink", WD_STYLE_TYPE.CHARACTER
+                )
+                self._link_rpr = "" if style_id is None else style_id
+            else:
+                self._link_rpr = "\0"  # no such style: blue and underlined instead
+        return self._link_rpr
+
     # -- paragraphs and runs -------------------------------------------------------------
 
-    def _paragraph(self, style: str | None = None) -> DocxParagraph:
-        paragraph = self.document.add_paragraph()
-        if style is not None:
-            paragraph.style = self._style(style)
+    def _paragraph(self, style: str | None = None) -> _Para:
+        paragraph = _Para(None if style is None else self._style_id(style))
         if self._pending_break:
-            paragraph.paragraph_format.page_break_before = True
+            paragraph.break_before = True
             self._pending_break = False
         return paragraph
 
+    def _end(self, paragraph: _Para) -> None:
+        self._emit(paragraph.xml(), _P_TAG)
+
     def _inlines(
         self,
-        paragraph: DocxParagraph,
+        paragraph: _Para,
         inlines: tuple[Inline, ...],
         *,
         bold: bool = False,
         size: float | None = None,
     ) -> None:
+        out = paragraph.content
         for inline in inlines:
             if isinstance(inline, LineBreak):
-                paragraph.add_run().add_break()
+                out.append("<w:r><w:br/></w:r>")
                 continue
-            self._run(paragraph, inline, bold=bold, size=size)
+            self._run(out, inline, bold=bold, size=size)
 
-    def _run(
-        self, paragraph: DocxParagraph, item: Run, *, bold: bool, size: float | None
-    ) -> DocxRun | None:
+    def _run(self, out: list[str], item: Run, *, bold: bool, size: float | None) -> None:
         text = clean_text(item.text)
         if not text:
-            return None
+            return
         url = _safe_url(clean_text(item.url or "").strip())
-        if url or item.anchor:
+        linked = bool(url or item.anchor)
+        style_id: str | None = None
+        font: str | None = None
+        color: str | None = None
+        underline = False
+        if linked:
             self._style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-        if url:
-            run = ooxml.add_hyperlink(paragraph, url, text)
-        elif item.anchor:
-            run = ooxml.add_internal_link(paragraph, bookmark_name(item.anchor), text)
-        else:
-            run = paragraph.add_run(text)
-        if bold or item.bold:
-            run.bold = True
-        if item.italic:
-            run.italic = True
-        if item.strike:
-            run.font.strike = True
+            link = self._hyperlink_rpr()
+            if link == "\0":
+                color, underline = ooxml.HYPERLINK_COLOR, True
+            elif link:
+                style_id = link
         if item.code:
-            if url or item.anchor:
-                ooxml.set_run_fonts(run._r.get_or_add_rPr(), CODE_FONT)
+            if linked:
+                font = CODE_FONT
             else:
-                run.style = self._style("Verbatim Char", WD_STYLE_TYPE.CHARACTER)
-        if size is not None:
-            run.font.size = Pt(size)
-        return run
+                style_id = self._style_id("Verbatim Char", WD_STYLE_TYPE.CHARACTER)
+        rpr = ooxml.rpr_xml(
+            style_id=style_id,
+            font=font,
+            bold=bold or item.bold,
+            italic=item.italic,
+            strike=item.strike,
+            color=color,
+            half_points=None if size is None else int(Pt(size).pt * 2),
+            underline=underline,
+        )
+        run = ooxml.run_xml(text, rpr)
+        if url:
+            r_id = self.document.part.relate_to(url, RT.HYPERLINK, is_external=True)
+            out.append(ooxml.hyperlink_xml(run, r_id=r_id))
+        elif item.anchor:
+            out.append(ooxml.hyperlink_xml(run, anchor=bookmark_name(item.anchor)))
+        else:
+            out.append(run)
 
-    def _bookmark(self, paragraph: DocxParagraph, name: str) -> None:
+    def _bookmark(self, paragraph: _Para, name: str) -> None:
         if name in self._used_bookmarks:
             return
         self._used_bookmarks.add(name)
-        ooxml.add_bookmark(paragraph, name, self._next_bookmark_id)
+        paragraph.bookmark = ooxml.bookmark_xml(name, self._next_bookmark_id)
         self._next_bookmark_id += 1
 
     # -- blocks --------------------------------------------------------------------------
@@ -568,6 +758,7 @@ class _DocxWriter:
         paragraph = self._paragraph(f"Heading {level}")
         self._inlines(paragraph, heading.runs)
         self._bookmark(paragraph, bookmark)
+        self._end(paragraph)
 
     def _body_paragraph(self, block: Paragraph, ctx: _Context, *, bold: bool = False) -> None:
         if ctx.quote:
@@ -580,18 +771,20 @@ class _DocxWriter:
             style = None
         paragraph = self._paragraph(style)
         if ctx.list_level is not None:
-            ooxml.set_paragraph_indent(paragraph, ooxml.list_indent(ctx.list_level))
+            paragraph.ind = _ind_xml(ooxml.list_indent(ctx.list_level))
         self._inlines(paragraph, block.runs, bold=bold)
         if block.anchor:
             self._bookmark(paragraph, bookmark_name(block.anchor))
+        self._end(paragraph)
 
     def _code(self, block: CodeBlock, ctx: _Context) -> None:
         paragraph = self._paragraph("Source Code")
         if ctx.list_level is not None:
-            ooxml.set_paragraph_indent(paragraph, ooxml.list_indent(ctx.list_level))
+            paragraph.ind = _ind_xml(ooxml.list_indent(ctx.list_level))
         text = clean_text(block.text).rstrip("\n")
         if text:
-            paragraph.add_run(text)
+            paragraph.content.append(ooxml.run_xml(text))
+        self._end(paragraph)
 
     # -- lists ---------------------------------------------------------------------------
 
@@ -612,12 +805,11 @@ class _DocxWriter:
         kind = "List Number" if block.ordered else "List Bullet"
         style = kind if level == 0 else f"{kind} {min(level + 1, 3)}"
         item_ctx = _Context(level, quote=ctx.quote)
+        indent = _ind_xml(ooxml.list_indent(level), ooxml.LIST_HANGING_TWIPS)
         for item in block.items:
             paragraph = self._paragraph("Quote" if ctx.quote else style)
-            ooxml.set_paragraph_numbering(paragraph, num_id, level)
-            ooxml.set_paragraph_indent(
-                paragraph, ooxml.list_indent(level), ooxml.LIST_HANGING_TWIPS
-            )
+            paragraph.num = (num_id, level)
+            paragraph.ind = indent
             rest = item.blocks
             if rest and isinstance(rest[0], Paragraph | Heading):
                 first = rest[0]
@@ -625,6 +817,7 @@ class _DocxWriter:
                 if isinstance(first, Paragraph) and first.anchor:
                     self._bookmark(paragraph, bookmark_name(first.anchor))
                 rest = rest[1:]
+            self._end(paragraph)
             for child in rest:
                 self._block(child, item_ctx)
 
@@ -640,11 +833,8 @@ class _DocxWriter:
 
     def _separate_from_previous_table(self) -> None:
         # Word joins two tables that touch into one; keep a small paragraph between.
-        last = self._last_block()
-        if last is not None and last.tag == qn("w:tbl"):
-            spacer = self.document.add_paragraph()
-            spacer.paragraph_format.space_after = Pt(0)
-            ooxml.set_paragraph_mark_size(spacer, 2)
+        if self._last_tag == _TBL_TAG:
+            self._emit(_SPACER_AFTER_TABLE, _P_TAG)
 
     def _table(self, block: Table) -> None:
         columns = max([len(block.header), *(len(row) for row in block.rows)])
@@ -657,52 +847,65 @@ class _DocxWriter:
             if self._pending_break:
                 # Word ignores "page break before" inside tables, so break explicitly.
                 self._pending_break = False
-                self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+                self._emit('<w:p><w:r><w:br w:type="page"/></w:r></w:p>', _P_TAG)
         has_header = bool(block.header)
         rows: list[tuple[Cell, ...]] = [block.header] if has_header else []
         rows.extend(block.rows)
-        table = self.document.add_table(rows=len(rows), cols=columns)
-        table.style = self._style("Table Grid", WD_STYLE_TYPE.TABLE)
-        section = self.document.sections[-1]
-        ooxml.set_table_widths(
-            table, _column_widths(block.widths, columns, ooxml.usable_width(section))
+        widths = _column_widths(block.widths, columns, self._usable_width)
+        style_id = self._style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+        margins = (
+            ooxml.cell_margins_xml(top=28, bottom=28, left=28, right=28)
+            if block.compact
+            else ooxml.cell_margins_xml(top=28, bottom=28, left=85, right=85)
         )
-        if block.compact:
-            ooxml.set_table_cell_margins(table, top=28, bottom=28, left=28, right=28)
-        else:
-            ooxml.set_table_cell_margins(table, top=28, bottom=28, left=85, right=85)
         size = 8.0 if block.compact else None
-        for row_index, (row, cells) in enumerate(zip(table.rows, rows, strict=True)):
+        out = ["<w:tbl><w:tblPr>"]
+        if style_id is not None:
+            out.append(f'<w:tblStyle w:val="{ooxml.xml_attr(style_id)}"/>')
+        out.append(f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>')
+        out.append(margins)
+        out.append(ooxml.TBL_LOOK_XML)
+        caption, description = clean_text(block.caption or ""), clean_text(block.description or "")
+        out.append(_table_alt_xml(caption, description))
+        out.append("</w:tblPr><w:tblGrid>")
+        out.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
+        out.append("</w:tblGrid>")
+        tc_widths = [f'<w:tcW w:w="{w}" w:type="dxa"/>' for w in widths]
+        for row_index, cells in enumerate(rows):
             header = has_header and row_index == 0
-            ooxml.set_cant_split(row)
-            if header:
-                ooxml.set_repeat_header(row)
-            for cell, data in zip(row.cells, _pad(cells, columns), strict=True):
-                paragraph = cell.paragraphs[0]
-                fmt = paragraph.paragraph_format
-                fmt.space_before = fmt.space_after = Pt(0)
-                fmt.line_spacing = 1.0
+            out.append(
+                "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+                if header
+                else "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+            )
+            for data, tc_width in zip(_pad(cells, columns), tc_widths, strict=True):
+                paragraph = _Para(None)
+                paragraph.spacing = {"before": "0", "after": "0", "line": "240", "lineRule": "auto"}
                 if data.align in _ALIGN:
-                    paragraph.alignment = _ALIGN[data.align]
+                    paragraph.jc = _JC[data.align]
                 if size is not None:
                     # Empty cells (timeline bars) would otherwise keep a full-size line.
-                    ooxml.set_paragraph_mark_size(paragraph, round(size * 2))
-                    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                    paragraph.mark_size = round(size * 2)
                 self._inlines(paragraph, data.runs, bold=header, size=size)
                 fill = data.fill or (HEADER_FILL if header else None)
-                if fill:
-                    ooxml.set_cell_fill(cell, fill)
-        ooxml.set_table_alt(
-            table, clean_text(block.caption or ""), clean_text(block.description or "")
-        )
+                tc_pr = tc_width + (ooxml.shading_xml(fill) if fill else "")
+                if size is not None:
+                    tc_pr += '<w:vAlign w:val="center"/>'
+                out.append(f"<w:tc><w:tcPr>{tc_pr}</w:tcPr>{paragraph.xml()}</w:tc>")
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        self._emit("".join(out), _TBL_TAG)
 
     def _caption(self, caption: str) -> None:
         self._table_count += 1
         paragraph = self._paragraph("Caption")
-        paragraph.paragraph_format.keep_with_next = True
-        paragraph.add_run(f"{TABLE_LABEL} ")
-        ooxml.add_field(paragraph, rf"SEQ {TABLE_LABEL} \* ARABIC", str(self._table_count))
-        paragraph.add_run(f": {clean_text(caption)}")
+        paragraph.keep_next = True
+        paragraph.content.append(ooxml.run_xml(f"{TABLE_LABEL} "))
+        paragraph.content.append(
+            ooxml.field_xml(rf"SEQ {TABLE_LABEL} \* ARABIC", str(self._table_count))
+        )
+        paragraph.content.append(ooxml.run_xml(f": {clean_text(caption)}"))
+        self._end(paragraph)
 
     # -- table of contents ---------------------------------------------------------------
 
@@ -722,7 +925,8 @@ class _DocxWriter:
 
     def _toc(self, block: TableOfContents, index: int) -> None:
         title = self._paragraph("TOC Heading")
-        title.add_run(clean_text(block.title))
+        title.content.append(ooxml.run_xml(clean_text(block.title)))
+        self._end(title)
         levels = min(max(block.levels, 1), 9)
         instr = rf'TOC \o "1-{levels}" \h \z \u'
         entries = [
@@ -731,17 +935,22 @@ class _DocxWriter:
             if i > index and isinstance(heading, Heading) and heading.level <= levels
         ]
         if not entries:
-            ooxml.add_field(self._paragraph(), instr, TOC_PLACEHOLDER, dirty=True)
+            paragraph = self._paragraph()
+            paragraph.content.append(ooxml.field_xml(instr, TOC_PLACEHOLDER, dirty=True))
+            self._end(paragraph)
         # The cached result lists the headings as links. Page numbers are left to Word,
         # which recomputes the dirty field on open; LibreOffice shows this text as is.
         for position, (heading, name) in enumerate(entries):
             level = min(max(heading.level, 1), 9)
             paragraph = self._paragraph(f"toc {level}")
             if position == 0:
-                ooxml.add_field_begin(paragraph, instr, dirty=True)
-            ooxml.add_internal_link(paragraph, name, clean_text(heading.text), styled=False)
+                paragraph.content.append(ooxml.field_begin_xml(instr, dirty=True))
+            paragraph.content.append(
+                ooxml.hyperlink_xml(ooxml.run_xml(clean_text(heading.text)), anchor=name)
+            )
             if position == len(entries) - 1:
-                ooxml.add_field_end(paragraph)
+                paragraph.content.append(ooxml.FIELD_END_XML)
+            self._end(paragraph)
         ooxml.set_update_fields_on_open(self.document)
         self._pending_break = True
 
@@ -750,9 +959,14 @@ class _DocxWriter:
     def _cover(self, cover: CoverPage) -> None:
         has_logo = bool(cover.logo) and Path(cover.logo or "").is_file()
         if has_logo:
-            paragraph = self._paragraph()
+            self._flush()
+            picture = self.document.add_paragraph()
+            self._last_tag = _P_TAG
+            if self._pending_break:
+                picture.paragraph_format.page_break_before = True
+                self._pending_break = False
             try:
-                shape = paragraph.add_run().add_picture(str(cover.logo), width=LOGO_WIDTH)
+                shape = picture.add_run().add_picture(str(cover.logo), width=LOGO_WIDTH)
             except UnrecognizedImageError as err:
                 raise OmstallningError(
                     f"Logotypen ”{cover.logo}” är ingen bild som Word kan visa. "
@@ -760,45 +974,63 @@ class _DocxWriter:
                 ) from err
             ooxml.set_picture_alt(shape, clean_text(cover.logo_alt or ""))
         title = self._paragraph("Title")
-        title.paragraph_format.space_before = Pt(48 if has_logo else 120)
-        title.add_run(clean_text(cover.title))
+        title.spacing["before"] = _twips(48 if has_logo else 120)
+        title.content.append(ooxml.run_xml(clean_text(cover.title)))
+        self._end(title)
         if cover.subtitle:
-            self._paragraph("Subtitle").add_run(clean_text(cover.subtitle))
+            subtitle = self._paragraph("Subtitle")
+            subtitle.content.append(ooxml.run_xml(clean_text(cover.subtitle)))
+            self._end(subtitle)
         if cover.marking:
             marking = self._paragraph()
-            marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            marking.paragraph_format.space_before = Pt(24)
-            marking.paragraph_format.space_after = Pt(24)
-            ooxml.set_paragraph_border(marking, MARKING_COLOR, size_eighths=18, space_pt=6)
-            run = marking.add_run(clean_text(cover.marking))
-            run.bold = True
-            run.font.size = Pt(28)
-            run.font.color.rgb = RGBColor.from_string(MARKING_COLOR)
-            ooxml.set_character_spacing(run, 60)
+            marking.jc = "center"
+            marking.spacing["before"] = _twips(24)
+            marking.spacing["after"] = _twips(24)
+            marking.border = _box_xml(MARKING_COLOR, size_eighths=18, space_pt=6)
+            rpr = ooxml.rpr_xml(bold=True, color=MARKING_COLOR, spacing=60, half_points=56)
+            marking.content.append(ooxml.run_xml(clean_text(cover.marking), rpr))
+            self._end(marking)
         if cover.facts:
             self._facts(cover.facts)
         self._pending_break = True
 
     def _facts(self, facts: tuple[tuple[str, str], ...]) -> None:
         self._separate_from_previous_table()
-        table = self.document.add_table(rows=len(facts), cols=2)
-        ooxml.set_table_borders(table, None)
-        total = ooxml.usable_width(self.document.sections[-1])
+        total = self._usable_width
         label_width = total * 3 // 10
-        ooxml.set_table_widths(table, [label_width, total - label_width])
-        ooxml.set_table_cell_margins(table, top=20, bottom=20, left=0, right=108)
-        for row, (label, value) in zip(table.rows, facts, strict=True):
-            ooxml.set_cant_split(row)
-            for cell, text, bold in ((row.cells[0], label, True), (row.cells[1], value, False)):
-                paragraph = cell.paragraphs[0]
-                paragraph.paragraph_format.space_after = Pt(2)
-                run = paragraph.add_run(clean_text(text))
-                run.bold = bold
-        ooxml.set_table_alt(table, "Fakta om planen", None)
+        widths = (label_width, total - label_width)
+        out = [
+            "<w:tbl><w:tblPr>",
+            f'<w:tblW w:w="{total}" w:type="dxa"/>',
+            ooxml.table_borders_xml(None),
+            '<w:tblLayout w:type="fixed"/>',
+            ooxml.cell_margins_xml(top=20, bottom=20, left=0, right=108),
+            ooxml.TBL_LOOK_XML,
+            _table_alt_xml("Fakta om planen", None),
+            "</w:tblPr><w:tblGrid>",
+            *(f'<w:gridCol w:w="{w}"/>' for w in widths),
+            "</w:tblGrid>",
+        ]
+        bold_rpr = ooxml.rpr_xml(bold=True)
+        # python-docx writes `run.bold = False` as an explicit w:b w:val="0".
+        for label, value in facts:
+            out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            for width, text, rpr in ((widths[0], label, bold_rpr), (widths[1], value, _NOT_BOLD)):
+                paragraph = _Para(None)
+                paragraph.spacing["after"] = _twips(2)
+                paragraph.content.append(ooxml.run_xml(clean_text(text), rpr))
+                out.append(
+                    f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+                    f"{paragraph.xml()}</w:tc>"
+                )
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        self._emit("".join(out), _TBL_TAG)
 
     # -- sections, headers and footers ---------------------------------------------------
 
     def _switch_orientation(self, *, landscape: bool) -> None:
+        self._flush()
         if self._last_block() is not None:
             self._section_break()
         section = self.document.sections[-1]
@@ -810,6 +1042,7 @@ class _DocxWriter:
         # The section break already starts a new page.
         self._pending_break = False
         self._landscape = landscape
+        self._usable_width = ooxml.usable_width(section)
 
     def _section_break(self) -> None:
         """End the current section in the last paragraph (or a tiny new one after a table).
@@ -831,6 +1064,7 @@ class _DocxWriter:
             spacer.paragraph_format.space_before = spacer.paragraph_format.space_after = Pt(0)
             ooxml.set_paragraph_mark_size(spacer, 2)
             spacer._p.set_sectPr(sentinel.clone())
+            self._last_tag = _P_TAG
         for reference in sentinel.xpath("w:headerReference|w:footerReference"):
             sentinel.remove(reference)
 
@@ -902,6 +1136,41 @@ class _DocxWriter:
         created = _naive_utc(meta.created)
         props.created = props.modified = props.last_printed = created
         props.revision = 1
+
+
+_P_TAG = qn("w:p")
+_TBL_TAG = qn("w:tbl")
+_JC = {"left": "left", "center": "center", "right": "right"}
+_NOT_BOLD = '<w:rPr><w:b w:val="0"/></w:rPr>'
+_SPACER_AFTER_TABLE = (
+    '<w:p><w:pPr><w:spacing w:after="0"/><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'
+    "</w:pPr></w:p>"
+)
+
+
+def _ind_xml(left: int, hanging: int = 0) -> str:
+    """The w:ind of `ooxml.set_paragraph_indent`."""
+    if hanging:
+        return f'<w:ind w:left="{left}" w:hanging="{hanging}"/>'
+    return f'<w:ind w:left="{left}"/>'
+
+
+def _box_xml(color: str, *, size_eighths: int, space_pt: int) -> str:
+    """The w:pBdr of `ooxml.set_paragraph_border`."""
+    attrs = f'w:val="single" w:sz="{size_eighths}" w:space="{space_pt}" w:color="{color}"'
+    sides = "".join(f"<w:{side} {attrs}/>" for side in ("top", "left", "bottom", "right"))
+    return f"<w:pBdr>{sides}</w:pBdr>"
+
+
+def _table_alt_xml(caption: str | None, description: str | None) -> str:
+    """The w:tblCaption and w:tblDescription of `ooxml.set_table_alt`."""
+    description = description or caption
+    out = ""
+    if caption:
+        out += f'<w:tblCaption w:val="{ooxml.xml_attr(caption)}"/>'
+    if description:
+        out += f'<w:tblDescription w:val="{ooxml.xml_attr(description)}"/>'
+    return out
 
 
 def _safe_url(url: str) -> str:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 
@@ -107,9 +108,11 @@ def _front_matter(values: dict[str, str]) -> list[str]:
 # --- Inline text ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Atom:
-    """One character of text, a code span, a character reference or a hard line break."""
+class _Atom(NamedTuple):
+    """One character of text, a code span, a character reference or a hard line break.
+
+    A named tuple rather than a dataclass: a plan makes some 100,000 of them.
+    """
 
     kind: str  # "char", "code", "auto" (an autolink), "entity", "br"
     text: str
@@ -505,6 +508,65 @@ def _plain(atoms: list[_Atom], *, keep_links: bool) -> list[_Atom]:
     return out
 
 
+# Characters that `_char` escapes wherever they are, and those it decides on from context.
+_ESCAPE_ALWAYS = str.maketrans({ch: "\\" + ch for ch in _ALWAYS_ESCAPED})
+_NEEDS_CARE = re.compile(r"[_&\n\r]")
+_INLINE_CACHE: dict[tuple[tuple[Inline, ...], str], str] = {}
+_INLINE_CACHE_SIZE = 20_000
+
+
+def _simple_text(runs: Sequence[Inline], targets: dict[str, str]) -> str | None:
+    """The Markdown of simple runs, or None when they need `_inline`'s general way.
+
+    Simple: no code, no line breaks, no `_`, `&` or line ends in the text; each run plain,
+    bold or italic (not both), or a plain link to an anchor (a citation); every bold or
+    italic run beginning and ending with a letter or digit, and every emphasised or linked
+    run between two plain ones. That is most text, and for it the general way (character
+    atoms, then a check by parsing) writes the runs with their always-escaped characters
+    escaped, `**` and `*` around emphasis and `[text](#target)` for links; this writes
+    that directly.
+    """
+    out: list[str] = []
+    previous_plain = True
+    for run in runs:
+        if not isinstance(run, Run) or run.code or run.strike or run.url is not None:
+            return None
+        text = run.text
+        if not text or _NEEDS_CARE.search(text) is not None:
+            return None
+        escaped = text.translate(_ESCAPE_ALWAYS)
+        if run.anchor is not None:
+            if run.bold or run.italic or not previous_plain or not out or out[-1][-1] == "!":
+                return None  # `![` would start an image; the general way escapes the `!`
+            destination = _link_destination("#" + targets.get(run.anchor, run.anchor))
+            out += ("[", escaped, "](", destination, ")")
+            previous_plain = False
+        elif run.bold or run.italic:
+            if (
+                (run.bold and run.italic)
+                or not previous_plain
+                or not (text[0].isalnum() and text[-1].isalnum())
+            ):
+                return None
+            delimiter = "**" if run.bold else "*"
+            out += (delimiter, escaped, delimiter)
+            previous_plain = False
+        else:
+            if previous_plain and out:
+                return None  # two plain runs in a row: the general way merges them
+            out.append(escaped)
+            previous_plain = True
+    if not out:
+        return None
+    first = runs[0].text  # type: ignore[union-attr]
+    last = runs[-1].text  # type: ignore[union-attr]
+    if first[0] in _LINE_START_ESCAPED or first[0].isdigit() or first[0] in _SPACES:
+        return None
+    if last[-1] in _SPACES:
+        return None
+    return "".join(out)
+
+
 def _inline(
     runs: Sequence[Inline],
     targets: dict[str, str],
@@ -514,8 +576,28 @@ def _inline(
     """Inline Markdown for runs, checked by parsing it again (see the module docstring).
 
     `context` is "paragraph" (may hold line breaks; block syntax at a line start is
-    escaped), "heading" or "cell".
+    escaped), "heading" or "cell". The same runs give the same text, so results are kept
+    per process (the shared introduction is the same in every plan); runs that link to
+    an anchor depend on the document's headings and are not kept.
     """
+    simple = _simple_text(runs, targets)
+    if simple is not None:
+        return simple
+    key = (tuple(runs), context)
+    cacheable = not any(isinstance(r, Run) and r.anchor is not None for r in runs)
+    if cacheable:
+        cached = _INLINE_CACHE.get(key)
+        if cached is not None:
+            return cached
+    text = _inline_checked(runs, targets, context=context)
+    if cacheable:
+        if len(_INLINE_CACHE) >= _INLINE_CACHE_SIZE:
+            _INLINE_CACHE.clear()
+        _INLINE_CACHE[key] = text
+    return text
+
+
+def _inline_checked(runs: Sequence[Inline], targets: dict[str, str], *, context: str) -> str:
     heading = context == "heading"
     atoms = _trim(_atoms(runs, targets, context=context), heading=heading)
     attempts: tuple[Callable[[], list[_Atom]], ...] = (
