@@ -178,3 +178,17 @@ def test_help_does_not_load_the_renderers() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "Användning" in proc.stdout
     assert proc.stdout.rstrip().endswith("[]")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("0", "--jobs ska vara 1 eller fler, inte 0."), ("två", "--jobs / -j: ange ett heltal.")],
+)
+def test_a_wrong_jobs_value_is_a_swedish_usage_error(
+    make_region: Callable[..., Path], run_cli: Run, value: str, message: str
+) -> None:
+    root = make_region()
+    result = run_cli("build", str(root), "--jobs", value)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (root / "build").exists()

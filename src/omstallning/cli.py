@@ -311,7 +311,7 @@ def build(
         typer.Option(
             "--jobs",
             "-j",
-            min=1,
+            metavar="ANTAL",
             help="Antal dokument som byggs samtidigt. Standard: alla processorkärnor.",
         ),
     ] = None,
@@ -333,6 +333,9 @@ def build(
     """
     from .build import build_plans, default_jobs, select_municipalities
 
+    if jobs is not None and jobs < 1:
+        err.print(f"Fel: --jobs ska vara 1 eller fler, inte {jobs}.", markup=False)
+        raise typer.Exit(EXIT_USAGE)
     result, findings = _validate_region(path)
     errors = [f for f in findings if f.is_error]
     if errors:
