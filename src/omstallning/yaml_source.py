@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -48,6 +49,41 @@ _YAML_BREAKS = {0x85: "\ufdd0", 0x2028: "\ufdd1", 0x2029: "\ufdd2"}
 _YAML_BREAKS_BACK = {ord(v): chr(k) for k, v in _YAML_BREAKS.items()}
 
 
+class Place(NamedTuple):
+    """Where a value or key stands in its file, and what of its node messages need.
+
+    A loaded region keeps a place for every value of every plan until the process ends
+    (for findings), so the nodes themselves are not kept: with their marks, tags and a
+    second copy of every text they took 125 MB for 290 plans. `tag` and `value` are kept
+    only for a plain scalar that YAML read as something other than text (`describe_scalar`).
+    """
+
+    line: int  # 0-based, as in PyYAML's marks
+    column: int
+    kind: str  # "scalar", "mapping" or "sequence"
+    style: str | None = None
+    tag: str = ""
+    value: str = ""
+
+
+_new_place = tuple.__new__  # a C call; Place(...) goes through a Python-level __new__
+
+
+def _place(node: Node) -> Place:
+    mark = node.start_mark
+    fields: tuple[Any, ...]
+    if isinstance(node, ScalarNode):
+        if not node.style and node.tag != STR_TAG:  # plain: None, or "" from libyaml
+            fields = (mark.line, mark.column, "scalar", None, sys.intern(node.tag), node.value)
+        else:
+            fields = (mark.line, mark.column, "scalar", node.style or None, "", "")
+    elif isinstance(node, MappingNode):
+        fields = (mark.line, mark.column, "mapping", None, "", "")
+    else:
+        fields = (mark.line, mark.column, "sequence", None, "", "")
+    return _new_place(Place, fields)
+
+
 @dataclass
 class SourceMap:
     """Where each value of one YAML document stands in its file.
@@ -58,23 +94,26 @@ class SourceMap:
 
     file: str
     lines: list[str] = field(default_factory=list)
-    values: dict[Path_, Node] = field(default_factory=dict)
-    keys: dict[Path_, Node] = field(default_factory=dict)
+    values: dict[Path_, Place] = field(default_factory=dict)
+    keys: dict[Path_, Place] = field(default_factory=dict)
     line_offset: int = 0
 
-    def _mark(self, node: Node) -> tuple[int, int]:
-        return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
+    def _mark(self, where: Node | Place) -> tuple[int, int]:
+        """1-based line and column of a node (while building) or of a place."""
+        if isinstance(where, Place):
+            return where.line + 1 + self.line_offset, where.column + 1
+        return where.start_mark.line + 1 + self.line_offset, where.start_mark.column + 1
 
-    def node(self, path: Path_) -> Node | None:
-        """The value node at `path` or at its nearest ancestor that has one."""
+    def node(self, path: Path_) -> Place | None:
+        """The place of the value at `path` or at its nearest ancestor that has one."""
         for n in range(len(path), -1, -1):
             found = self.values.get(tuple(path[:n]))
             if found is not None:
                 return found
         return None
 
-    def exact(self, path: Path_) -> Node | None:
-        """The value node at exactly `path`."""
+    def exact(self, path: Path_) -> Place | None:
+        """The place of the value at exactly `path`."""
         return self.values.get(tuple(path))
 
     def pos(self, path: Path_) -> tuple[int, int]:
@@ -84,7 +123,7 @@ class SourceMap:
             if sub in self.values:
                 node = self.values[sub]
                 # A mapping value starts at its first key; point at the key that names it.
-                if isinstance(node, (MappingNode, SequenceNode)) and sub in self.keys:
+                if node.kind != "scalar" and sub in self.keys:
                     return self._mark(self.keys[sub])
                 return self._mark(node)
         return 1 + self.line_offset, 1
@@ -97,7 +136,7 @@ class SourceMap:
     def text_pos(self, path: Path_, line: int, column: int) -> tuple[int, int]:
         """Map a position inside a scalar's text (1-based) to a position in the file."""
         node = self.values.get(tuple(path))
-        if not isinstance(node, ScalarNode):
+        if node is None or node.kind != "scalar":
             return self.pos(path)
         first_line, first_col = self._mark(node)
         if node.style in ("|", ">"):
@@ -265,7 +304,8 @@ class _Builder:
                     )
                 )
             return None
-        self.sm.values.setdefault(path, node)
+        if path not in self.sm.values:
+            self.sm.values[path] = _place(node)
         if isinstance(node, MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, SequenceNode):
@@ -339,13 +379,13 @@ class _Builder:
                 )
                 continue
             first_seen[key] = key_node
-            self.sm.keys[(*path, key)] = key_node
+            self.sm.keys[(*path, key)] = _place(key_node)
             out[key] = self.build(value_node, (*path, key), depth + 1)
         return out
 
     def _scalar(self, node: ScalarNode, path: Path_) -> Any:
         text = node.value
-        if node.style is not None or node.tag == STR_TAG:
+        if node.style or node.tag == STR_TAG:  # quoted or block; plain is None or ""
             return text
         tag = node.tag
         line, col = self.sm._mark(node)
@@ -439,63 +479,74 @@ _CSafeLoader: Any = getattr(yaml, "CSafeLoader", None)
 # with a RecursionError (a finding) instead.
 _FAST_MAX_NESTING = 5_000
 _LINE_START = re.compile(r"^[ ?-]*", re.MULTILINE)
-# Where libyaml and PyYAML part ways, in one pass: a tag (`!`), an explicit key (`? `), a
-# block scalar header (`|`, `>`) and a document marker (`---`, `...`) where a node may start.
-_SUSPECT = re.compile(r"[ \[{,\n][!?|>]|\n(?:---|\.\.\.)")
 _GOOD_HEADER = re.compile(r"[1-9+-]*(?:[ ]+#.*|[ ]*)")
+_NODE_START = frozenset(" [{,\n")  # what may stand before a node's first character
 
 
 def _python_only_syntax(text: str) -> bool:
     """Whether `text` uses syntax that libyaml reads differently from PyYAML.
 
     Found by comparing the two on generated documents (tests/test_properties.py): tabs,
-    a BOM inside the text, tags, explicit keys, document markers and malformed block
-    scalar headers (">#"). Plan files use none of them, so they take the fast way.
+    a BOM inside the text, tags (`!`), explicit keys (`? `), document markers (`---`,
+    `...`) and malformed block scalar headers (`>#`), where a node may start. Plan files
+    use none of them, so they take the fast way. Written with `str.find` rather than one
+    regex: the characters are rare, and an alternation costs a millisecond per plan.
     """
     if "\t" in text or "\ufeff" in text:
         return True
     if text.startswith(("!", "?", "|", ">", "---", "...")):
         return True
-    for m in _SUSPECT.finditer(text):
-        end = m.end()
-        mark = text[end - 1]
-        if mark in "-.":  # a document marker, unless more follows on the line
-            if end == len(text) or text[end] in " \n":
+    size = len(text)
+    for marker in ("\n---", "\n..."):
+        i = text.find(marker)
+        while i >= 0:
+            end = i + 4
+            if end == size or text[end] in " \n":
                 return True
-        elif mark == "!" or (mark == "?" and (end == len(text) or text[end] in " \n")):
-            return True
-        elif mark in "|>" and m.start() > 0 and text[m.start() - 1] in ":-":
-            line_end = text.find("\n", end)
-            rest = text[end : None if line_end < 0 else line_end]
-            if _GOOD_HEADER.fullmatch(rest) is None:
-                return True
+            i = text.find(marker, end)
+    for mark in "!?|>":
+        i = text.find(mark, 1)
+        while i >= 0:
+            if text[i - 1] in _NODE_START:
+                if mark == "!" or (mark == "?" and (i + 1 == size or text[i + 1] in " \n")):
+                    return True
+                if mark in "|>" and i >= 2 and text[i - 2] in ":-":
+                    line_end = text.find("\n", i)
+                    rest = text[i + 1 : None if line_end < 0 else line_end]
+                    if _GOOD_HEADER.fullmatch(rest) is None:
+                        return True
+            i = text.find(mark, i + 1)
     return False
 
 
-def _nesting_bound(text: str) -> int:
-    """An upper bound on how deeply the YAML in `text` can nest.
+def _nesting_bound(text: str, lines: list[str]) -> int:
+    """An upper bound on how deeply the YAML in `text` (split into `lines`) can nest.
 
     A flow collection opens with [ or {; a nested block collection starts further right than
     its parent, so it is bounded by the longest run of indentation and "- " or "? " that
-    opens a line.
+    opens a line, and so by the longest line (measured first: it is much quicker).
     """
     flow = text.count("[") + text.count("{")
+    longest = max(map(len, lines), default=0)
+    if flow + longest <= _FAST_MAX_NESTING:
+        return flow + longest
     return flow + max(map(len, _LINE_START.findall(text)), default=0)
 
 
-def _compose_fast(text: str) -> tuple[Any, Node | None, bool] | None:
+def _compose_fast(text: str, lines: list[str]) -> tuple[Any, Node | None, bool] | None:
     """The node tree composed by libyaml (some 15 times faster), or None to use Python.
 
     libyaml gives the same nodes, tags and positions (lines and columns in characters) as
-    PyYAML's own composer, except that a plain scalar's style is "" instead of None; that
-    is put right here. A document libyaml cannot compose is composed again in Python,
-    whose error messages and positions the findings are written for. The last item tells
-    whether the document uses aliases (a node reached twice).
+    PyYAML's own composer, except that a plain scalar's style is "" instead of None (the
+    builder and `_place` read both as plain). A document libyaml cannot compose is composed
+    again in Python, whose error messages and positions the findings are written for. The
+    last item tells whether the document uses aliases (a node reached twice); without an
+    anchor (`&`) in the text there can be none, and the tree is not walked to find out.
     """
     if (
         _CSafeLoader is None
         or _python_only_syntax(text)
-        or _nesting_bound(text) > _FAST_MAX_NESTING
+        or _nesting_bound(text, lines) > _FAST_MAX_NESTING
     ):
         return None
     loader = _CSafeLoader(text)
@@ -506,7 +557,7 @@ def _compose_fast(text: str) -> tuple[Any, Node | None, bool] | None:
     finally:
         loader.dispose()
     aliases = False
-    if root is not None:
+    if root is not None and "&" in text:
         seen: set[int] = set()
         stack: list[Node] = [root]
         while stack:
@@ -539,7 +590,7 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
     stand_ins = "\x85" in text or "\u2028" in text or "\u2029" in text
     if stand_ins:
         text = text.translate(_YAML_BREAKS)
-    fast = _compose_fast(text)
+    fast = _compose_fast(text, sm.lines)
     aliases = True  # unless libyaml's tree shows there are none
     if fast is not None:
         loader, root, aliases = fast
@@ -596,12 +647,12 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
     return ParsedYaml(data, sm, findings + builder.findings, builder.reported)
 
 
-def describe_scalar(node: Node | None) -> tuple[str, str] | None:
+def describe_scalar(node: Place | None) -> tuple[str, str] | None:
     """For an unquoted scalar that YAML turned into a non-text value: (text, what it became).
 
     Used to explain a type error as the YAML 1.1 surprise it is (`version: 1.10`).
     """
-    if not isinstance(node, ScalarNode) or node.style is not None:
+    if node is None or node.kind != "scalar" or node.style is not None:
         return None
     kinds = {
         BOOL_TAG: "sant/falskt",
@@ -611,11 +662,6 @@ def describe_scalar(node: Node | None) -> tuple[str, str] | None:
     }
     kind = kinds.get(node.tag)
     return (node.value, kind) if kind else None
-
-
-def is_null(node: Node | None) -> bool:
-    """True for an empty value (`key:` with nothing after it)."""
-    return isinstance(node, ScalarNode) and node.tag == NULL_TAG
 
 
 _ = dt  # datetime values come out of construct_object; kept for readers of this module
