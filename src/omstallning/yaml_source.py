@@ -64,13 +64,16 @@ class Place(NamedTuple):
     style: str | None = None
     tag: str = ""
     value: str = ""
+    key_line: int = -1  # the key that names the value in its mapping, if it has one
+    key_column: int = -1
 
 
 _new_place = tuple.__new__  # a C call; Place(...) goes through a Python-level __new__
 
 
-def _place(node: Node) -> Place:
+def _place(node: Node, key: Node | None) -> Place:
     mark = node.start_mark
+    at = (-1, -1) if key is None else (key.start_mark.line, key.start_mark.column)
     fields: tuple[Any, ...]
     if isinstance(node, ScalarNode):
         if not node.style and node.tag != STR_TAG:  # plain: None, or "" from libyaml
@@ -81,7 +84,7 @@ def _place(node: Node) -> Place:
         fields = (mark.line, mark.column, "mapping", None, "", "")
     else:
         fields = (mark.line, mark.column, "sequence", None, "", "")
-    return _new_place(Place, fields)
+    return _new_place(Place, fields + at)
 
 
 @dataclass
@@ -95,7 +98,6 @@ class SourceMap:
     file: str
     lines: list[str] = field(default_factory=list)
     values: dict[Path_, Place] = field(default_factory=dict)
-    keys: dict[Path_, Place] = field(default_factory=dict)
     line_offset: int = 0
 
     def _mark(self, where: Node | Place) -> tuple[int, int]:
@@ -119,19 +121,20 @@ class SourceMap:
     def pos(self, path: Path_) -> tuple[int, int]:
         """Line and column of the value at `path`, or of its nearest ancestor."""
         for n in range(len(path), -1, -1):
-            sub = tuple(path[:n])
-            if sub in self.values:
-                node = self.values[sub]
+            place = self.values.get(tuple(path[:n]))
+            if place is not None:
                 # A mapping value starts at its first key; point at the key that names it.
-                if node.kind != "scalar" and sub in self.keys:
-                    return self._mark(self.keys[sub])
-                return self._mark(node)
+                if place.kind != "scalar" and place.key_line >= 0:
+                    return place.key_line + 1 + self.line_offset, place.key_column + 1
+                return self._mark(place)
         return 1 + self.line_offset, 1
 
     def key_pos(self, path: Path_) -> tuple[int, int]:
         """Line and column of the key that names `path` (falls back to `pos`)."""
-        node = self.keys.get(tuple(path))
-        return self._mark(node) if node is not None else self.pos(path)
+        place = self.values.get(tuple(path))
+        if place is not None and place.key_line >= 0:
+            return place.key_line + 1 + self.line_offset, place.key_column + 1
+        return self.pos(path)
 
     def text_pos(self, path: Path_, line: int, column: int) -> tuple[int, int]:
         """Map a position inside a scalar's text (1-based) to a position in the file."""
@@ -282,7 +285,7 @@ class _Builder:
         self.too_big = False
         self.stand_ins = False
 
-    def build(self, node: Node, path: Path_, depth: int = 0) -> Any:
+    def build(self, node: Node, path: Path_, depth: int = 0, key: Node | None = None) -> Any:
         self.visited += 1
         if self.visited > MAX_NODES or depth > MAX_DEPTH:
             if not self.too_big:
@@ -305,7 +308,7 @@ class _Builder:
                 )
             return None
         if path not in self.sm.values:
-            self.sm.values[path] = _place(node)
+            self.sm.values[path] = _place(node, key)
         if isinstance(node, MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, SequenceNode):
@@ -379,8 +382,7 @@ class _Builder:
                 )
                 continue
             first_seen[key] = key_node
-            self.sm.keys[(*path, key)] = _place(key_node)
-            out[key] = self.build(value_node, (*path, key), depth + 1)
+            out[key] = self.build(value_node, (*path, key), depth + 1, key_node)
         return out
 
     def _scalar(self, node: ScalarNode, path: Path_) -> Any:
