@@ -192,3 +192,25 @@ def test_a_wrong_jobs_value_is_a_swedish_usage_error(
     assert result.exit_code == 2
     assert message in result.stderr
     assert not (root / "build").exists()
+
+
+def test_a_failure_after_some_plans_leaves_no_folder_and_no_temporary_file(
+    make_region: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = four_municipalities(make_region)
+    region = validate_region(root)[0].region
+    assert region is not None
+    real = build_module.render_plan
+    calls: list[str] = []
+
+    def third_fails(region: Any, entry: Any, fmt: str) -> bytes:
+        calls.append(entry.slug)
+        if len(calls) == 3:
+            raise OmstallningError("Planen gick inte att bygga.")
+        return real(region, entry, fmt)
+
+    monkeypatch.setattr(build_module, "render_plan", third_fails)
+    with pytest.raises(OmstallningError):
+        build_plans(region, region.municipalities, ["md"], tmp_path / "ny" / "ut", jobs=1)
+    assert len(calls) == 3  # two plans were rendered (and staged) before the failure
+    assert not (tmp_path / "ny").exists()  # neither ny/ nor ny/ut/ is left behind

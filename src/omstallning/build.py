@@ -10,6 +10,7 @@ still on disk as it was written is skipped, unless `force`.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -147,15 +148,29 @@ def build_plans(
         if progress and not pending[entry.slug]:
             progress(entry.slug)
 
-    rendered = dict(_render_all(region, todo, jobs, done))
-    files = [(b.path, rendered[b.path.name]) for b in planned if not b.skipped]
-    if files:
-        for path, data in files:
-            manifest[path.name] = {"inputs": keys[path], "output": _sha256(data)}
-        files.append((out_dir / MANIFEST_FILE, _manifest_bytes(manifest)))
-    # All files, the manifest too, reach the disk before any is renamed into place: a full
-    # disk halfway leaves every earlier output as it was.
-    write_files_atomic(files)
+    def rendered() -> Iterator[tuple[Path, bytes]]:
+        for name, data in _render_all(region, todo, jobs, done):
+            manifest[name] = {"inputs": keys[out_dir / name], "output": _sha256(data)}
+            yield out_dir / name, data
+        if todo:
+            yield out_dir / MANIFEST_FILE, _manifest_bytes(manifest)
+
+    # Each file goes to a temporary file as soon as it is rendered (so 290 documents are
+    # not all held in memory); all of them, the manifest too, are renamed into place only
+    # when every one is on disk. A plan that fails or a full disk halfway leaves every
+    # earlier output as it was, no temporary file, and no output folder that was not there.
+    missing: list[Path] = []  # folders this build would create, deepest first
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    try:
+        write_files_atomic(rendered())
+    except BaseException:
+        for folder in missing:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty
+        raise
     return planned
 
 

@@ -605,7 +605,7 @@ class _SubMap(SourceMap):
     """A view of a SourceMap below a path prefix (one entry of kallor.yaml)."""
 
     def __init__(self, parent: SourceMap, prefix: tuple[str | int, ...]) -> None:
-        super().__init__(parent.file, parent.lines, {}, parent.line_offset)
+        super().__init__(parent.file, parent.encoded, {}, parent.line_offset)
         n = len(prefix)
         self.values = {p[n:]: v for p, v in parent.values.items() if p[:n] == prefix}
 

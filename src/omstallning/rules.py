@@ -376,7 +376,7 @@ def placeholders(result: LoadResult) -> Iterator[Finding]:
     # In municipality files every field counts (titles, owners, indicator names), so scan
     # the lines themselves rather than the texts; comment lines are the author's own notes.
     for entry, sm in _municipalities(result):
-        if sm is None or not _may_hold_placeholder("\n".join(sm.lines)):
+        if sm is None or not any(w.encode() in sm.encoded for w in PLACEHOLDER_WORDS):
             continue
         for number, line in enumerate(sm.lines, start=1):
             m = _PLACEHOLDER_RE.search(line)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import OutputError
@@ -23,12 +23,13 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
     write_files_atomic([(target, data)])
 
 
-def write_files_atomic(files: Sequence[tuple[Path, bytes]]) -> None:
+def write_files_atomic(files: Iterable[tuple[Path, bytes]]) -> None:
     """Write several files so that a failure while writing changes none of them.
 
-    Each file is written in full to a temporary file beside its target first; only when all
-    of them are on disk are they renamed into place. A full disk or a folder without write
-    access therefore stops the run with every target as it was and no temporary file left.
+    Each file is written in full to a temporary file beside its target first, as `files`
+    yields it; only when all of them are on disk are they renamed into place. A full disk,
+    a folder without write access or an exception from `files` itself therefore stops the
+    run with every target as it was and no temporary file left.
 
     Raises:
         OutputError: a folder cannot be created or written to, or the disk is full.

@@ -10,6 +10,7 @@ quoted fix. Pure: it takes text, not paths.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sys
 from dataclasses import dataclass, field
@@ -96,9 +97,28 @@ class SourceMap:
     """
 
     file: str
-    lines: list[str] = field(default_factory=list)
+    encoded: bytes = b""  # the text as UTF-8: half the size of a str with “ ” or – in it
     values: dict[Path_, Place] = field(default_factory=dict)
     line_offset: int = 0
+
+    @classmethod
+    def of(cls, file: str, text: str, line_offset: int = 0) -> SourceMap:
+        """The (still empty) map of `text`, the document as parsed."""
+        return cls(file, text.encode("utf-8", "surrogatepass"), {}, line_offset)
+
+    @property
+    def text(self) -> str:
+        """The document's text."""
+        return self.encoded.decode("utf-8", "surrogatepass")
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The file's lines, split only when a finding or a rule needs them.
+
+        A region keeps every map until the process ends; 290 plans' lines as separate
+        strings took 45 MB, their text as UTF-8 takes 26 MB.
+        """
+        return self.text.split("\n")
 
     def _mark(self, where: Node | Place) -> tuple[int, int]:
         """1-based line and column of a node (while building) or of a place."""
@@ -521,21 +541,21 @@ def _python_only_syntax(text: str) -> bool:
     return False
 
 
-def _nesting_bound(text: str, lines: list[str]) -> int:
-    """An upper bound on how deeply the YAML in `text` (split into `lines`) can nest.
+def _nesting_bound(text: str) -> int:
+    """An upper bound on how deeply the YAML in `text` can nest.
 
     A flow collection opens with [ or {; a nested block collection starts further right than
     its parent, so it is bounded by the longest run of indentation and "- " or "? " that
     opens a line, and so by the longest line (measured first: it is much quicker).
     """
     flow = text.count("[") + text.count("{")
-    longest = max(map(len, lines), default=0)
+    longest = max(map(len, text.split("\n")))
     if flow + longest <= _FAST_MAX_NESTING:
         return flow + longest
     return flow + max(map(len, _LINE_START.findall(text)), default=0)
 
 
-def _compose_fast(text: str, lines: list[str]) -> tuple[Any, Node | None, bool] | None:
+def _compose_fast(text: str) -> tuple[Any, Node | None, bool] | None:
     """The node tree composed by libyaml (some 15 times faster), or None to use Python.
 
     libyaml gives the same nodes, tags and positions (lines and columns in characters) as
@@ -548,7 +568,7 @@ def _compose_fast(text: str, lines: list[str]) -> tuple[Any, Node | None, bool] 
     if (
         _CSafeLoader is None
         or _python_only_syntax(text)
-        or _nesting_bound(text, lines) > _FAST_MAX_NESTING
+        or _nesting_bound(text) > _FAST_MAX_NESTING
     ):
         return None
     loader = _CSafeLoader(text)
@@ -585,14 +605,14 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
     Never raises for bad input: syntax errors and the rest become findings, and `data` is
     None when nothing usable could be read.
     """
-    sm = SourceMap(file=file, lines=text.split("\n"), line_offset=line_offset)
+    sm = SourceMap.of(file, text, line_offset)
     findings = find_forbidden_chars(text, file, line_offset)
     if findings:
         text = FORBIDDEN_CHARS.sub(" ", text)
     stand_ins = "\x85" in text or "\u2028" in text or "\u2029" in text
     if stand_ins:
         text = text.translate(_YAML_BREAKS)
-    fast = _compose_fast(text, sm.lines)
+    fast = _compose_fast(text)
     aliases = True  # unless libyaml's tree shows there are none
     if fast is not None:
         loader, root, aliases = fast
