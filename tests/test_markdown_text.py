@@ -3,6 +3,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from omstallning.document import (
     Block,
@@ -25,6 +27,7 @@ from omstallning.markdown_text import (
     parse_inline,
     parse_markdown,
 )
+from omstallning.rules import possible_citation_keys
 
 
 def md(text: str, **kwargs: object) -> list[Block]:
@@ -409,3 +412,21 @@ def test_find_citations_agrees_with_parse_markdown() -> None:
     assert [k for k, _, _ in found] == seen == ["b.c", "e:f", "h", "i", "j", "k"]
     for key, line, col in found:
         assert text.split("\n")[line - 1][col - 1 :].startswith("@" + key)
+
+
+# Citation-like text: keys, brackets, code, escapes and punctuation around them.
+_CITATION_TEXT = st.lists(
+    st.sampled_from(
+        [*"[]@;,.:-_/ `\\*\n", "sol2025", "a.b", "x:", "p. 5", "[@", "@k", "å", "[@sol2025]"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True, database=None)
+@given(text=_CITATION_TEXT)
+def test_possible_keys_hold_every_key_the_parser_finds(text: str) -> None:
+    # The citations rule skips the parse when every possible key is known; a key the
+    # parser finds but the superset misses would be an unknown citation never reported.
+    found = {key for key, _line, _col in find_citations(text)}
+    assert found <= possible_citation_keys(text)

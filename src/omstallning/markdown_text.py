@@ -7,7 +7,6 @@ expressions here. Pure: no I/O, and nothing from the package except the document
 
 from __future__ import annotations
 
-import re
 import string
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -539,20 +538,6 @@ def _walk_citations(tokens: Sequence[Token]) -> list[Token]:
         elif tok.children:
             found.extend(_walk_citations(tok.children))
     return found
-
-
-# "@" and a key as `_scan_citation` reads it, wherever it stands.
-_KEY_ANYWHERE = re.compile(r"@([A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*)")
-
-
-def possible_citation_keys(text: str) -> set[str]:
-    """Every key `find_citations` could find in `text`, and perhaps more.
-
-    A key is read from the source text as it stands, so each one appears there as `@key`;
-    this finds them all without parsing (in code spans too). When all of these are known,
-    no citation in the text can be unknown, and the parse can be skipped.
-    """
-    return {m.group(1).rstrip(".:") for m in _KEY_ANYWHERE.finditer(text)}
 
 
 def find_citations(text: str) -> list[tuple[str, int, int]]:

@@ -15,7 +15,6 @@ from pathlib import Path
 from . import kommuner
 from .findings import Finding, Severity, sort_findings
 from .loader import CONFIG_FILE, GLOSSARY_FILE, SOURCES_FILE, LoadResult, load_region
-from .markdown_text import find_citations, possible_citation_keys
 from .model import (
     INTRO_PARTS,
     PLACEHOLDER_WORDS,
@@ -34,6 +33,23 @@ _PLACEHOLDER_RE = re.compile(
         for w in PLACEHOLDER_WORDS
     )
 )
+
+
+# "@" and a key as `markdown_text._scan_citation` reads it (its _KEY_FIRST, _KEY_CHARS),
+# wherever it stands.
+_KEY_ANYWHERE = re.compile(r"@([A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*)")
+
+
+def possible_citation_keys(text: str) -> set[str]:
+    """Every key `find_citations` could find in `text`, and perhaps more.
+
+    A key is read from the source text as it stands, so each one appears there as `@key`;
+    this finds them all without parsing (in code spans too). When all of these are known,
+    no citation in the text can be unknown and the parse is skipped; a region whose
+    citations are all known never imports the Markdown parser (`validate` starts sooner).
+    A property test holds this against `find_citations`.
+    """
+    return {m.group(1).rstrip(".:") for m in _KEY_ANYWHERE.finditer(text)}
 
 
 def _may_hold_placeholder(text: str) -> bool:
@@ -332,6 +348,8 @@ def citations(result: LoadResult) -> Iterator[Finding]:
     for file, text, where in iter_texts(result):
         if "[@" not in text or possible_citation_keys(text) <= known.keys():
             continue  # no citation, or none that could be unknown: no need to parse
+        from .markdown_text import find_citations
+
         for key, line, col in find_citations(text):
             if key in known:
                 continue
