@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import json
 import subprocess
@@ -214,3 +215,32 @@ def test_a_failure_after_some_plans_leaves_no_folder_and_no_temporary_file(
         build_plans(region, region.municipalities, ["md"], tmp_path / "ny" / "ut", jobs=1)
     assert len(calls) == 3  # two plans were rendered (and staged) before the failure
     assert not (tmp_path / "ny").exists()  # neither ny/ nor ny/ut/ is left behind
+
+
+def test_where_no_worker_process_can_start_the_plans_render_here(
+    make_region: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = four_municipalities(make_region)
+    region = validate_region(root)[0].region
+    assert region is not None
+    serial = build_plans(region, region.municipalities, ["md"], tmp_path / "s", jobs=1)
+
+    class NoProcesses:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def submit(self, *args: Any) -> Any:
+            raise PermissionError(1, "Operation not permitted")
+
+        def shutdown(self, **kwargs: Any) -> None:
+            pass
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
+    monkeypatch.setattr(build_module, "MIN_PLANS_PER_WORKER", 1)
+    progress: list[str] = []
+    fallback = build_plans(
+        region, region.municipalities, ["md"], tmp_path / "p", progress.append, jobs=2
+    )
+    assert [b.path.name for b in fallback] == [b.path.name for b in serial]
+    assert contents(tmp_path / "p") == contents(tmp_path / "s")
+    assert sorted(progress) == sorted(e.slug for e in region.municipalities)

@@ -35,6 +35,7 @@ from omstallning.document import (
 )
 from omstallning.render_docx import (
     _column_widths,
+    _package_members,
     bookmark_name,
     build_docx,
     clean_text,
@@ -860,3 +861,16 @@ def test_broken_template_and_logo_stop_with_a_swedish_message(tmp_path: Path) ->
     logo.write_bytes(b"inte en bild")
     with pytest.raises(OmstallningError, match="Logotypen"):
         render_docx(make(CoverPage("T", "S", (), logo=str(logo))))
+
+
+def test_package_members_are_what_python_docx_saves(tmp_path: Path) -> None:
+    # `_package_members` repeats python-docx's package writer (with a private class) so that
+    # the parts are zipped once; a python-docx release that writes otherwise must fail here.
+    cover = CoverPage("T", "S", (), logo=str(tiny_png(tmp_path / "logo.png")), logo_alt="Logo")
+    link = Run("källa", url="https://www.riksdagen.se/")
+    document = build_docx(make(cover, heading(1, "Inledning"), para("Se ", link, ".")))
+    saved = io.BytesIO()
+    document.save(saved)
+    with zipfile.ZipFile(saved) as archive:
+        expected = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    assert _package_members(document) == expected

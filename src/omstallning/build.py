@@ -15,14 +15,16 @@ import dataclasses
 import hashlib
 import json
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .assemble import assemble_plan
+from .document import Document
 from .errors import OmstallningError
 from .model import EXPORT_FORMATS, MunicipalityEntry, Region
 from .rules import resolve_inside
@@ -80,7 +82,11 @@ def select_municipalities(region: Region, slugs: Sequence[str]) -> list[Municipa
 
 def render_plan(region: Region, entry: MunicipalityEntry, fmt: str) -> bytes:
     """One municipality's plan in one format, as bytes."""
-    document = assemble_plan(region, entry)
+    return render_document(region, assemble_plan(region, entry), fmt)
+
+
+def render_document(region: Region, document: Document, fmt: str) -> bytes:
+    """An assembled document of the region in one format (`docx` with its template, `md`)."""
     if fmt == "md":
         from .render_markdown import render_markdown
 
@@ -137,7 +143,7 @@ def build_plans(
             planned.append(BuiltFile(path, entry.slug, fmt, skipped=fresh))
             if not fresh:
                 todo.append((entry, fmt))
-    pending = {e.slug: sum(1 for t in todo if t[0] is e) for e in entries}
+    pending = Counter(entry.slug for entry, _ in todo)  # files still to render, per plan
     if progress:
         for entry in entries:
             if not pending[entry.slug]:
@@ -186,13 +192,29 @@ def _render_all(
     """(file name, bytes) for every (plan, format) in `todo`, as they finish."""
     plans = len({id(entry) for entry, _ in todo})
     workers = min(jobs, plans // MIN_PLANS_PER_WORKER)
-    if workers < 2:
-        for entry, fmt in todo:
+    finished: set[str] = set()
+    if workers >= 2:
+        # Imported here: multiprocessing costs start-up that a small build does not need.
+        from concurrent.futures.process import BrokenProcessPool
+
+        results = _render_in_processes(region, todo, workers, done)
+        while True:
+            try:
+                name, data = next(results)
+            except StopIteration:
+                return
+            except (OSError, BrokenProcessPool):
+                # No worker processes here (a sandbox that forbids them, a worker killed):
+                # what is left is rendered in this process, to the same bytes.
+                break
+            finished.add(name)
+            yield name, data
+    for entry, fmt in todo:
+        name = f"{entry.slug}.{fmt}"
+        if name not in finished:
             data = render_plan(region, entry, fmt)
             done(entry)
-            yield f"{entry.slug}.{fmt}", data
-        return
-    yield from _render_in_processes(region, todo, workers, done)
+            yield name, data
 
 
 def _render_in_processes(
@@ -202,6 +224,7 @@ def _render_in_processes(
     done: Callable[[MunicipalityEntry], None],
 ) -> Iterator[tuple[str, bytes]]:
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     # Workers start from a fresh interpreter (forkserver or spawn), not as a copy of this
     # process with the whole validated region in it; each gets the region once, without the

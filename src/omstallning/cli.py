@@ -332,7 +332,6 @@ def build(
     Exempel: omstallning build examples/nordvastra-skane --kommun klippan
     """
     from .build import build_plans, default_jobs, select_municipalities
-    from .yaml_source import SourceMap
 
     if jobs is not None and jobs < 1:
         err.print(f"Fel: --jobs ska vara 1 eller fler, inte {jobs}.", markup=False)
@@ -348,9 +347,7 @@ def build(
         )
         raise typer.Exit(EXIT_FINDINGS)
     region = result.region
-    # The positions are for findings, which are printed by now; for 290 plans they are a
-    # hundred megabytes that would stay in this process while the plans render.
-    result.maps = {name: SourceMap(name) for name in result.maps}
+    result.forget_positions()  # findings are printed; rendering needs none
     formats: list[str]
     if format is None:
         formats = list(region.config.export.formats) or ["docx"]

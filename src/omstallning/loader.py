@@ -56,6 +56,14 @@ class LoadResult:
     maps: dict[str, SourceMap] = field(default_factory=dict)
     config_ok: bool = True
 
+    def forget_positions(self) -> None:
+        """Empty every source map, keeping which files there are.
+
+        Positions serve findings only; for 290 plans they are some hundred megabytes that
+        would otherwise stay in memory while the plans render.
+        """
+        self.maps = {name: SourceMap(name) for name in self.maps}
+
 
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
@@ -510,28 +518,33 @@ def _load_intro_part(
     return IntroPart(rel, meta.id, meta.title, body, body_line), findings, parsed.source
 
 
+def _load_mapping_file(
+    path: Path, rel: str, shape: str
+) -> tuple[dict[str, Any] | None, list[Finding], ParsedYaml | None]:
+    """Read and parse a YAML file that must be one mapping (`shape` shows how it looks).
+
+    Returns the mapping (None when the file cannot be read or parsed, or is no mapping),
+    the findings, and the parse (None when the file could not be read).
+    """
+    text, findings = read_text(path, rel)
+    if text is None:
+        return None, findings, None
+    parsed = parse_yaml(text, rel)
+    findings += parsed.findings
+    data = parsed.data
+    if data is not None and not isinstance(data, dict):
+        message = f"{rel} ska vara en mappning: {shape}."
+        findings.append(Finding(rel, *parsed.source.pos(()), "fel-typ", Severity.ERROR, message))
+        data = None
+    return data, findings, parsed
+
+
 def _load_glossary(
     root: Path, path: Path
 ) -> tuple[dict[str, str], list[Finding], SourceMap | None]:
-    text, findings = read_text(path, GLOSSARY_FILE)
-    if text is None:
-        return {}, findings, None
-    parsed = parse_yaml(text, GLOSSARY_FILE)
-    findings += parsed.findings
-    data = parsed.data
-    sm = parsed.source
-    if data is None:
-        return {}, findings, sm
-    if not isinstance(data, dict):
-        findings.append(
-            Finding(
-                GLOSSARY_FILE,
-                *sm.pos(()),
-                "fel-typ",
-                Severity.ERROR,
-                "begrepp.yaml ska vara en mappning: ”Begrepp: definition”.",
-            )
-        )
+    data, findings, parsed = _load_mapping_file(path, GLOSSARY_FILE, "”Begrepp: definition”")
+    sm = parsed.source if parsed else None
+    if data is None or sm is None:
         return {}, findings, sm
     glossary: dict[str, str] = {}
     for term, definition in data.items():
@@ -553,26 +566,10 @@ def _load_glossary(
 def _load_sources(
     root: Path, path: Path
 ) -> tuple[dict[str, Source], list[Finding], SourceMap | None]:
-    text, findings = read_text(path, SOURCES_FILE)
-    if text is None:
-        return {}, findings, None
-    parsed = parse_yaml(text, SOURCES_FILE)
-    findings += parsed.findings
-    data = parsed.data
+    data, findings, parsed = _load_mapping_file(path, SOURCES_FILE, "”nyckel: {titel: …, url: …}”")
+    if data is None or parsed is None:
+        return {}, findings, parsed.source if parsed else None
     sm = parsed.source
-    if data is None:
-        return {}, findings, sm
-    if not isinstance(data, dict):
-        findings.append(
-            Finding(
-                SOURCES_FILE,
-                *sm.pos(()),
-                "fel-typ",
-                Severity.ERROR,
-                "kallor.yaml ska vara en mappning: ”nyckel: {titel: …, url: …}”.",
-            )
-        )
-        return {}, findings, sm
     sources: dict[str, Source] = {}
     for key, value in data.items():
         if isinstance(value, str):

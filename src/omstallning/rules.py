@@ -52,8 +52,13 @@ def possible_citation_keys(text: str) -> set[str]:
     return {m.group(1).rstrip(".:") for m in _KEY_ANYWHERE.finditer(text)}
 
 
-def _may_hold_placeholder(text: str) -> bool:
+_PLACEHOLDER_WORDS_UTF8 = tuple(word.encode() for word in PLACEHOLDER_WORDS)
+
+
+def _may_hold_placeholder(text: str | bytes) -> bool:
     # Plain substring tests are a hundred times faster than the regex over a long text.
+    if isinstance(text, bytes):
+        return any(word in text for word in _PLACEHOLDER_WORDS_UTF8)
     return any(word in text for word in PLACEHOLDER_WORDS)
 
 
@@ -394,7 +399,7 @@ def placeholders(result: LoadResult) -> Iterator[Finding]:
     # In municipality files every field counts (titles, owners, indicator names), so scan
     # the lines themselves rather than the texts; comment lines are the author's own notes.
     for entry, sm in _municipalities(result):
-        if sm is None or not any(w.encode() in sm.encoded for w in PLACEHOLDER_WORDS):
+        if sm is None or not _may_hold_placeholder(sm.encoded):
             continue
         for number, line in enumerate(sm.lines, start=1):
             m = _PLACEHOLDER_RE.search(line)

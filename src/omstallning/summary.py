@@ -883,18 +883,9 @@ def assemble_summary(region: Region, status: RegionStatus) -> Document:
 
 def render_summary(region: Region, status: RegionStatus, fmt: str) -> bytes:
     """The regional summary in one format (`docx` or `md`), as bytes."""
-    document = assemble_summary(region, status)
-    if fmt == "md":
-        from .render_markdown import render_markdown
+    from .build import render_document
 
-        return render_markdown(document).encode("utf-8")
-    from .render_docx import render_docx
-    from .rules import resolve_inside
-
-    template = None
-    if region.config.export.template:
-        template, _problem = resolve_inside(region.root, region.config.export.template)
-    return render_docx(document, template=template)
+    return render_document(region, assemble_summary(region, status), fmt)
 
 
 def build_summary(

@@ -9,7 +9,6 @@ quoted fix. Pure: it takes text, not paths.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import sys
@@ -125,14 +124,6 @@ class SourceMap:
         if isinstance(where, Place):
             return where.line + 1 + self.line_offset, where.column + 1
         return where.start_mark.line + 1 + self.line_offset, where.start_mark.column + 1
-
-    def node(self, path: Path_) -> Place | None:
-        """The place of the value at `path` or at its nearest ancestor that has one."""
-        for n in range(len(path), -1, -1):
-            found = self.values.get(tuple(path[:n]))
-            if found is not None:
-                return found
-        return None
 
     def exact(self, path: Path_) -> Place | None:
         """The place of the value at exactly `path`."""
@@ -684,6 +675,3 @@ def describe_scalar(node: Place | None) -> tuple[str, str] | None:
     }
     kind = kinds.get(node.tag)
     return (node.value, kind) if kind else None
-
-
-_ = dt  # datetime values come out of construct_object; kept for readers of this module
