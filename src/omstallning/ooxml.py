@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from docx.enum.section import WD_ORIENT
-from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.section import Section
     from docx.shape import InlineShape
-    from docx.table import Table, _Cell, _Row
+    from docx.table import Table, _Cell
     from docx.text.paragraph import Paragraph
 
 # python-docx's element classes are not typed precisely enough for strict mypy; lxml
@@ -163,22 +162,12 @@ def get_or_add(parent: Element, tag: str, order: Sequence[str]) -> Element:
     return insert_in_order(parent, OxmlElement(tag), order)
 
 
-def _set_attrs(element: Element, **attrs: str) -> Element:
-    for name, value in attrs.items():
-        element.set(qn(f"w:{name}"), value)
-    return element
-
-
 def _p(paragraph: Paragraph) -> Element:
     return paragraph._p
 
 
 def _ppr(paragraph: Paragraph) -> Element:
     return _p(paragraph).get_or_add_pPr()
-
-
-def _rpr(run: Run) -> Element:
-    return run._r.get_or_add_rPr()
 
 
 # ---------------------------------------------------------------------------------------
@@ -255,64 +244,8 @@ def add_bookmark(paragraph: Paragraph, name: str, id: int) -> None:
     p.append(end)
 
 
-def _has_style(paragraph: Paragraph, name: str, style_type: WD_STYLE_TYPE) -> bool:
-    styles = paragraph.part.package.main_document_part.styles
-    if name not in styles:
-        return False
-    return bool(styles[name].type == style_type)
-
-
-def _style_link_run(paragraph: Paragraph, run: Run) -> None:
-    if _has_style(paragraph, "Hyperlink", WD_STYLE_TYPE.CHARACTER):
-        run.style = "Hyperlink"
-        return
-    rpr = _rpr(run)
-    insert_in_order(rpr, OxmlElement("w:color", {qn("w:val"): HYPERLINK_COLOR}), RPR_ORDER)
-    insert_in_order(rpr, OxmlElement("w:u", {qn("w:val"): "single"}), RPR_ORDER)
-
-
-def _add_link(paragraph: Paragraph, text: str, attr: str, value: str, *, styled: bool) -> Run:
-    link = OxmlElement("w:hyperlink", {qn(attr): value, qn("w:history"): "1"})
-    r = OxmlElement("w:r")
-    link.append(r)
-    _p(paragraph).append(link)
-    run = Run(r, paragraph)
-    if styled:
-        _style_link_run(paragraph, run)
-    run.text = text
-    return run
-
-
-def add_hyperlink(paragraph: Paragraph, url: str, text: str, *, styled: bool = True) -> Run:
-    """Append an external hyperlink and return the run inside it (for bold, italic...).
-
-    The URL becomes an external relationship of the paragraph's part. With `styled`, the
-    run gets the "Hyperlink" character style when the document has it, otherwise blue
-    underlined text.
-    """
-    r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
-    return _add_link(paragraph, text, "r:id", r_id, styled=styled)
-
-
-def add_internal_link(paragraph: Paragraph, anchor: str, text: str, *, styled: bool = True) -> Run:
-    """Append a link to the bookmark `anchor` and return the run inside it.
-
-    `styled=False` leaves the run unformatted, as Word does for table-of-contents entries.
-    """
-    return _add_link(paragraph, text, "w:anchor", anchor, styled=styled)
-
-
 # ---------------------------------------------------------------------------------------
 # Paragraph and run properties
-
-
-def set_paragraph_numbering(paragraph: Paragraph, num_id: int, level: int) -> None:
-    """Attach the paragraph to list `num_id` at `level` (w:numPr/w:ilvl + w:numId)."""
-    num_pr = get_or_add(_ppr(paragraph), "w:numPr", PPR_ORDER)
-    for child in list(num_pr):
-        num_pr.remove(child)
-    num_pr.append(OxmlElement("w:ilvl", {qn("w:val"): str(level)}))
-    num_pr.append(OxmlElement("w:numId", {qn("w:val"): str(num_id)}))
 
 
 def set_paragraph_indent(paragraph: Paragraph, left: int, hanging: int = 0) -> None:
@@ -350,12 +283,6 @@ def set_paragraph_mark_size(paragraph: Paragraph, half_points: int) -> None:
     insert_in_order(rpr, OxmlElement("w:szCs", {qn("w:val"): str(half_points)}), RPR_ORDER)
 
 
-def set_character_spacing(run: Run, twentieths_pt: int) -> None:
-    """Letter-space the run (w:spacing in twentieths of a point)."""
-    spacing = OxmlElement("w:spacing", {qn("w:val"): str(twentieths_pt)})
-    insert_in_order(_rpr(run), spacing, RPR_ORDER)
-
-
 def set_run_fonts(run_or_style_rpr: Element, font: str) -> None:
     """Set all four rFonts slots (ascii, hAnsi, cs, eastAsia) of an rPr element to `font`."""
     fonts = OxmlElement(
@@ -367,20 +294,6 @@ def set_run_fonts(run_or_style_rpr: Element, font: str) -> None:
 
 # ---------------------------------------------------------------------------------------
 # Tables
-
-
-def _tr_pr(row: _Row) -> Element:
-    return row._tr.get_or_add_trPr()
-
-
-def set_repeat_header(row: _Row) -> None:
-    """Mark the row as a header row that Word repeats at the top of every page."""
-    insert_in_order(_tr_pr(row), OxmlElement("w:tblHeader"), TRPR_ORDER)
-
-
-def set_cant_split(row: _Row) -> None:
-    """Keep the row on one page (w:cantSplit)."""
-    insert_in_order(_tr_pr(row), OxmlElement("w:cantSplit"), TRPR_ORDER)
 
 
 def set_cell_fill(cell: _Cell, hex_color: str) -> None:
@@ -410,26 +323,6 @@ def set_table_alt(table: Table, caption: str | None, description: str | None = N
         )
 
 
-def set_table_widths(table: Table, widths_twips: Sequence[int]) -> None:
-    """Fix the table's total and column widths (w:tblW, w:tblLayout, w:gridCol, w:tcW).
-
-    Word reads the grid; LibreOffice needs every cell's w:tcW as well.
-    """
-    tbl_pr = _tbl_pr(table)
-    total = sum(widths_twips)
-    insert_in_order(
-        tbl_pr, OxmlElement("w:tblW", {qn("w:w"): str(total), qn("w:type"): "dxa"}), TBLPR_ORDER
-    )
-    insert_in_order(tbl_pr, OxmlElement("w:tblLayout", {qn("w:type"): "fixed"}), TBLPR_ORDER)
-    grid = table._tbl.tblGrid
-    for grid_col, width in zip(grid.findall(qn("w:gridCol")), widths_twips, strict=True):
-        grid_col.set(qn("w:w"), str(width))
-    for row in table.rows:
-        for tc, width in zip(row._tr.findall(qn("w:tc")), widths_twips, strict=True):
-            tcw = OxmlElement("w:tcW", {qn("w:w"): str(width), qn("w:type"): "dxa"})
-            insert_in_order(tc.get_or_add_tcPr(), tcw, TCPR_ORDER)
-
-
 def set_table_cell_margins(
     table: Table, *, top: int = 0, bottom: int = 0, left: int = 108, right: int = 108
 ) -> None:
@@ -456,12 +349,6 @@ def make_table_borders(color: str | None, *, size_eighths: int = 4) -> Element:
             }
         borders.append(OxmlElement(side, attrs))
     return borders
-
-
-def set_table_borders(table: Table, color: str | None, *, size_eighths: int = 4) -> None:
-    """Draw all table borders in `color`, or none at all when `color` is None."""
-    borders = make_table_borders(color, size_eighths=size_eighths)
-    insert_in_order(_tbl_pr(table), borders, TBLPR_ORDER)
 
 
 # ---------------------------------------------------------------------------------------
