@@ -527,9 +527,9 @@ def add_numbering_instance(
 #
 # Building a document element by element through python-docx costs a style look-up and a
 # schema-ordered insertion per property; a 16,000-word plan has some 10,000 of them. The
-# body is therefore written as text, exactly the elements and attribute order the DOM
-# functions above produce, and parsed once (`parse_body_xml`). Children are always written
-# in schema order.
+# body is therefore written as text, with the elements and attribute order python-docx
+# writes, children in schema order, and parsed once per section (`append_body_xml`). The
+# DOM functions above remain for the parts around the body (styles, sections, settings).
 
 _XML_ATTR = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\t": "&#9;",
