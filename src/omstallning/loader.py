@@ -386,6 +386,21 @@ def load_region(root: Path) -> LoadResult:
     Raises:
         NotARegionError: `root` is not a folder with an `omstallning.yaml`.
     """
+    result = load_shared(root)
+    for path in municipality_paths(root):
+        add_municipality(result, load_municipality(root, path))
+    return result
+
+
+def load_shared(root: Path) -> LoadResult:
+    """Load what every plan of the region shares, without any municipality.
+
+    That is omstallning.yaml, the introduction, begrepp.yaml and kallor.yaml; municipality
+    files are loaded one by one by `load_municipality`.
+
+    Raises:
+        NotARegionError: `root` is not a folder with an `omstallning.yaml`.
+    """
     if not root.is_dir():
         raise NotARegionError(f"Mappen {root} finns inte. Ange sökvägen till regionens repo.")
     config_path = root / CONFIG_FILE
@@ -430,26 +445,55 @@ def load_region(root: Path) -> LoadResult:
                 region.glossary = loaded  # type: ignore[assignment]
             else:
                 region.sources = loaded  # type: ignore[assignment]
-
-    for path in _files(root / MUNICIPALITY_DIR, (".yaml", ".yml")):
-        rel = _rel(root, path)
-        text, read_findings = read_text(path, rel)
-        findings += read_findings
-        if text is None:
-            continue
-        parsed = parse_yaml(text, rel)
-        maps[rel] = parsed.source
-        findings += parsed.findings
-        plan, model_findings = validate_model(
-            Municipality,
-            parsed,
-            empty_message="Kommunens fil är tom. Skapa den på nytt med ”omstallning new kommun "
-            "NAMN --force”, eller fyll i kommun, kommunkod och status.",
-        )
-        findings += model_findings
-        if plan is not None and not any(f.is_error and f.file == rel for f in parsed.findings):
-            region.municipalities.append(MunicipalityEntry(rel, path.stem, plan))
     return LoadResult(region, findings, maps, config_ok)
+
+
+def municipality_paths(root: Path) -> list[Path]:
+    """The municipality files of the region, in the order their plans are listed."""
+    return _files(root / MUNICIPALITY_DIR, (".yaml", ".yml"))
+
+
+@dataclass
+class LoadedMunicipality:
+    """One municipality file: its plan when its structure is sound, findings, positions.
+
+    `source` is None when the file could not be read; `entry` is None when it has errors.
+    """
+
+    file: str
+    entry: MunicipalityEntry | None
+    findings: list[Finding]
+    source: SourceMap | None
+
+
+def load_municipality(root: Path, path: Path) -> LoadedMunicipality:
+    """Read one municipality file and check it against the model."""
+    rel = _rel(root, path)
+    text, findings = read_text(path, rel)
+    if text is None:
+        return LoadedMunicipality(rel, None, findings, None)
+    parsed = parse_yaml(text, rel)
+    findings += parsed.findings
+    plan, model_findings = validate_model(
+        Municipality,
+        parsed,
+        empty_message="Kommunens fil är tom. Skapa den på nytt med ”omstallning new kommun "
+        "NAMN --force”, eller fyll i kommun, kommunkod och status.",
+    )
+    findings += model_findings
+    entry = None
+    if plan is not None and not any(f.is_error and f.file == rel for f in parsed.findings):
+        entry = MunicipalityEntry(rel, path.stem, plan)
+    return LoadedMunicipality(rel, entry, findings, parsed.source)
+
+
+def add_municipality(result: LoadResult, loaded: LoadedMunicipality) -> None:
+    """Add a loaded municipality file to the region, after those added before it."""
+    result.findings += loaded.findings
+    if loaded.source is not None:
+        result.maps[loaded.file] = loaded.source
+    if loaded.entry is not None:
+        result.region.municipalities.append(loaded.entry)
 
 
 def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
@@ -615,7 +659,12 @@ def slug_for(name: str) -> str:
 __all__ = [
     "INTRO_PARTS",
     "LoadResult",
+    "LoadedMunicipality",
+    "add_municipality",
+    "load_municipality",
     "load_region",
+    "load_shared",
+    "municipality_paths",
     "read_text",
     "slug_for",
     "split_front_matter",

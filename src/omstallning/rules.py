@@ -1,8 +1,10 @@
 """Validation rules that look across a whole region (SPEC §3).
 
-Each rule takes the loaded region with its source maps and returns findings. The loader has
-already checked each file's structure against its model; these rules check what a model
-cannot: references between files, ids, codes, dates, required content and the warnings.
+The loader has already checked each file's structure against its model; these rules check
+what a model cannot: references between files, ids, codes, dates, required content and the
+warnings. A region rule (`@rule`) takes the loaded region with its source maps; a
+municipality rule (`@municipality_rule`) looks at one municipality file and what the region
+shares, so municipalities can be checked in worker processes, each as it is loaded.
 """
 
 from __future__ import annotations
@@ -11,10 +13,21 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import kommuner
 from .findings import Finding, Severity, sort_findings
-from .loader import CONFIG_FILE, GLOSSARY_FILE, SOURCES_FILE, LoadResult, load_region
+from .loader import (
+    CONFIG_FILE,
+    GLOSSARY_FILE,
+    SOURCES_FILE,
+    LoadedMunicipality,
+    LoadResult,
+    add_municipality,
+    load_municipality,
+    load_shared,
+    municipality_paths,
+)
 from .model import (
     INTRO_PARTS,
     PLACEHOLDER_WORDS,
@@ -23,8 +36,13 @@ from .model import (
 )
 from .yaml_source import SourceMap
 
+if TYPE_CHECKING:
+    from .workers import Workers
+
 Rule = Callable[[LoadResult], Iterator[Finding]]
+MunicipalityRule = Callable[[LoadResult, MunicipalityEntry, SourceMap | None], Iterator[Finding]]
 RULES: list[Rule] = []
+MUNICIPALITY_RULES: list[MunicipalityRule] = []
 
 E, W = Severity.ERROR, Severity.WARNING
 _PLACEHOLDER_RE = re.compile(
@@ -63,27 +81,114 @@ def _may_hold_placeholder(text: str | bytes) -> bool:
 
 
 def rule(fn: Rule) -> Rule:
-    """Register a rule."""
+    """Register a region rule."""
     RULES.append(fn)
+    return fn
+
+
+def municipality_rule(fn: MunicipalityRule) -> MunicipalityRule:
+    """Register a rule that checks one municipality at a time."""
+    MUNICIPALITY_RULES.append(fn)
     return fn
 
 
 def run_rules(result: LoadResult) -> list[Finding]:
     """Run every registered rule over a loaded region."""
+    out = run_region_rules(result)
+    for entry, sm in _municipalities(result):
+        out += check_municipality(result, entry, sm)
+    return out
+
+
+def run_region_rules(result: LoadResult) -> list[Finding]:
+    """The region rules: the shared files, and what spans municipalities."""
     out: list[Finding] = []
     for each in RULES:
         out.extend(each(result))
     return out
 
 
-def validate_region(root: Path) -> tuple[LoadResult, list[Finding]]:
+def check_municipality(
+    shared: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+) -> list[Finding]:
+    """The municipality rules for one municipality (`shared`: what the region shares)."""
+    out: list[Finding] = []
+    for each in MUNICIPALITY_RULES:
+        out.extend(each(shared, entry, sm))
+    return out
+
+
+def load_and_check(shared: LoadResult, path: Path) -> LoadedMunicipality:
+    """Load one municipality file and run the municipality rules on it.
+
+    Its findings are those of both, so that the file can be loaded and checked in a worker
+    process; its source map is then no longer needed but for the region rules.
+    """
+    loaded = load_municipality(shared.region.root, path)
+    if loaded.entry is not None:
+        loaded.findings += check_municipality(shared, loaded.entry, loaded.source)
+    return loaded
+
+
+# What the region rules read of a municipality's source map, when it was checked elsewhere.
+REGION_RULE_PATHS: tuple[tuple[str | int, ...], ...] = (("kommun",),)
+# Municipality files per task in a worker: small enough to share the work out evenly.
+FILES_PER_TASK = 4
+
+
+def validate_region(root: Path, workers: Workers | None = None) -> tuple[LoadResult, list[Finding]]:
     """Load a region and check it: every finding of every file, sorted.
+
+    With `workers`, municipality files are loaded and checked in worker processes when
+    there are enough of them to gain by it; the result is the same.
 
     Raises:
         NotARegionError: `root` is not a regional repository.
     """
-    result = load_region(root)
-    return result, sort_findings(result.findings + run_rules(result))
+    result = load_shared(root)
+    for loaded in _load_and_check_all(result, municipality_paths(root), workers):
+        add_municipality(result, loaded)
+    return result, sort_findings(result.findings + run_region_rules(result))
+
+
+def _load_and_check_all(
+    shared: LoadResult, paths: list[Path], workers: Workers | None
+) -> Iterator[LoadedMunicipality]:
+    """Every file of `paths` loaded and checked, in order; in `workers` where worth it."""
+    done = 0
+    if workers is not None and workers.start(shared.region, len(paths), config_ok=shared.config_ok):
+        from .workers import WorkerError
+
+        tasks = [paths[i : i + FILES_PER_TASK] for i in range(0, len(paths), FILES_PER_TASK)]
+        try:
+            for loaded in workers.ordered(_load_and_check_in_worker, tasks):
+                yield from loaded
+                done += len(loaded)
+        except WorkerError:
+            pass  # the files not yet loaded are loaded here
+    for path in paths[done:]:
+        yield load_and_check(shared, path)
+
+
+def _load_and_check_in_worker(paths: list[Path]) -> list[LoadedMunicipality]:
+    """`load_and_check` for each file, in a worker process.
+
+    Of each source map only what the region rules read is sent back: the whole maps would
+    cost more to send than to make.
+    """
+    import gc
+
+    from .workers import shared
+
+    gc.disable()  # as in the main process: loading makes many objects and no cycles
+    try:
+        out = [load_and_check(shared(), path) for path in paths]
+    finally:
+        gc.enable()
+    for loaded in out:
+        if loaded.source is not None:
+            loaded.source = loaded.source.only(REGION_RULE_PATHS)
+    return out
 
 
 def _at(
@@ -330,8 +435,11 @@ def _in_scalar(sm: SourceMap, path: tuple[str | int, ...]) -> TextPosition:
     return lambda line, col: sm.text_pos(path, line, col)
 
 
-def iter_texts(result: LoadResult) -> Iterator[tuple[str, str, TextPosition]]:
-    """Every Markdown text of the region: (file, text, map from text position to file position)."""
+def shared_texts(result: LoadResult) -> Iterator[tuple[str, str, TextPosition]]:
+    """The introduction's and the glossary's Markdown texts, which every plan shares.
+
+    Each as (file, text, map from a position in the text to one in the file).
+    """
     region = result.region
     for part in region.intro_parts:
         yield part.file, part.text, _in_body(part.body_line)
@@ -339,18 +447,37 @@ def iter_texts(result: LoadResult) -> Iterator[tuple[str, str, TextPosition]]:
     if gsm is not None:
         for term, definition in region.glossary.items():
             yield GLOSSARY_FILE, definition, _in_scalar(gsm, (term,))
-    for entry, sm in _municipalities(result):
-        if sm is not None:
-            for path, text in _yaml_texts(entry):
-                yield entry.file, text, _in_scalar(sm, path)
+
+
+def municipality_texts(
+    entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[tuple[str, str, TextPosition]]:
+    """The Markdown texts of one municipality file, as `shared_texts` gives them."""
+    if sm is not None:
+        for path, text in _yaml_texts(entry):
+            yield entry.file, text, _in_scalar(sm, path)
 
 
 @rule
 def citations(result: LoadResult) -> Iterator[Finding]:
-    """Every [@key] in any text names a source in kallor.yaml."""
+    """Every [@key] in the introduction and the glossary names a source in kallor.yaml."""
+    return _unknown_citations(result, shared_texts(result))
+
+
+@municipality_rule
+def municipality_citations(
+    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[Finding]:
+    """Every [@key] in a municipality's texts names a source in kallor.yaml."""
+    return _unknown_citations(result, municipality_texts(entry, sm))
+
+
+def _unknown_citations(
+    result: LoadResult, texts: Iterator[tuple[str, str, TextPosition]]
+) -> Iterator[Finding]:
     known = result.region.sources
     sources_exist = (result.region.root / SOURCES_FILE).is_file()
-    for file, text, where in iter_texts(result):
+    for file, text, where in texts:
         if "[@" not in text or possible_citation_keys(text) <= known.keys():
             continue  # no citation, or none that could be unknown: no need to parse
         from .markdown_text import find_citations
@@ -378,10 +505,9 @@ def citations(result: LoadResult) -> Iterator[Finding]:
 
 @rule
 def placeholders(result: LoadResult) -> Iterator[Finding]:
-    """Placeholder text left in (TODO, XXX, the scaffold's hints)."""
-    municipality_files = {m.file for m in result.region.municipalities}
-    for file, text, where in iter_texts(result):
-        if file in municipality_files or not _may_hold_placeholder(text):
+    """Placeholder text left in the introduction or the glossary (TODO, XXX, …)."""
+    for file, text, where in shared_texts(result):
+        if not _may_hold_placeholder(text):
             continue
         for number, line in enumerate(text.split("\n"), start=1):
             m = _PLACEHOLDER_RE.search(line)
@@ -396,96 +522,114 @@ def placeholders(result: LoadResult) -> Iterator[Finding]:
                     f"Platshållartext kvar (”{m.group()}”). Ersätt den med den riktiga texten.",
                 )
 
-    # In municipality files every field counts (titles, owners, indicator names), so scan
-    # the lines themselves rather than the texts; comment lines are the author's own notes.
-    for entry, sm in _municipalities(result):
-        if sm is None or not _may_hold_placeholder(sm.encoded):
-            continue
-        for number, line in enumerate(sm.lines, start=1):
-            m = _PLACEHOLDER_RE.search(line)
-            if m and not line.lstrip().startswith("#") and "#" not in line[: m.start()]:
-                yield Finding(
-                    entry.file,
-                    number,
-                    m.start() + 1,
-                    "platshallare",
-                    W,
-                    f"Platshållartext kvar (”{m.group()}”). Ersätt den med den riktiga texten.",
-                )
+
+@municipality_rule
+def municipality_placeholders(
+    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[Finding]:
+    """Placeholder text left in a municipality file (TODO, XXX, the scaffold's hints).
+
+    Every field counts (titles, owners, indicator names), so the lines themselves are
+    scanned rather than the texts; comment lines are the author's own notes.
+    """
+    if sm is None or not _may_hold_placeholder(sm.encoded):
+        return
+    for number, line in enumerate(sm.lines, start=1):
+        m = _PLACEHOLDER_RE.search(line)
+        if m and not line.lstrip().startswith("#") and "#" not in line[: m.start()]:
+            yield Finding(
+                entry.file,
+                number,
+                m.start() + 1,
+                "platshallare",
+                W,
+                f"Platshållartext kvar (”{m.group()}”). Ersätt den med den riktiga texten.",
+            )
 
 
 # --- Municipalities ------------------------------------------------------------------------
 
 
-@rule
-def municipality_identity(result: LoadResult) -> Iterator[Finding]:
+@municipality_rule
+def municipality_identity(
+    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[Finding]:
     """The name is a real municipality, the code is its official code, the file is its slug."""
+    plan = entry.plan
+    official = kommuner.by_name(plan.name)
+    if official is None:
+        close = kommuner.suggest(plan.name)
+        fix = f" Menade du ”{close[0]}”?" if close else ""
+        yield _at(
+            sm,
+            entry.file,
+            ("kommun",),
+            "okand-kommun",
+            E,
+            f"”{plan.name}” finns inte i SCB:s lista över Sveriges 290 kommuner.{fix} "
+            "Skriv kommunens namn utan ”kommun” eller ”stad”, t.ex. Klippan.",
+        )
+        return
+    if plan.code != official.code:
+        other = kommuner.by_code(plan.code)
+        belongs = f" (det är {other.name}s kod)" if other else ""
+        yield _at(
+            sm,
+            entry.file,
+            ("kommunkod",),
+            "fel-kommunkod",
+            E,
+            f'Kommunkoden för {official.name} är "{official.code}", inte '
+            f'"{plan.code}"{belongs}. Skriv kommunkod: "{official.code}".',
+        )
+    if entry.slug != official.slug:
+        yield Finding(
+            entry.file,
+            1,
+            1,
+            "filnamn",
+            W,
+            f"Filen för {official.name} bör heta {official.slug}.yaml. Byt "
+            "namn på filen så att den är lätt att hitta.",
+        )
+
+
+@rule
+def one_file_per_municipality(result: LoadResult) -> Iterator[Finding]:
+    """No municipality has two files (reads only REGION_RULE_PATHS of their source maps)."""
     seen: dict[str, str] = {}
     for entry, sm in _municipalities(result):
-        plan = entry.plan
-        official = kommuner.by_name(plan.name)
+        official = kommuner.by_name(entry.plan.name)
         if official is None:
-            close = kommuner.suggest(plan.name)
-            fix = f" Menade du ”{close[0]}”?" if close else ""
+            continue
+        if official.code in seen:
             yield _at(
                 sm,
                 entry.file,
                 ("kommun",),
-                "okand-kommun",
+                "dubblett-id",
                 E,
-                f"”{plan.name}” finns inte i SCB:s lista över Sveriges 290 kommuner.{fix} "
-                "Skriv kommunens namn utan ”kommun” eller ”stad”, t.ex. Klippan.",
+                f"{official.name} har redan en fil: {seen[official.code]}. En kommun "
+                "ska bara ha en fil.",
             )
-        else:
-            if plan.code != official.code:
-                other = kommuner.by_code(plan.code)
-                belongs = f" (det är {other.name}s kod)" if other else ""
-                yield _at(
-                    sm,
-                    entry.file,
-                    ("kommunkod",),
-                    "fel-kommunkod",
-                    E,
-                    f'Kommunkoden för {official.name} är "{official.code}", inte '
-                    f'"{plan.code}"{belongs}. Skriv kommunkod: "{official.code}".',
-                )
-            if entry.slug != official.slug:
-                yield Finding(
-                    entry.file,
-                    1,
-                    1,
-                    "filnamn",
-                    W,
-                    f"Filen för {official.name} bör heta {official.slug}.yaml. Byt "
-                    "namn på filen så att den är lätt att hitta.",
-                )
-            if official.code in seen:
-                yield _at(
-                    sm,
-                    entry.file,
-                    ("kommun",),
-                    "dubblett-id",
-                    E,
-                    f"{official.name} har redan en fil: {seen[official.code]}. En kommun "
-                    "ska bara ha en fil.",
-                )
-            seen.setdefault(official.code, entry.file)
+        seen.setdefault(official.code, entry.file)
 
 
-@rule
-def decision(result: LoadResult) -> Iterator[Finding]:
+@municipality_rule
+def decision(
+    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[Finding]:
     """A decided plan says which decision adopted it."""
-    for entry, sm in _municipalities(result):
-        if entry.plan.status == "beslutad" and entry.plan.decision is None:
-            yield _at(
-                sm,
-                entry.file,
-                ("status",),
-                "beslut-saknas",
-                E,
-                "Planen har status beslutad men inget beslut. Lägg till ”beslut:” med "
-                "organ, datum och diarienummer, eller ändra status till utkast eller remiss.",
-            )
+    if entry.plan.status == "beslutad" and entry.plan.decision is None:
+        yield _at(
+            sm,
+            entry.file,
+            ("status",),
+            "beslut-saknas",
+            E,
+            "Planen har status beslutad men inget beslut. Lägg till ”beslut:” med "
+            "organ, datum och diarienummer, eller ändra status till utkast eller remiss.",
+        )
 
 
 def _duplicate_ids(
@@ -507,185 +651,187 @@ def _duplicate_ids(
             first[item_id] = i
 
 
-@rule
-def ids_and_references(result: LoadResult) -> Iterator[Finding]:
+@municipality_rule
+def ids_and_references(
+    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[Finding]:
     """Ids are unique within a file, and activities point at goals that exist."""
-    for entry, sm in _municipalities(result):
-        plan, f = entry.plan, entry.file
-        yield from _duplicate_ids(sm, f, "avsnitt", [s.id for s in plan.sections], "Avsnittet")
-        yield from _duplicate_ids(sm, f, "mål", [g.id for g in plan.goals], "Målet")
-        yield from _duplicate_ids(
-            sm, f, "aktiviteter", [a.id for a in plan.activities], "Aktiviteten"
-        )
-        goal_ids = [g.id for g in plan.goals]
-        for i, activity in enumerate(plan.activities):
-            for j, goal_id in enumerate(activity.goals):
-                if goal_id not in goal_ids:
-                    known = ", ".join(goal_ids) or "inga mål ännu"
-                    yield _at(
-                        sm,
-                        f,
-                        ("aktiviteter", i, "mål", j),
-                        "okant-mal",
-                        E,
-                        f"Aktiviteten {activity.id} hänvisar till målet ”{goal_id}”, som "
-                        f"inte finns i filen (definierade mål: {known}).",
-                    )
+    plan, f = entry.plan, entry.file
+    yield from _duplicate_ids(sm, f, "avsnitt", [s.id for s in plan.sections], "Avsnittet")
+    yield from _duplicate_ids(sm, f, "mål", [g.id for g in plan.goals], "Målet")
+    yield from _duplicate_ids(sm, f, "aktiviteter", [a.id for a in plan.activities], "Aktiviteten")
+    goal_ids = [g.id for g in plan.goals]
+    for i, activity in enumerate(plan.activities):
+        for j, goal_id in enumerate(activity.goals):
+            if goal_id not in goal_ids:
+                known = ", ".join(goal_ids) or "inga mål ännu"
+                yield _at(
+                    sm,
+                    f,
+                    ("aktiviteter", i, "mål", j),
+                    "okant-mal",
+                    E,
+                    f"Aktiviteten {activity.id} hänvisar till målet ”{goal_id}”, som "
+                    f"inte finns i filen (definierade mål: {known}).",
+                )
 
 
-@rule
-def required_content(result: LoadResult) -> Iterator[Finding]:
+@municipality_rule
+def required_content(
+    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[Finding]:
     """Required sections are present and not empty; required goals and activities exist."""
     req = result.region.config.requirements
-    for entry, sm in _municipalities(result):
-        plan, f = entry.plan, entry.file
-        by_id = {s.id: (i, s) for i, s in reversed(list(enumerate(plan.sections)))}
-        for section_id in req.sections:
-            title = STANDARD_SECTIONS.get(section_id, section_id)
-            if section_id == "samverkan" and plan.collaboration:
-                continue
-            if section_id not in by_id:
-                yield _at(
-                    sm,
-                    f,
-                    ("avsnitt",) if sm and sm.exact(("avsnitt",)) else (),
-                    "avsnitt-saknas",
-                    E,
-                    f"Avsnittet ”{section_id}” ({title}) krävs av regionen men saknas. "
-                    f"Lägg till ”- id: {section_id}” med en text under avsnitt.",
-                    key=True,
-                )
-            elif not by_id[section_id][1].text.strip():
-                yield _at(
-                    sm,
-                    f,
-                    ("avsnitt", by_id[section_id][0], "text"),
-                    "tomt-avsnitt",
-                    E,
-                    f"Avsnittet ”{section_id}” ({title}) krävs men har ingen text.",
-                )
-        if req.goals and not plan.goals:
+    plan, f = entry.plan, entry.file
+    by_id = {s.id: (i, s) for i, s in reversed(list(enumerate(plan.sections)))}
+    for section_id in req.sections:
+        title = STANDARD_SECTIONS.get(section_id, section_id)
+        if section_id == "samverkan" and plan.collaboration:
+            continue
+        if section_id not in by_id:
             yield _at(
                 sm,
                 f,
-                ("mål",) if sm and sm.exact(("mål",)) else (),
-                "mal-saknas",
+                ("avsnitt",) if sm and sm.exact(("avsnitt",)) else (),
+                "avsnitt-saknas",
                 E,
-                "Regionen kräver minst ett mål, men filen har inga. Lägg till ”mål:” "
-                "med id och rubrik.",
+                f"Avsnittet ”{section_id}” ({title}) krävs av regionen men saknas. "
+                f"Lägg till ”- id: {section_id}” med en text under avsnitt.",
                 key=True,
             )
-        if req.activities and not plan.activities:
+        elif not by_id[section_id][1].text.strip():
             yield _at(
                 sm,
                 f,
-                ("aktiviteter",) if sm and sm.exact(("aktiviteter",)) else (),
-                "aktiviteter-saknas",
+                ("avsnitt", by_id[section_id][0], "text"),
+                "tomt-avsnitt",
                 E,
-                "Regionen kräver minst en aktivitet, men filen har inga. Lägg till "
-                "”aktiviteter:” med id, rubrik och status.",
-                key=True,
+                f"Avsnittet ”{section_id}” ({title}) krävs men har ingen text.",
             )
+    if req.goals and not plan.goals:
+        yield _at(
+            sm,
+            f,
+            ("mål",) if sm and sm.exact(("mål",)) else (),
+            "mal-saknas",
+            E,
+            "Regionen kräver minst ett mål, men filen har inga. Lägg till ”mål:” "
+            "med id och rubrik.",
+            key=True,
+        )
+    if req.activities and not plan.activities:
+        yield _at(
+            sm,
+            f,
+            ("aktiviteter",) if sm and sm.exact(("aktiviteter",)) else (),
+            "aktiviteter-saknas",
+            E,
+            "Regionen kräver minst en aktivitet, men filen har inga. Lägg till "
+            "”aktiviteter:” med id, rubrik och status.",
+            key=True,
+        )
 
 
-@rule
-def activity_dates(result: LoadResult) -> Iterator[Finding]:
+@municipality_rule
+def activity_dates(
+    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[Finding]:
     """Activities end after they start, and fall inside the plan period."""
     period = result.region.config.plan.period if result.config_ok else None
-    for entry, sm in _municipalities(result):
-        for i, a in enumerate(entry.plan.activities):
-            if a.start and a.end and a.end.last_day() < a.start.first_day():
-                yield _at(
-                    sm,
-                    entry.file,
-                    ("aktiviteter", i, "slut"),
-                    "slut-fore-start",
-                    E,
-                    f"Aktiviteten {a.id} slutar ({a.end}) innan den börjar ({a.start}). "
-                    "Rätta start eller slut.",
-                )
-            if period is None:
-                continue
-            if a.start and a.start.year < period.start:
-                yield _at(
-                    sm,
-                    entry.file,
-                    ("aktiviteter", i, "start"),
-                    "utanfor-perioden",
-                    W,
-                    f"Aktiviteten {a.id} börjar {a.start}, före planperioden "
-                    f"{period.start}–{period.end}.",
-                )
-            if a.end and a.end.year > period.end:
-                yield _at(
-                    sm,
-                    entry.file,
-                    ("aktiviteter", i, "slut"),
-                    "utanfor-perioden",
-                    W,
-                    f"Aktiviteten {a.id} slutar {a.end}, efter planperioden "
-                    f"{period.start}–{period.end}.",
-                )
+    for i, a in enumerate(entry.plan.activities):
+        if a.start and a.end and a.end.last_day() < a.start.first_day():
+            yield _at(
+                sm,
+                entry.file,
+                ("aktiviteter", i, "slut"),
+                "slut-fore-start",
+                E,
+                f"Aktiviteten {a.id} slutar ({a.end}) innan den börjar ({a.start}). "
+                "Rätta start eller slut.",
+            )
+        if period is None:
+            continue
+        if a.start and a.start.year < period.start:
+            yield _at(
+                sm,
+                entry.file,
+                ("aktiviteter", i, "start"),
+                "utanfor-perioden",
+                W,
+                f"Aktiviteten {a.id} börjar {a.start}, före planperioden "
+                f"{period.start}–{period.end}.",
+            )
+        if a.end and a.end.year > period.end:
+            yield _at(
+                sm,
+                entry.file,
+                ("aktiviteter", i, "slut"),
+                "utanfor-perioden",
+                W,
+                f"Aktiviteten {a.id} slutar {a.end}, efter planperioden "
+                f"{period.start}–{period.end}.",
+            )
 
 
-@rule
-def plan_quality(result: LoadResult) -> Iterator[Finding]:
+@municipality_rule
+def plan_quality(
+    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[Finding]:
     """Warnings that make a plan possible to follow up."""
-    for entry, sm in _municipalities(result):
-        plan, f = entry.plan, entry.file
-        used = {g for a in plan.activities for g in a.goals}
-        for i, a in enumerate(plan.activities):
-            if not a.owner:
+    plan, f = entry.plan, entry.file
+    used = {g for a in plan.activities for g in a.goals}
+    for i, a in enumerate(plan.activities):
+        if not a.owner:
+            yield _at(
+                sm,
+                f,
+                ("aktiviteter", i),
+                "ansvarig-saknas",
+                W,
+                f"Aktiviteten {a.id} saknar ansvarig. Lägg till ”ansvarig:” med en "
+                "roll eller enhet.",
+            )
+        if not a.goals:
+            yield _at(
+                sm,
+                f,
+                ("aktiviteter", i),
+                "aktivitet-utan-mal",
+                W,
+                f"Aktiviteten {a.id} är inte kopplad till något mål. Lägg till "
+                "”mål: [M1]” med det mål den bidrar till.",
+            )
+    for i, g in enumerate(plan.goals):
+        if g.id not in used:
+            yield _at(
+                sm,
+                f,
+                ("mål", i),
+                "mal-utan-aktivitet",
+                W,
+                f"Inget i handlingsplanen bidrar till målet {g.id}. Koppla minst en "
+                "aktivitet till det.",
+            )
+        if not g.indicators:
+            yield _at(
+                sm,
+                f,
+                ("mål", i),
+                "mal-utan-indikator",
+                W,
+                f"Målet {g.id} har ingen indikator. Lägg till ”indikatorer:” så att "
+                "målet kan följas upp.",
+            )
+        for j, ind in enumerate(g.indicators):
+            if ind.target is None:
                 yield _at(
                     sm,
                     f,
-                    ("aktiviteter", i),
-                    "ansvarig-saknas",
+                    ("mål", i, "indikatorer", j),
+                    "malvarde-saknas",
                     W,
-                    f"Aktiviteten {a.id} saknar ansvarig. Lägg till ”ansvarig:” med en "
-                    "roll eller enhet.",
+                    f"Indikatorn ”{ind.name}” saknar målvärde. Lägg till ”målvärde:”.",
                 )
-            if not a.goals:
-                yield _at(
-                    sm,
-                    f,
-                    ("aktiviteter", i),
-                    "aktivitet-utan-mal",
-                    W,
-                    f"Aktiviteten {a.id} är inte kopplad till något mål. Lägg till "
-                    "”mål: [M1]” med det mål den bidrar till.",
-                )
-        for i, g in enumerate(plan.goals):
-            if g.id not in used:
-                yield _at(
-                    sm,
-                    f,
-                    ("mål", i),
-                    "mal-utan-aktivitet",
-                    W,
-                    f"Inget i handlingsplanen bidrar till målet {g.id}. Koppla minst en "
-                    "aktivitet till det.",
-                )
-            if not g.indicators:
-                yield _at(
-                    sm,
-                    f,
-                    ("mål", i),
-                    "mal-utan-indikator",
-                    W,
-                    f"Målet {g.id} har ingen indikator. Lägg till ”indikatorer:” så att "
-                    "målet kan följas upp.",
-                )
-            for j, ind in enumerate(g.indicators):
-                if ind.target is None:
-                    yield _at(
-                        sm,
-                        f,
-                        ("mål", i, "indikatorer", j),
-                        "malvarde-saknas",
-                        W,
-                        f"Indikatorn ”{ind.name}” saknar målvärde. Lägg till ”målvärde:”.",
-                    )
 
 
 RULE_CODES: dict[str, tuple[Severity, str]] = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -164,6 +165,15 @@ class SourceMap:
         if line == 1:
             return first_line, first_col + quote + column - 1
         return first_line + line - 1, 1
+
+    def only(self, paths: Iterable[Path_]) -> SourceMap:
+        """A map of the same file that knows only the places of `paths`, without the text.
+
+        What a worker process sends back of a file it checked: what the region rules
+        still read, a few bytes instead of the whole map.
+        """
+        kept = {tuple(p): self.values[tuple(p)] for p in paths if tuple(p) in self.values}
+        return SourceMap(self.file, b"", kept, self.line_offset)
 
     def source_line(self, line: int) -> str | None:
         """The text of a file line (1-based), without its line ending."""
