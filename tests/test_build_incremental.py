@@ -15,6 +15,7 @@ import pytest
 
 from omstallning import __version__
 from omstallning import build as build_module
+from omstallning import workers as workers_module
 from omstallning.build import MANIFEST_FILE, build_plans
 from omstallning.errors import OmstallningError
 from omstallning.rules import validate_region
@@ -125,7 +126,7 @@ def test_parallel_build_writes_the_same_bytes_as_one_process(
     root = four_municipalities(make_region)
     region = validate_region(root)[0].region
     assert region is not None
-    monkeypatch.setattr(build_module, "MIN_PLANS_PER_WORKER", 1)  # workers even for 4 plans
+    monkeypatch.setattr(workers_module, "MIN_TASKS_PER_WORKER", 1)  # workers even for 4 plans
     progress: list[str] = []
     parallel = build_plans(
         region, region.municipalities, ["docx", "md"], tmp_path / "p", progress.append, jobs=2
@@ -149,7 +150,7 @@ def test_a_plan_that_fails_in_a_worker_writes_nothing(
     broken.write_bytes(b"inte en docx")
     export = region.config.export.model_copy(update={"template": "mall.docx"})
     region = dataclasses.replace(region, config=region.config.model_copy(update={"export": export}))
-    monkeypatch.setattr(build_module, "MIN_PLANS_PER_WORKER", 1)
+    monkeypatch.setattr(workers_module, "MIN_TASKS_PER_WORKER", 1)
     with pytest.raises(OmstallningError) as caught:
         build_plans(region, region.municipalities, ["docx"], tmp_path / "ut", jobs=2)
     assert "mall.docx" in str(caught.value)
@@ -236,7 +237,7 @@ def test_where_no_worker_process_can_start_the_plans_render_here(
             pass
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
-    monkeypatch.setattr(build_module, "MIN_PLANS_PER_WORKER", 1)
+    monkeypatch.setattr(workers_module, "MIN_TASKS_PER_WORKER", 1)
     progress: list[str] = []
     fallback = build_plans(
         region, region.municipalities, ["md"], tmp_path / "p", progress.append, jobs=2

@@ -11,13 +11,11 @@ still on disk as it was written is skipped, unless `force`.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,16 +26,13 @@ from .document import Document
 from .errors import OmstallningError
 from .model import EXPORT_FORMATS, MunicipalityEntry, Region
 from .rules import resolve_inside
+from .workers import WorkerError, Workers
 from .writing import write_files_atomic
 
 Progress = Callable[[str], None]
 
 MANIFEST_FILE = ".omstallning-cache.json"
 MANIFEST_VERSION = 1
-# Starting a worker process costs about as much as rendering a few plans (it imports the
-# renderers and receives the region), so a build uses processes only when each worker gets
-# at least this many plans.
-MIN_PLANS_PER_WORKER = 6
 
 
 class UnknownMunicipalityError(OmstallningError):
@@ -99,14 +94,6 @@ def render_document(region: Region, document: Document, fmt: str) -> bytes:
     return render_docx(document, template=template)
 
 
-def default_jobs() -> int:
-    """Every core this process may use."""
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def build_plans(
     region: Region,
     entries: Sequence[MunicipalityEntry],
@@ -116,12 +103,14 @@ def build_plans(
     *,
     jobs: int = 1,
     force: bool = False,
+    workers: Workers | None = None,
 ) -> list[BuiltFile]:
     """Render every chosen plan that changed, then write them all.
 
     Returns every file of the chosen plans, in order; those that were up to date are
     marked `skipped`. `progress` is called with a municipality's slug when its files are
-    done (rendered or found up to date).
+    done (rendered or found up to date). Plans render in `jobs` processes when there are
+    enough of them, in `workers` when given (then `jobs` is theirs).
 
     Raises:
         OmstallningError: a format is unknown, a plan cannot be rendered or the files
@@ -155,7 +144,7 @@ def build_plans(
             progress(entry.slug)
 
     def rendered() -> Iterator[tuple[Path, bytes]]:
-        for name, data in _render_all(region, todo, jobs, done):
+        for name, data in _render_all(region, todo, pool, done):
             manifest[name] = {"inputs": keys[out_dir / name], "output": _sha256(data)}
             yield out_dir / name, data
         if todo:
@@ -170,13 +159,15 @@ def build_plans(
         if folder.exists():
             break
         missing.append(folder)
-    try:
-        write_files_atomic(rendered())
-    except BaseException:
-        for folder in missing:
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only when empty
-        raise
+    with contextlib.ExitStack() as stack:
+        pool = workers if workers is not None else stack.enter_context(Workers(jobs))
+        try:
+            write_files_atomic(rendered())
+        except BaseException:
+            for folder in missing:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only when empty
+            raise
     return planned
 
 
@@ -186,29 +177,25 @@ def build_plans(
 def _render_all(
     region: Region,
     todo: Sequence[tuple[MunicipalityEntry, str]],
-    jobs: int,
+    workers: Workers,
     done: Callable[[MunicipalityEntry], None],
 ) -> Iterator[tuple[str, bytes]]:
-    """(file name, bytes) for every (plan, format) in `todo`, as they finish."""
-    plans = len({id(entry) for entry, _ in todo})
-    workers = min(jobs, plans // MIN_PLANS_PER_WORKER)
-    finished: set[str] = set()
-    if workers >= 2:
-        # Imported here: multiprocessing costs start-up that a small build does not need.
-        from concurrent.futures.process import BrokenProcessPool
+    """(file name, bytes) for every (plan, format) in `todo`, as they finish.
 
-        results = _render_in_processes(region, todo, workers, done)
-        while True:
-            try:
-                name, data = next(results)
-            except StopIteration:
-                return
-            except (OSError, BrokenProcessPool):
-                # No worker processes here (a sandbox that forbids them, a worker killed):
-                # what is left is rendered in this process, to the same bytes.
-                break
-            finished.add(name)
-            yield name, data
+    In the worker processes when they run already (they loaded the region) or when there
+    are enough plans to start them; a document is the same bytes wherever it renders.
+    """
+    plans = len({id(entry) for entry, _ in todo})
+    finished: set[str] = set()
+    if workers.running or workers.start(region, plans):
+        try:
+            for (entry, fmt), data in workers.unordered(_render_in_worker, todo):
+                name = f"{entry.slug}.{fmt}"
+                finished.add(name)
+                done(entry)
+                yield name, data
+        except WorkerError:
+            pass  # no worker processes here (a sandbox that forbids them, one killed)
     for entry, fmt in todo:
         name = f"{entry.slug}.{fmt}"
         if name not in finished:
@@ -217,53 +204,11 @@ def _render_all(
             yield name, data
 
 
-def _render_in_processes(
-    region: Region,
-    todo: Sequence[tuple[MunicipalityEntry, str]],
-    workers: int,
-    done: Callable[[MunicipalityEntry], None],
-) -> Iterator[tuple[str, bytes]]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def _render_in_worker(task: tuple[MunicipalityEntry, str]) -> bytes:
+    from .workers import shared
 
-    # Workers start from a fresh interpreter (forkserver or spawn), not as a copy of this
-    # process with the whole validated region in it; each gets the region once, without the
-    # municipalities, and then one plan per task.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    shared = dataclasses.replace(region, municipalities=[])
-    executor = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(shared,)
-    )
-    try:
-        queue = list(todo)
-        running: dict[Future[bytes], tuple[MunicipalityEntry, str]] = {}
-        # A few tasks ahead per worker: results come back in the order plans finish.
-        while queue or running:
-            while queue and len(running) < workers * 2:
-                entry, fmt = queue.pop(0)
-                running[executor.submit(_render_in_worker, entry, fmt)] = (entry, fmt)
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                entry, fmt = running.pop(future)
-                data = future.result()
-                done(entry)
-                yield f"{entry.slug}.{fmt}", data
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-
-
-_WORKER_REGION: Region | None = None
-
-
-def _init_worker(region: Region) -> None:
-    global _WORKER_REGION
-    _WORKER_REGION = region
-
-
-def _render_in_worker(entry: MunicipalityEntry, fmt: str) -> bytes:
-    assert _WORKER_REGION is not None
-    return render_plan(_WORKER_REGION, entry, fmt)
+    entry, fmt = task
+    return render_plan(shared().region, entry, fmt)
 
 
 # --- What a file is built from --------------------------------------------------------------

@@ -158,8 +158,8 @@ PathArg = Annotated[
 ]
 
 
-def _validate_region(path: Path) -> tuple[Any, list[Any]]:
-    """`rules.validate_region`, with Python's cyclic garbage collector held off meanwhile.
+def _validate_region(path: Path, workers: Any = None) -> tuple[Any, list[Any]]:
+    """`rules.validate_region` (in `workers` where given), with garbage collection held off.
 
     Loading a large region creates millions of objects that live until the process ends
     (290 plans: some 3 million); each collection while they pile up walks them all again,
@@ -173,7 +173,7 @@ def _validate_region(path: Path) -> tuple[Any, list[Any]]:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return validate_region(path)
+        return validate_region(path, workers)
     finally:
         gc.freeze()
         if enabled:
@@ -205,8 +205,10 @@ def validate(
     """
     from . import report
     from .findings import Finding, Severity
+    from .workers import Workers, default_jobs
 
-    result, findings = _validate_region(path)
+    with Workers(default_jobs()) as workers:
+        result, findings = _validate_region(path, workers)
     if strict:
         findings = [
             Finding(f.file, f.line, f.column, f.code, Severity.ERROR, f.message)
@@ -331,67 +333,73 @@ def build(
 
     Exempel: omstallning build examples/nordvastra-skane --kommun klippan
     """
-    from .build import build_plans, default_jobs, select_municipalities
+    from .build import build_plans, select_municipalities
+    from .workers import Workers, default_jobs
 
     if jobs is not None and jobs < 1:
         err.print(f"Fel: --jobs ska vara 1 eller fler, inte {jobs}.", markup=False)
         raise typer.Exit(EXIT_USAGE)
-    result, findings = _validate_region(path)
-    errors = [f for f in findings if f.is_error]
-    if errors:
-        _print_findings(errors, len({f.file for f in errors}), path, err)
-        err.print(
-            "Inget byggdes. Rätta felen ovan och kör igen (omstallning validate visar "
-            "även varningar).",
-            markup=False,
-        )
-        raise typer.Exit(EXIT_FINDINGS)
-    region = result.region
-    result.forget_positions()  # findings are printed; rendering needs none
-    formats: list[str]
-    if format is None:
-        formats = list(region.config.export.formats) or ["docx"]
-    else:
-        formats = ["docx", "md"] if format is BuildFormat.all else [format.value]
-    entries = select_municipalities(region, kommun or [])
-    if not entries:
-        err.print(
-            "Regionen har inga kommuner att bygga. Lägg till en med ”omstallning new kommun NAMN”.",
-            markup=False,
-        )
-        raise typer.Exit(EXIT_FINDINGS)
-    target = out_dir if out_dir is not None else path / "build"
-    from rich.progress import Progress
+    # One set of worker processes loads the municipalities and then renders their plans.
+    with Workers(jobs or default_jobs()) as workers:
+        result, findings = _validate_region(path, workers)
+        errors = [f for f in findings if f.is_error]
+        if errors:
+            _print_findings(errors, len({f.file for f in errors}), path, err)
+            err.print(
+                "Inget byggdes. Rätta felen ovan och kör igen (omstallning validate visar "
+                "även varningar).",
+                markup=False,
+            )
+            raise typer.Exit(EXIT_FINDINGS)
+        region = result.region
+        result.forget_positions()  # findings are printed; rendering needs none
+        formats: list[str]
+        if format is None:
+            formats = list(region.config.export.formats) or ["docx"]
+        else:
+            formats = ["docx", "md"] if format is BuildFormat.all else [format.value]
+        entries = select_municipalities(region, kommun or [])
+        if not entries:
+            err.print(
+                "Regionen har inga kommuner att bygga. Lägg till en med "
+                "”omstallning new kommun NAMN”.",
+                markup=False,
+            )
+            raise typer.Exit(EXIT_FINDINGS)
+        target = out_dir if out_dir is not None else path / "build"
+        from rich.progress import Progress
 
-    with Progress(
-        console=err, transient=True, disable=len(entries) < 2 or not err.is_terminal
-    ) as bar:
-        task = bar.add_task("Bygger", total=len(entries))
-        built = build_plans(
-            region,
-            entries,
-            formats,
-            target,
-            progress=lambda slug: bar.update(task, advance=1, description=slug),
-            jobs=jobs or default_jobs(),
-            force=force,
+        with Progress(
+            console=err, transient=True, disable=len(entries) < 2 or not err.is_terminal
+        ) as bar:
+            task = bar.add_task("Bygger", total=len(entries))
+            built = build_plans(
+                region,
+                entries,
+                formats,
+                target,
+                progress=lambda slug: bar.update(task, advance=1, description=slug),
+                workers=workers,
+                force=force,
+            )
+        warnings = len(findings) - len(errors)
+        note = f" ({warnings} varningar – se omstallning validate)" if warnings else ""
+        written = [b for b in built if not b.skipped]
+        unchanged = len(built) - len(written)
+        kept = f", {unchanged} oförändrade (--force bygger om dem)" if unchanged else ""
+        out.print(
+            f"Skrev {len(written)} filer{kept}{note}" + (":" if written else "."), markup=False
         )
-    warnings = len(findings) - len(errors)
-    note = f" ({warnings} varningar – se omstallning validate)" if warnings else ""
-    written = [b for b in built if not b.skipped]
-    unchanged = len(built) - len(written)
-    kept = f", {unchanged} oförändrade (--force bygger om dem)" if unchanged else ""
-    out.print(f"Skrev {len(written)} filer{kept}{note}" + (":" if written else "."), markup=False)
-    for b in written:
-        out.print(f"  {b.path}", markup=False)
-    if sammanstallning:
-        from .status import reference_date, region_status
-        from .summary import build_summary
+        for b in written:
+            out.print(f"  {b.path}", markup=False)
+        if sammanstallning:
+            from .status import reference_date, region_status
+            from .summary import build_summary
 
-        overview = region_status(result, findings, reference_date())
-        out.print("Skrev sammanställningen:", markup=False)
-        for summary_file in build_summary(region, overview, formats, target):
-            out.print(f"  {summary_file}", markup=False)
+            overview = region_status(result, findings, reference_date())
+            out.print("Skrev sammanställningen:", markup=False)
+            for summary_file in build_summary(region, overview, formats, target):
+                out.print(f"  {summary_file}", markup=False)
 
 
 class StatusFormat(enum.StrEnum):
@@ -426,8 +434,10 @@ def status(
     Exempel: omstallning status --format md >> "$GITHUB_STEP_SUMMARY"
     """
     from . import status as overview
+    from .workers import Workers, default_jobs
 
-    result, findings = _validate_region(path)
+    with Workers(default_jobs()) as workers:
+        result, findings = _validate_region(path, workers)
     report = overview.region_status(result, findings, overview.reference_date())
     if format is StatusFormat.json:
         sys.stdout.write(overview.format_json(report))

@@ -1,0 +1,107 @@
+"""Worker processes: a region checked in them has exactly the findings of one process."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from omstallning import workers as workers_module
+from omstallning.rules import validate_region
+from omstallning.workers import Workers
+
+from .conftest import KLIPPAN, region_files, write_tree
+
+CASES = Path(__file__).parent / "cases"
+
+
+@pytest.fixture
+def many_broken(tmp_path: Path) -> Path:
+    """One region holding every broken municipality file of the case corpus, side by side.
+
+    With two files for Klippan, and the region's own files valid: each file has its own
+    defects (an unreadable encoding, bad YAML, unknown keys, missing sections, unknown
+    goals and sources, placeholders, …), and one finding spans two files.
+    """
+    root = write_tree(tmp_path / "region", region_files())
+    (root / "kommuner" / "klippan-kopia.yaml").write_text(KLIPPAN, encoding="utf-8")
+    bjuv = KLIPPAN.replace("Klippan", "Bjuv").replace("1276", "1260").replace("sol2025", "sol")
+    (root / "kommuner" / "bjuv.yaml").write_text(bjuv, encoding="utf-8")
+    for case_file in sorted(p for p in CASES.glob("*/kommuner/*.y*ml") if p.is_file()):
+        shutil.copyfile(case_file, root / "kommuner" / f"{case_file.parent.parent.name}.yaml")
+    return root
+
+
+def test_workers_find_what_one_process_finds(
+    many_broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = len(list((many_broken / "kommuner").iterdir()))
+    assert files > 40
+    serial_result, serial = validate_region(many_broken)
+    with Workers(2) as workers:
+        parallel_result, parallel = validate_region(many_broken, workers)
+        assert workers.running  # the files were checked in the worker processes
+    assert parallel == serial
+    codes = {f.code for f in parallel}
+    assert {"yaml-syntax", "okand-nyckel", "okant-mal", "okand-kalla", "dubblett-id"} <= codes
+    assert any(f.code == "dubblett-id" and f.file == "kommuner/klippan.yaml" for f in parallel)
+    # The same plans loaded, in the same order, and every file is known to the report.
+    assert [e.file for e in parallel_result.region.municipalities] == [
+        e.file for e in serial_result.region.municipalities
+    ]
+    assert parallel_result.region.municipalities == serial_result.region.municipalities
+    assert set(parallel_result.maps) == set(serial_result.maps)
+
+
+def test_a_small_region_is_checked_without_starting_processes(make_region: Any) -> None:
+    root = make_region()
+    with Workers(2) as workers:
+        _, findings = validate_region(root, workers)
+        assert not workers.running
+    assert findings == validate_region(root)[1]
+
+
+def test_where_no_worker_process_can_start_the_files_are_checked_here(
+    many_broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class NoProcesses:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def submit(self, *args: Any) -> Any:
+            raise PermissionError(1, "Operation not permitted")
+
+        def shutdown(self, **kwargs: Any) -> None:
+            pass
+
+    serial = validate_region(many_broken)[1]
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
+    with Workers(2) as workers:
+        assert validate_region(many_broken, workers)[1] == serial
+        assert not workers.running
+
+
+def test_the_command_line_checks_a_large_region_in_workers(
+    many_broken: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Any
+) -> None:
+    started: list[bool] = []
+    real_start = Workers.start
+
+    def start(self: Workers, *args: Any, **kwargs: Any) -> bool:
+        running = real_start(self, *args, **kwargs)
+        started.append(running)
+        return running
+
+    monkeypatch.setattr(Workers, "start", start)
+    monkeypatch.setattr(workers_module, "default_jobs", lambda: 1)
+    expected = run_cli("validate", str(many_broken), "--format", "json")
+    assert started == [False]
+    monkeypatch.setattr(workers_module, "default_jobs", lambda: 2)
+    started.clear()
+    result = run_cli("validate", str(many_broken), "--format", "json")
+    assert started == [True]
+    assert result.exit_code == expected.exit_code == 1
+    assert result.stdout == expected.stdout
