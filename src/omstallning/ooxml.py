@@ -717,19 +717,64 @@ def append_body_xml(body: Element, elements: Sequence[str]) -> int:
     text = "".join(_with_namespaces(element) for element in elements)
     wrapper = etree.fromstring(f"<w:body {_BODY_DECLS}>{text}</w:body>", _BODY_PARSER)
     children = list(wrapper)
+    _insert_before_sect_pr(body, children)
+    return len(children)
+
+
+def _insert_before_sect_pr(body: Element, children: Sequence[Element]) -> None:
     sect_pr = body.find(qn("w:sectPr"))  # where python-docx inserts new paragraphs, too
     if sect_pr is not None:
         for child in children:
             sect_pr.addprevious(child)
     else:
         body.extend(children)
-    return len(children)
 
 
-_BODY_DECLS = " ".join(f'xmlns:{prefix}="{nsmap_uri}"' for prefix, nsmap_uri in (
-    ("w", "http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
-    ("r", "http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
-))  # fmt: skip
+# Body text can also stay text: a placeholder goes into the body, python-docx serialises
+# the document around it, and the text replaces the placeholder in the bytes. That skips
+# parsing the body and serialising it again; the text is what lxml writes for the same
+# elements, so the bytes are the same (tests/test_render_docx.py compares the two ways).
+_PLACEHOLDER = "omstallning-body"
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def can_splice_body(body: Element) -> bool:
+    """Whether body text with the prefixes w and r may be spliced into this body's XML.
+
+    True when w and r are declared for their namespaces and no other prefix is, as in
+    every file Word or python-docx writes; otherwise the text must be parsed, so that
+    lxml writes the prefixes the file declares.
+    """
+    nsmap = body.nsmap
+    return all(
+        [prefix for prefix, known in nsmap.items() if known == uri] == [wanted]
+        for wanted, uri in (("w", _W_NS), ("r", _R_NS))
+    )
+
+
+def append_body_placeholder(body: Element, index: int) -> None:
+    """Add the placeholder of the `index`th body text before the body's final w:sectPr."""
+    from lxml import etree
+
+    _insert_before_sect_pr(body, [etree.ProcessingInstruction(_PLACEHOLDER, str(index))])
+
+
+def splice_body(xml: bytes, texts: Sequence[str]) -> bytes:
+    """The serialised document `xml` with its placeholders replaced by `texts`, in order."""
+    pieces = xml.split(f"<?{_PLACEHOLDER} ".encode())
+    if len(pieces) != len(texts) + 1:
+        raise ValueError(f"{len(pieces) - 1} placeholders for {len(texts)} body texts")
+    out = [pieces[0]]
+    for index, (piece, text) in enumerate(zip(pieces[1:], texts, strict=True)):
+        end = f"{index}?>".encode()
+        if not piece.startswith(end):
+            raise ValueError(f"body text placeholder {index} is out of order")
+        out += (text.encode("utf-8"), piece[len(end) :])
+    return b"".join(out)
+
+
+_BODY_DECLS = f'xmlns:w="{_W_NS}" xmlns:r="{_R_NS}"'
 
 
 def _with_namespaces(element: str) -> str:

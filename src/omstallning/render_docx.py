@@ -15,6 +15,7 @@ import re
 import unicodedata
 import weakref
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,19 +96,28 @@ def render_docx(doc: Document, *, template: Path | None = None) -> bytes:
         template: A Word file (.docx or .dotx) whose styles, page setup, headers and
             footers are used; its body text is dropped.
     """
-    return docx_bytes_deterministic(build_docx(doc, template=template), doc.meta.created)
+    document, writer = _write(doc, template, splice=True)
+    return docx_bytes_deterministic(document, doc.meta.created, body_text=writer.body_text)
 
 
 def build_docx(doc: Document, *, template: Path | None = None) -> DocxDocument:
     """Build the python-docx document for `doc` (see `render_docx`)."""
+    document, _writer = _write(doc, template, splice=False)
+    return document
+
+
+def _write(
+    doc: Document, template: Path | None, *, splice: bool
+) -> tuple[DocxDocument, _DocxWriter]:
     if template is None:
         document = docx.Document()
         _apply_house_style(document)
     else:
         document = load_template(template)
         document.element.body.clear_content()
-    _DocxWriter(document, doc).write()
-    return document
+    writer = _DocxWriter(document, doc, splice=splice)
+    writer.write()
+    return document, writer
 
 
 def load_template(path: Path) -> DocxDocument:
@@ -145,12 +155,15 @@ def _open_template(path: Path) -> DocxDocument:
     return docx.Document(io.BytesIO(out.getvalue()))
 
 
-def docx_bytes_deterministic(document: DocxDocument, created: datetime) -> bytes:
+def docx_bytes_deterministic(
+    document: DocxDocument, created: datetime, *, body_text: Sequence[str] = ()
+) -> bytes:
     """Save `document` with every timestamp taken from `created`, so output is reproducible.
 
     Sets the core properties' created/modified/last printed dates and revision 1, then
     zips the parts in the order python-docx writes them, with a fixed date, compression
-    and attributes for every entry (`zip_writer`).
+    and attributes for every entry (`zip_writer`). `body_text` replaces the body's
+    placeholders (`ooxml.splice_body`).
     """
     when = _naive_utc(created)
     props = document.core_properties
@@ -160,18 +173,21 @@ def docx_bytes_deterministic(document: DocxDocument, created: datetime) -> bytes
     stamp = (year, when.month, when.day, when.hour, when.minute, when.second)
     if year != when.year:
         stamp = (year, 1, 1, 0, 0, 0)
-    return zip_bytes(_package_members(document), stamp, uncached=_OWN_PARTS)
+    return zip_bytes(_package_members(document, body_text), stamp, uncached=_OWN_PARTS)
 
 
 # Parts that differ from plan to plan; not worth keeping compressed between documents.
 _OWN_PARTS = frozenset({"word/document.xml", "word/numbering.xml", "docProps/core.xml"})
 
 
-def _package_members(document: DocxDocument) -> list[tuple[str, bytes]]:
+def _package_members(
+    document: DocxDocument, body_text: Sequence[str] = ()
+) -> list[tuple[str, bytes]]:
     """The package's members as `document.save()` writes them: same names, order, bytes.
 
     This is python-docx's `PackageWriter.write` without its zip file, so that the parts
-    are zipped once, by `zip_bytes`, instead of saved and then rewritten.
+    are zipped once, by `zip_bytes`, instead of saved and then rewritten. With
+    `body_text`, the main document's placeholders are replaced by it.
     """
     from docx.opc.pkgwriter import _ContentTypesItem
 
@@ -184,7 +200,10 @@ def _package_members(document: DocxDocument) -> list[tuple[str, bytes]]:
         ("_rels/.rels", package.rels.xml),
     ]
     for part in parts:
-        members.append((part.partname.membername, part.blob))
+        blob = part.blob
+        if body_text and part is document.part:
+            blob = ooxml.splice_body(blob, body_text)
+        members.append((part.partname.membername, blob))
         if len(part.rels):
             members.append((part.partname.rels_uri.membername, part.rels.xml))
     return members
@@ -531,12 +550,13 @@ def _twips(points: float) -> str:
 class _DocxWriter:
     """Writes the blocks of one `Document` into a python-docx document, in order.
 
-    Paragraphs and tables are written as text and parsed in bulk (`ooxml.append_body_xml`);
-    python-docx keeps what it does once per document: styles, sections, headers and
+    Paragraphs and tables are written as text and parsed in bulk (`ooxml.append_body_xml`)
+    or, with `splice`, kept as text in `body_text` to replace placeholders in the saved
+    XML; python-docx keeps what it does once per document: styles, sections, headers and
     footers, numbering, relationships, pictures and properties.
     """
 
-    def __init__(self, document: DocxDocument, doc: Document) -> None:
+    def __init__(self, document: DocxDocument, doc: Document, *, splice: bool) -> None:
         self.document = document
         self.doc = doc
         self._styles: dict[tuple[str, WD_STYLE_TYPE], BaseStyle] = {}
@@ -552,6 +572,8 @@ class _DocxWriter:
         self._heading_bookmarks = self._plan_heading_bookmarks()
         self._body: Any = document.element.body
         self._buffer: list[str] = []
+        self._splice = splice and ooxml.can_splice_body(self._body)
+        self.body_text: list[str] = []
         last = self._last_block()
         self._last_tag = None if last is None else last.tag
         self._link_rpr: str | None = None
@@ -600,10 +622,21 @@ class _DocxWriter:
         self._last_tag = tag
 
     def _flush(self) -> None:
-        """Parse what was written as text into the document (before DOM work on the body)."""
-        if self._buffer:
-            ooxml.append_body_xml(self._body, self._buffer)
-            self._buffer.clear()
+        """Add what was written as text to the document (before DOM work on the body).
+
+        When splicing, all but a final paragraph stays text behind a placeholder; that
+        paragraph is parsed, because a section break may have to end in it.
+        """
+        if not self._buffer:
+            return
+        if self._splice:
+            last = [self._buffer.pop()] if self._last_tag == _P_TAG else []
+            if self._buffer:
+                ooxml.append_body_placeholder(self._body, len(self.body_text))
+                self.body_text.append("".join(self._buffer))
+            self._buffer[:] = last
+        ooxml.append_body_xml(self._body, self._buffer)
+        self._buffer.clear()
 
     # -- styles --------------------------------------------------------------------------
 
