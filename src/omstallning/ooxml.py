@@ -8,6 +8,7 @@ elements in the wrong order. Knows nothing about the plan or the document tree.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -17,6 +18,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.numbering import CT_Num
 from docx.parts.numbering import NumberingPart
 from docx.shared import Cm, Length
 from docx.text.run import Run
@@ -508,6 +510,10 @@ def add_abstract_numbering(numbering: Element, *, ordered: bool) -> int:
     return abstract_id
 
 
+_NUM = qn("w:num")
+_NUM_ID = qn("w:numId")
+
+
 def add_numbering_instance(
     numbering: Element, abstract_id: int, *, level: int = 0, start: int | None = None
 ) -> int:
@@ -516,7 +522,12 @@ def add_numbering_instance(
     With `start`, the list restarts at that number on `level` (w:lvlOverride/w:startOverride);
     without it Word may continue counting from an earlier list of the same definition.
     """
-    num = numbering.add_num(abstract_id)
+    # `numbering.add_num` finds the free numId with an XPath compiled per call (0.1 ms,
+    # some 40 lists a plan); the same first unused id from the children directly:
+    ids = (n.get(_NUM_ID) for n in numbering.iterchildren(_NUM))
+    used = {int(value) for value in ids if value is not None}
+    num_id = next(candidate for candidate in itertools.count(1) if candidate not in used)
+    num = numbering._insert_num(CT_Num.new(num_id, abstract_id))  # type: ignore[no-untyped-call]
     if start is not None:
         num.add_lvlOverride(ilvl=level).add_startOverride(start)
     return int(num.numId)
