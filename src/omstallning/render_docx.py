@@ -364,6 +364,18 @@ def _index_style(index: _StyleIndex, element: Any) -> None:
     index.by_lowered_ui_name.setdefault((kind, ui), element)
 
 
+def _default_style(styles: Any, kind: WD_STYLE_TYPE) -> Any:
+    """The element of `Styles.default(kind)`: the last style of that type marked default.
+
+    python-docx reads the type of every style through an XPath for that.
+    """
+    wanted = str(WD_STYLE_TYPE.to_xml(kind))
+    for element in reversed(list(styles.iterchildren(qn("w:style")))):
+        if element.get(qn("w:type")) == wanted and element.default:
+            return element
+    return None
+
+
 def _index_new_style(styles: Any, element: Any) -> None:
     """Keep the index of `styles` current after `element` was appended to it."""
     index = _STYLE_INDEXES.get(styles)
@@ -372,15 +384,33 @@ def _index_new_style(styles: Any, element: Any) -> None:
         _index_style(index, element)
 
 
+def _add_style(
+    document: DocxDocument, name: str, kind: WD_STYLE_TYPE, *, builtin: bool
+) -> BaseStyle:
+    """python-docx's `Styles.add_style`, with the index answering whether the name is taken.
+
+    python-docx reads the name of every style for that, once per new style.
+    """
+    from docx.styles import BabelFish
+    from docx.styles.style import StyleFactory
+
+    styles: Any = document.styles.element
+    internal = BabelFish.ui2internal(name)
+    if internal in _style_index(styles).by_name:
+        raise ValueError(f"document already contains style '{name}'")
+    element = styles.add_style_of_type(internal, kind, builtin)
+    _index_new_style(styles, element)
+    return StyleFactory(element)
+
+
 def ensure_style(document: DocxDocument, name: str, kind: WD_STYLE_TYPE) -> BaseStyle:
     """The style `name`, created with sensible formatting when the document lacks it."""
     found = find_style(document, name, kind)
     if found is not None:
         return found
     spec = _STYLE_SPECS.get(name, _StyleSpec(kind=kind, builtin=False))
-    style = cast("BaseStyle", document.styles.add_style(name, kind, builtin=spec.builtin))
+    style = _add_style(document, name, kind, builtin=spec.builtin)
     element: Any = style.element
-    _index_new_style(document.styles.element, element)
     if spec.base is not None and kind != WD_STYLE_TYPE.TABLE:
         base = ensure_style(document, spec.base, WD_STYLE_TYPE.PARAGRAPH)
         cast(Any, style).base_style = base
@@ -658,20 +688,25 @@ class _DocxWriter:
             style = self._style(name, kind)
             if style.type != kind:
                 raise ValueError(f"style {name} is of type {style.type}, need type {kind}")
-            if kind not in self._default_styles:
-                self._default_styles[kind] = self.document.styles.default(kind)
-            default = self._default_styles[kind]
-            self._style_ids[key] = None if style == default else style.style_id
+            self._style_ids[key] = self._id_unless_default(style, kind)
         return self._style_ids[key]
+
+    def _id_unless_default(self, style: BaseStyle, kind: WD_STYLE_TYPE) -> str | None:
+        if kind not in self._default_styles:
+            self._default_styles[kind] = _default_style(self.document.styles.element, kind)
+        return None if style.element is self._default_styles[kind] else style.style_id
 
     def _hyperlink_rpr(self) -> str:
         """Run properties of a link: the Hyperlink style if there is one by that exact name."""
         if self._link_rpr is None:
-            styles = self.document.styles
-            if "Hyperlink" in styles and styles["Hyperlink"].type == WD_STYLE_TYPE.CHARACTER:
-                style_id = self.document.part.get_style_id(  # type: ignore[no-untyped-call]
-                    "Hyperlink", WD_STYLE_TYPE.CHARACTER
-                )
+            from docx.styles.style import StyleFactory
+
+            # What `"Hyperlink" in styles` and `get_style_id("Hyperlink", ...)` answer,
+            # from the style index instead of reading the name of every style.
+            kind = WD_STYLE_TYPE.CHARACTER
+            found = _style_index(self.document.styles.element).by_name.get("Hyperlink")
+            if found is not None and _style_type(found) == kind:
+                style_id = self._id_unless_default(StyleFactory(found), kind)
                 self._link_rpr = "" if style_id is None else style_id
             else:
                 self._link_rpr = "\0"  # no such style: blue and underlined instead
