@@ -228,7 +228,9 @@ def bookmark_name(anchor: str) -> str:
 
 def clean_text(text: str) -> str:
     """Drop characters XML 1.0 cannot carry; turn CR LF and CR into LF."""
-    return _FORBIDDEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _FORBIDDEN.sub("", text)
 
 
 # ---------------------------------------------------------------------------------------
@@ -544,6 +546,16 @@ class _Para:
         self.bookmark: tuple[str, str] | None = None
 
     def xml(self) -> str:
+        props = self.properties_xml()
+        content = "".join(self.content)
+        if self.bookmark is not None:
+            content = self.bookmark[0] + content + self.bookmark[1]
+        if not props:
+            return f"<w:p>{content}</w:p>" if content else "<w:p/>"
+        return f"<w:p><w:pPr>{props}</w:pPr>{content}</w:p>"
+
+    def properties_xml(self) -> str:
+        """The children of the paragraph's w:pPr ("" for none)."""
         ppr: list[str] = []
         if self.style_id is not None:
             ppr.append(f'<w:pStyle w:val="{ooxml.xml_attr(self.style_id)}"/>')
@@ -564,13 +576,23 @@ class _Para:
         if self.mark_size is not None:
             size = self.mark_size
             ppr.append(f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>')
-        props = "".join(ppr)
-        content = "".join(self.content)
-        if self.bookmark is not None:
-            content = self.bookmark[0] + content + self.bookmark[1]
-        if not props:
-            return f"<w:p>{content}</w:p>" if content else "<w:p/>"
-        return f"<w:p><w:pPr>{props}</w:pPr>{content}</w:p>"
+        return "".join(ppr)
+
+
+def _cell_paragraph_properties(align: str | None, size: float | None) -> str:
+    """The paragraph properties of a table cell (`_Para.properties_xml`)."""
+    paragraph = _Para(None)
+    paragraph.spacing = {"before": "0", "after": "0", "line": "240", "lineRule": "auto"}
+    if align in _ALIGN:
+        paragraph.jc = _JC[align]
+    if size is not None:
+        # Empty cells (timeline bars) would otherwise keep a full-size line.
+        paragraph.mark_size = round(size * 2)
+    return paragraph.properties_xml()
+
+
+def _half_points(size: float | None) -> int | None:
+    return None if size is None else int(Pt(size).pt * 2)
 
 
 def _twips(points: float) -> str:
@@ -607,6 +629,7 @@ class _DocxWriter:
         last = self._last_block()
         self._last_tag = None if last is None else last.tag
         self._link_rpr: str | None = None
+        self._plain_rpr: dict[tuple[bool, bool, bool, float | None], str] = {}
         self._usable_width = ooxml.usable_width(document.sections[-1])
 
     # -- entry point ---------------------------------------------------------------------
@@ -726,13 +749,12 @@ class _DocxWriter:
 
     def _inlines(
         self,
-        paragraph: _Para,
+        out: list[str],
         inlines: tuple[Inline, ...],
         *,
         bold: bool = False,
         size: float | None = None,
     ) -> None:
-        out = paragraph.content
         for inline in inlines:
             if isinstance(inline, LineBreak):
                 out.append("<w:r><w:br/></w:r>")
@@ -743,8 +765,18 @@ class _DocxWriter:
         text = clean_text(item.text)
         if not text:
             return
-        url = _safe_url(clean_text(item.url or "").strip())
+        url = _safe_url(clean_text(item.url).strip()) if item.url else ""
         linked = bool(url or item.anchor)
+        if not (linked or item.code):
+            # Most runs: plain text, whose properties depend on four values only.
+            key = (bold or item.bold, item.italic, item.strike, size)
+            rpr = self._plain_rpr.get(key)
+            if rpr is None:
+                rpr = self._plain_rpr[key] = ooxml.rpr_xml(
+                    bold=key[0], italic=key[1], strike=key[2], half_points=_half_points(size)
+                )
+            out.append(ooxml.run_xml(text, rpr))
+            return
         style_id: str | None = None
         font: str | None = None
         color: str | None = None
@@ -768,7 +800,7 @@ class _DocxWriter:
             italic=item.italic,
             strike=item.strike,
             color=color,
-            half_points=None if size is None else int(Pt(size).pt * 2),
+            half_points=_half_points(size),
             underline=underline,
         )
         run = ooxml.run_xml(text, rpr)
@@ -824,7 +856,7 @@ class _DocxWriter:
     def _heading(self, heading: Heading, bookmark: str) -> None:
         level = min(max(heading.level, 1), _MAX_HEADING)
         paragraph = self._paragraph(f"Heading {level}")
-        self._inlines(paragraph, heading.runs)
+        self._inlines(paragraph.content, heading.runs)
         self._bookmark(paragraph, bookmark)
         self._end(paragraph)
 
@@ -840,7 +872,7 @@ class _DocxWriter:
         paragraph = self._paragraph(style)
         if ctx.list_level is not None:
             paragraph.ind = _ind_xml(ooxml.list_indent(ctx.list_level))
-        self._inlines(paragraph, block.runs, bold=bold)
+        self._inlines(paragraph.content, block.runs, bold=bold)
         if block.anchor:
             self._bookmark(paragraph, bookmark_name(block.anchor))
         self._end(paragraph)
@@ -881,7 +913,7 @@ class _DocxWriter:
             rest = item.blocks
             if rest and isinstance(rest[0], Paragraph | Heading):
                 first = rest[0]
-                self._inlines(paragraph, first.runs, bold=isinstance(first, Heading))
+                self._inlines(paragraph.content, first.runs, bold=isinstance(first, Heading))
                 if isinstance(first, Paragraph) and first.anchor:
                     self._bookmark(paragraph, bookmark_name(first.anchor))
                 rest = rest[1:]
@@ -939,6 +971,7 @@ class _DocxWriter:
         out.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
         out.append("</w:tblGrid>")
         tc_widths = [f'<w:tcW w:w="{w}" w:type="dxa"/>' for w in widths]
+        cell_props: dict[str | None, str] = {}  # paragraph properties by alignment
         for row_index, cells in enumerate(rows):
             header = has_header and row_index == 0
             out.append(
@@ -947,19 +980,19 @@ class _DocxWriter:
                 else "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
             )
             for data, tc_width in zip(_pad(cells, columns), tc_widths, strict=True):
-                paragraph = _Para(None)
-                paragraph.spacing = {"before": "0", "after": "0", "line": "240", "lineRule": "auto"}
-                if data.align in _ALIGN:
-                    paragraph.jc = _JC[data.align]
-                if size is not None:
-                    # Empty cells (timeline bars) would otherwise keep a full-size line.
-                    paragraph.mark_size = round(size * 2)
-                self._inlines(paragraph, data.runs, bold=header, size=size)
+                props = cell_props.get(data.align)
+                if props is None:
+                    props = cell_props[data.align] = _cell_paragraph_properties(data.align, size)
+                content: list[str] = []
+                self._inlines(content, data.runs, bold=header, size=size)
                 fill = data.fill or (HEADER_FILL if header else None)
                 tc_pr = tc_width + (ooxml.shading_xml(fill) if fill else "")
                 if size is not None:
                     tc_pr += '<w:vAlign w:val="center"/>'
-                out.append(f"<w:tc><w:tcPr>{tc_pr}</w:tcPr>{paragraph.xml()}</w:tc>")
+                out.append(
+                    f"<w:tc><w:tcPr>{tc_pr}</w:tcPr>"
+                    f"<w:p><w:pPr>{props}</w:pPr>{''.join(content)}</w:p></w:tc>"
+                )
             out.append("</w:tr>")
         out.append("</w:tbl>")
         self._emit("".join(out), _TBL_TAG)
