@@ -250,3 +250,30 @@ def test_paragraph_border_stands_before_spacing() -> None:
     paragraph.paragraph_format.space_after = 0
     ooxml.set_paragraph_border(paragraph, "C00000")
     assert local_names(paragraph._p.pPr) == ["pBdr", "spacing"]
+
+
+# -- body text spliced into the saved XML --------------------------------------------------
+
+
+def body_with(declarations: str) -> Any:
+    return etree.fromstring(f"<w:document {declarations}><w:body/></w:document>")[0]
+
+
+def test_body_text_is_spliced_only_where_w_and_r_are_the_prefixes() -> None:
+    w, r = f'xmlns:w="{NS["w"]}"', f'xmlns:r="{NS["r"]}"'
+    assert ooxml.can_splice_body(body_with(f"{w} {r}"))
+    assert not ooxml.can_splice_body(body_with(w))  # r:id would be unbound
+    assert not ooxml.can_splice_body(body_with(f'{w} {r} xmlns:w2="{NS["w"]}"'))
+    assert not ooxml.can_splice_body(body_with(f'{w} {r} xmlns="{NS["w"]}"'))
+
+
+def test_splice_body_replaces_placeholders_in_order() -> None:
+    body = docx.Document().element.body
+    ooxml.append_body_placeholder(body, 0)
+    ooxml.append_body_placeholder(body, 1)
+    xml = etree.tostring(body)
+    assert b"<?omstallning-body 0?><?omstallning-body 1?><w:sectPr" in xml
+    spliced = ooxml.splice_body(xml, ["<w:p/>", "<w:p><w:r><w:t>ö</w:t></w:r></w:p>"])
+    assert b"<w:p/><w:p><w:r><w:t>\xc3\xb6</w:t></w:r></w:p><w:sectPr" in spliced
+    with pytest.raises(ValueError, match="placeholders"):
+        ooxml.splice_body(xml, ["<w:p/>"])

@@ -15,6 +15,7 @@ import re
 import unicodedata
 import weakref
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,19 +96,28 @@ def render_docx(doc: Document, *, template: Path | None = None) -> bytes:
         template: A Word file (.docx or .dotx) whose styles, page setup, headers and
             footers are used; its body text is dropped.
     """
-    return docx_bytes_deterministic(build_docx(doc, template=template), doc.meta.created)
+    document, writer = _write(doc, template, splice=True)
+    return docx_bytes_deterministic(document, doc.meta.created, body_text=writer.body_text)
 
 
 def build_docx(doc: Document, *, template: Path | None = None) -> DocxDocument:
     """Build the python-docx document for `doc` (see `render_docx`)."""
+    document, _writer = _write(doc, template, splice=False)
+    return document
+
+
+def _write(
+    doc: Document, template: Path | None, *, splice: bool
+) -> tuple[DocxDocument, _DocxWriter]:
     if template is None:
         document = docx.Document()
         _apply_house_style(document)
     else:
         document = load_template(template)
         document.element.body.clear_content()
-    _DocxWriter(document, doc).write()
-    return document
+    writer = _DocxWriter(document, doc, splice=splice)
+    writer.write()
+    return document, writer
 
 
 def load_template(path: Path) -> DocxDocument:
@@ -145,12 +155,15 @@ def _open_template(path: Path) -> DocxDocument:
     return docx.Document(io.BytesIO(out.getvalue()))
 
 
-def docx_bytes_deterministic(document: DocxDocument, created: datetime) -> bytes:
+def docx_bytes_deterministic(
+    document: DocxDocument, created: datetime, *, body_text: Sequence[str] = ()
+) -> bytes:
     """Save `document` with every timestamp taken from `created`, so output is reproducible.
 
     Sets the core properties' created/modified/last printed dates and revision 1, then
     zips the parts in the order python-docx writes them, with a fixed date, compression
-    and attributes for every entry (`zip_writer`).
+    and attributes for every entry (`zip_writer`). `body_text` replaces the body's
+    placeholders (`ooxml.splice_body`).
     """
     when = _naive_utc(created)
     props = document.core_properties
@@ -160,18 +173,21 @@ def docx_bytes_deterministic(document: DocxDocument, created: datetime) -> bytes
     stamp = (year, when.month, when.day, when.hour, when.minute, when.second)
     if year != when.year:
         stamp = (year, 1, 1, 0, 0, 0)
-    return zip_bytes(_package_members(document), stamp, uncached=_OWN_PARTS)
+    return zip_bytes(_package_members(document, body_text), stamp, uncached=_OWN_PARTS)
 
 
 # Parts that differ from plan to plan; not worth keeping compressed between documents.
 _OWN_PARTS = frozenset({"word/document.xml", "word/numbering.xml", "docProps/core.xml"})
 
 
-def _package_members(document: DocxDocument) -> list[tuple[str, bytes]]:
+def _package_members(
+    document: DocxDocument, body_text: Sequence[str] = ()
+) -> list[tuple[str, bytes]]:
     """The package's members as `document.save()` writes them: same names, order, bytes.
 
     This is python-docx's `PackageWriter.write` without its zip file, so that the parts
-    are zipped once, by `zip_bytes`, instead of saved and then rewritten.
+    are zipped once, by `zip_bytes`, instead of saved and then rewritten. With
+    `body_text`, the main document's placeholders are replaced by it.
     """
     from docx.opc.pkgwriter import _ContentTypesItem
 
@@ -184,7 +200,10 @@ def _package_members(document: DocxDocument) -> list[tuple[str, bytes]]:
         ("_rels/.rels", package.rels.xml),
     ]
     for part in parts:
-        members.append((part.partname.membername, part.blob))
+        blob = part.blob
+        if body_text and part is document.part:
+            blob = ooxml.splice_body(blob, body_text)
+        members.append((part.partname.membername, blob))
         if len(part.rels):
             members.append((part.partname.rels_uri.membername, part.rels.xml))
     return members
@@ -209,7 +228,9 @@ def bookmark_name(anchor: str) -> str:
 
 def clean_text(text: str) -> str:
     """Drop characters XML 1.0 cannot carry; turn CR LF and CR into LF."""
-    return _FORBIDDEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _FORBIDDEN.sub("", text)
 
 
 # ---------------------------------------------------------------------------------------
@@ -345,6 +366,18 @@ def _index_style(index: _StyleIndex, element: Any) -> None:
     index.by_lowered_ui_name.setdefault((kind, ui), element)
 
 
+def _default_style(styles: Any, kind: WD_STYLE_TYPE) -> Any:
+    """The element of `Styles.default(kind)`: the last style of that type marked default.
+
+    python-docx reads the type of every style through an XPath for that.
+    """
+    wanted = str(WD_STYLE_TYPE.to_xml(kind))
+    for element in reversed(list(styles.iterchildren(qn("w:style")))):
+        if element.get(qn("w:type")) == wanted and element.default:
+            return element
+    return None
+
+
 def _index_new_style(styles: Any, element: Any) -> None:
     """Keep the index of `styles` current after `element` was appended to it."""
     index = _STYLE_INDEXES.get(styles)
@@ -353,15 +386,33 @@ def _index_new_style(styles: Any, element: Any) -> None:
         _index_style(index, element)
 
 
+def _add_style(
+    document: DocxDocument, name: str, kind: WD_STYLE_TYPE, *, builtin: bool
+) -> BaseStyle:
+    """python-docx's `Styles.add_style`, with the index answering whether the name is taken.
+
+    python-docx reads the name of every style for that, once per new style.
+    """
+    from docx.styles import BabelFish
+    from docx.styles.style import StyleFactory
+
+    styles: Any = document.styles.element
+    internal = BabelFish.ui2internal(name)
+    if internal in _style_index(styles).by_name:
+        raise ValueError(f"document already contains style '{name}'")
+    element = styles.add_style_of_type(internal, kind, builtin)
+    _index_new_style(styles, element)
+    return StyleFactory(element)
+
+
 def ensure_style(document: DocxDocument, name: str, kind: WD_STYLE_TYPE) -> BaseStyle:
     """The style `name`, created with sensible formatting when the document lacks it."""
     found = find_style(document, name, kind)
     if found is not None:
         return found
     spec = _STYLE_SPECS.get(name, _StyleSpec(kind=kind, builtin=False))
-    style = cast("BaseStyle", document.styles.add_style(name, kind, builtin=spec.builtin))
+    style = _add_style(document, name, kind, builtin=spec.builtin)
     element: Any = style.element
-    _index_new_style(document.styles.element, element)
     if spec.base is not None and kind != WD_STYLE_TYPE.TABLE:
         base = ensure_style(document, spec.base, WD_STYLE_TYPE.PARAGRAPH)
         cast(Any, style).base_style = base
@@ -495,6 +546,16 @@ class _Para:
         self.bookmark: tuple[str, str] | None = None
 
     def xml(self) -> str:
+        props = self.properties_xml()
+        content = "".join(self.content)
+        if self.bookmark is not None:
+            content = self.bookmark[0] + content + self.bookmark[1]
+        if not props:
+            return f"<w:p>{content}</w:p>" if content else "<w:p/>"
+        return f"<w:p><w:pPr>{props}</w:pPr>{content}</w:p>"
+
+    def properties_xml(self) -> str:
+        """The children of the paragraph's w:pPr ("" for none)."""
         ppr: list[str] = []
         if self.style_id is not None:
             ppr.append(f'<w:pStyle w:val="{ooxml.xml_attr(self.style_id)}"/>')
@@ -515,13 +576,23 @@ class _Para:
         if self.mark_size is not None:
             size = self.mark_size
             ppr.append(f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>')
-        props = "".join(ppr)
-        content = "".join(self.content)
-        if self.bookmark is not None:
-            content = self.bookmark[0] + content + self.bookmark[1]
-        if not props:
-            return f"<w:p>{content}</w:p>" if content else "<w:p/>"
-        return f"<w:p><w:pPr>{props}</w:pPr>{content}</w:p>"
+        return "".join(ppr)
+
+
+def _cell_paragraph_properties(align: str | None, size: float | None) -> str:
+    """The paragraph properties of a table cell (`_Para.properties_xml`)."""
+    paragraph = _Para(None)
+    paragraph.spacing = {"before": "0", "after": "0", "line": "240", "lineRule": "auto"}
+    if align in _ALIGN:
+        paragraph.jc = _JC[align]
+    if size is not None:
+        # Empty cells (timeline bars) would otherwise keep a full-size line.
+        paragraph.mark_size = round(size * 2)
+    return paragraph.properties_xml()
+
+
+def _half_points(size: float | None) -> int | None:
+    return None if size is None else int(Pt(size).pt * 2)
 
 
 def _twips(points: float) -> str:
@@ -531,12 +602,13 @@ def _twips(points: float) -> str:
 class _DocxWriter:
     """Writes the blocks of one `Document` into a python-docx document, in order.
 
-    Paragraphs and tables are written as text and parsed in bulk (`ooxml.append_body_xml`);
-    python-docx keeps what it does once per document: styles, sections, headers and
+    Paragraphs and tables are written as text and parsed in bulk (`ooxml.append_body_xml`)
+    or, with `splice`, kept as text in `body_text` to replace placeholders in the saved
+    XML; python-docx keeps what it does once per document: styles, sections, headers and
     footers, numbering, relationships, pictures and properties.
     """
 
-    def __init__(self, document: DocxDocument, doc: Document) -> None:
+    def __init__(self, document: DocxDocument, doc: Document, *, splice: bool) -> None:
         self.document = document
         self.doc = doc
         self._styles: dict[tuple[str, WD_STYLE_TYPE], BaseStyle] = {}
@@ -552,9 +624,12 @@ class _DocxWriter:
         self._heading_bookmarks = self._plan_heading_bookmarks()
         self._body: Any = document.element.body
         self._buffer: list[str] = []
+        self._splice = splice and ooxml.can_splice_body(self._body)
+        self.body_text: list[str] = []
         last = self._last_block()
         self._last_tag = None if last is None else last.tag
         self._link_rpr: str | None = None
+        self._plain_rpr: dict[tuple[bool, bool, bool, float | None], str] = {}
         self._usable_width = ooxml.usable_width(document.sections[-1])
 
     # -- entry point ---------------------------------------------------------------------
@@ -600,10 +675,21 @@ class _DocxWriter:
         self._last_tag = tag
 
     def _flush(self) -> None:
-        """Parse what was written as text into the document (before DOM work on the body)."""
-        if self._buffer:
-            ooxml.append_body_xml(self._body, self._buffer)
-            self._buffer.clear()
+        """Add what was written as text to the document (before DOM work on the body).
+
+        When splicing, all but a final paragraph stays text behind a placeholder; that
+        paragraph is parsed, because a section break may have to end in it.
+        """
+        if not self._buffer:
+            return
+        if self._splice:
+            last = [self._buffer.pop()] if self._last_tag == _P_TAG else []
+            if self._buffer:
+                ooxml.append_body_placeholder(self._body, len(self.body_text))
+                self.body_text.append("".join(self._buffer))
+            self._buffer[:] = last
+        ooxml.append_body_xml(self._body, self._buffer)
+        self._buffer.clear()
 
     # -- styles --------------------------------------------------------------------------
 
@@ -625,20 +711,25 @@ class _DocxWriter:
             style = self._style(name, kind)
             if style.type != kind:
                 raise ValueError(f"style {name} is of type {style.type}, need type {kind}")
-            if kind not in self._default_styles:
-                self._default_styles[kind] = self.document.styles.default(kind)
-            default = self._default_styles[kind]
-            self._style_ids[key] = None if style == default else style.style_id
+            self._style_ids[key] = self._id_unless_default(style, kind)
         return self._style_ids[key]
+
+    def _id_unless_default(self, style: BaseStyle, kind: WD_STYLE_TYPE) -> str | None:
+        if kind not in self._default_styles:
+            self._default_styles[kind] = _default_style(self.document.styles.element, kind)
+        return None if style.element is self._default_styles[kind] else style.style_id
 
     def _hyperlink_rpr(self) -> str:
         """Run properties of a link: the Hyperlink style if there is one by that exact name."""
         if self._link_rpr is None:
-            styles = self.document.styles
-            if "Hyperlink" in styles and styles["Hyperlink"].type == WD_STYLE_TYPE.CHARACTER:
-                style_id = self.document.part.get_style_id(  # type: ignore[no-untyped-call]
-                    "Hyperlink", WD_STYLE_TYPE.CHARACTER
-                )
+            from docx.styles.style import StyleFactory
+
+            # What `"Hyperlink" in styles` and `get_style_id("Hyperlink", ...)` answer,
+            # from the style index instead of reading the name of every style.
+            kind = WD_STYLE_TYPE.CHARACTER
+            found = _style_index(self.document.styles.element).by_name.get("Hyperlink")
+            if found is not None and _style_type(found) == kind:
+                style_id = self._id_unless_default(StyleFactory(found), kind)
                 self._link_rpr = "" if style_id is None else style_id
             else:
                 self._link_rpr = "\0"  # no such style: blue and underlined instead
@@ -658,13 +749,12 @@ class _DocxWriter:
 
     def _inlines(
         self,
-        paragraph: _Para,
+        out: list[str],
         inlines: tuple[Inline, ...],
         *,
         bold: bool = False,
         size: float | None = None,
     ) -> None:
-        out = paragraph.content
         for inline in inlines:
             if isinstance(inline, LineBreak):
                 out.append("<w:r><w:br/></w:r>")
@@ -675,8 +765,18 @@ class _DocxWriter:
         text = clean_text(item.text)
         if not text:
             return
-        url = _safe_url(clean_text(item.url or "").strip())
+        url = _safe_url(clean_text(item.url).strip()) if item.url else ""
         linked = bool(url or item.anchor)
+        if not (linked or item.code):
+            # Most runs: plain text, whose properties depend on four values only.
+            key = (bold or item.bold, item.italic, item.strike, size)
+            rpr = self._plain_rpr.get(key)
+            if rpr is None:
+                rpr = self._plain_rpr[key] = ooxml.rpr_xml(
+                    bold=key[0], italic=key[1], strike=key[2], half_points=_half_points(size)
+                )
+            out.append(ooxml.run_xml(text, rpr))
+            return
         style_id: str | None = None
         font: str | None = None
         color: str | None = None
@@ -700,7 +800,7 @@ class _DocxWriter:
             italic=item.italic,
             strike=item.strike,
             color=color,
-            half_points=None if size is None else int(Pt(size).pt * 2),
+            half_points=_half_points(size),
             underline=underline,
         )
         run = ooxml.run_xml(text, rpr)
@@ -756,7 +856,7 @@ class _DocxWriter:
     def _heading(self, heading: Heading, bookmark: str) -> None:
         level = min(max(heading.level, 1), _MAX_HEADING)
         paragraph = self._paragraph(f"Heading {level}")
-        self._inlines(paragraph, heading.runs)
+        self._inlines(paragraph.content, heading.runs)
         self._bookmark(paragraph, bookmark)
         self._end(paragraph)
 
@@ -772,7 +872,7 @@ class _DocxWriter:
         paragraph = self._paragraph(style)
         if ctx.list_level is not None:
             paragraph.ind = _ind_xml(ooxml.list_indent(ctx.list_level))
-        self._inlines(paragraph, block.runs, bold=bold)
+        self._inlines(paragraph.content, block.runs, bold=bold)
         if block.anchor:
             self._bookmark(paragraph, bookmark_name(block.anchor))
         self._end(paragraph)
@@ -813,7 +913,7 @@ class _DocxWriter:
             rest = item.blocks
             if rest and isinstance(rest[0], Paragraph | Heading):
                 first = rest[0]
-                self._inlines(paragraph, first.runs, bold=isinstance(first, Heading))
+                self._inlines(paragraph.content, first.runs, bold=isinstance(first, Heading))
                 if isinstance(first, Paragraph) and first.anchor:
                     self._bookmark(paragraph, bookmark_name(first.anchor))
                 rest = rest[1:]
@@ -871,6 +971,7 @@ class _DocxWriter:
         out.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
         out.append("</w:tblGrid>")
         tc_widths = [f'<w:tcW w:w="{w}" w:type="dxa"/>' for w in widths]
+        cell_props: dict[str | None, str] = {}  # paragraph properties by alignment
         for row_index, cells in enumerate(rows):
             header = has_header and row_index == 0
             out.append(
@@ -879,19 +980,19 @@ class _DocxWriter:
                 else "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
             )
             for data, tc_width in zip(_pad(cells, columns), tc_widths, strict=True):
-                paragraph = _Para(None)
-                paragraph.spacing = {"before": "0", "after": "0", "line": "240", "lineRule": "auto"}
-                if data.align in _ALIGN:
-                    paragraph.jc = _JC[data.align]
-                if size is not None:
-                    # Empty cells (timeline bars) would otherwise keep a full-size line.
-                    paragraph.mark_size = round(size * 2)
-                self._inlines(paragraph, data.runs, bold=header, size=size)
+                props = cell_props.get(data.align)
+                if props is None:
+                    props = cell_props[data.align] = _cell_paragraph_properties(data.align, size)
+                content: list[str] = []
+                self._inlines(content, data.runs, bold=header, size=size)
                 fill = data.fill or (HEADER_FILL if header else None)
                 tc_pr = tc_width + (ooxml.shading_xml(fill) if fill else "")
                 if size is not None:
                     tc_pr += '<w:vAlign w:val="center"/>'
-                out.append(f"<w:tc><w:tcPr>{tc_pr}</w:tcPr>{paragraph.xml()}</w:tc>")
+                out.append(
+                    f"<w:tc><w:tcPr>{tc_pr}</w:tcPr>"
+                    f"<w:p><w:pPr>{props}</w:pPr>{''.join(content)}</w:p></w:tc>"
+                )
             out.append("</w:tr>")
         out.append("</w:tbl>")
         self._emit("".join(out), _TBL_TAG)
