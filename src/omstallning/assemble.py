@@ -415,13 +415,14 @@ class _Assembler:
             )
         )
 
-        def active(a: Activity, year: int, q: int) -> bool:
+        def active_slots(a: Activity) -> list[bool]:
+            """For each slot, whether the activity runs then (its dates read once)."""
             if not (a.start and a.end):
-                return False
+                return [False] * len(slots)
             first, last = (a.start.year, a.start.quarter), (a.end.year, a.end.quarter)
-            if q == 0:
-                return first[0] <= year <= last[0]
-            return first <= (year, q) <= last
+            return [
+                first[0] <= y <= last[0] if q == 0 else first <= (y, q) <= last for y, q in slots
+            ]
 
         header = [_cell("Id"), _cell("Aktivitet")]
         # Year on the first quarter only, quarter below it: one header row that repeats.
@@ -436,9 +437,8 @@ class _Assembler:
         rows = []
         for a in acts:
             row = [_cell(a.id), _cell(a.title)]
-            for y, q in slots:
-                on = active(a, y, q)
-                row.append(Cell((Run(""),), fill=STATUS_FILL[a.status] if on else None))
+            fill = STATUS_FILL[a.status]
+            row += [Cell((Run(""),), fill=fill if on else None) for on in active_slots(a)]
             rows.append(tuple(row))
         self.blocks.append(
             Table(
