@@ -316,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("| Start | tid | jämfört med `python -c pass` |")
     print("|---|---:|---:|")
-    print(f"| `python -c pass` | {bare.wall * 1000:.0f} ms | 1,0 × |")
+    print(f"| `python -c pass` | {bare.wall * 1000:.0f} ms | 1.0 × |")
     print(f"| `omstallning --version` | {version.wall * 1000:.0f} ms "
           f"| {version.wall / bare.wall:.1f} × |")  # fmt: skip
     print(f"| `omstallning --help` | {helptext.wall * 1000:.0f} ms "
