@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from omstallning import render_docx as render_docx_module
 from omstallning.document import (
     Block,
     Cell,
@@ -729,6 +730,34 @@ def test_template_styles_rule_and_its_body_is_replaced(tmp_path: Path, suffix: s
     assert footer_text == "Mallens sidfot"
     assert round(document.sections[0].left_margin.cm, 1) == 3.0
     assert document.styles["Normal"].font.name != "Calibri"
+
+
+def test_a_document_is_the_same_whatever_the_process_rendered_before(tmp_path: Path) -> None:
+    # Each plan starts from a copy of a template opened once per process (render_docx.
+    # _STARTING_DOCUMENTS); nothing a plan adds (styles, lists, sections, links) may reach
+    # the next one, and a template changed on disk is used as it is now.
+    render_docx_module._STARTING_DOCUMENTS.clear()
+    plain = make(heading(1, "Rubrik"), para("Text"))
+    first = render_docx(plain)
+    template = make_template(tmp_path / "mall.docx")
+    busy = make(
+        CoverPage("T", "S", (("a", "b"),), logo=str(tiny_png(tmp_path / "l.png"))),
+        TableOfContents(),
+        heading(1, "A"),
+        para(Run("x", url="https://example.org/"), Run("kod", code=True)),
+        ListBlock(True, items("1", "2")),
+        Quote((para("citat"),)),
+        CodeBlock("print()"),
+        timeline_table(wide=True, caption="T"),
+    )
+    with_template = render_docx(plain, template=template)
+    render_docx(busy)
+    render_docx(busy, template=template)
+    assert render_docx(plain) == first
+    assert render_docx(plain, template=template) == with_template
+    make_template(template, footer="Ny sidfot")
+    changed = reopen(render_docx(plain, template=template))
+    assert "".join(p.text for p in changed.sections[0].footer.paragraphs) == "Ny sidfot"
 
 
 def test_template_without_footer_gets_page_numbers(tmp_path: Path) -> None:
