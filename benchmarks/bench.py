@@ -78,9 +78,11 @@ ENV = _env()
 class TreePeak:
     """The largest peak resident set (VmHWM) of any process in a process tree, polled.
 
-    `ru_maxrss` from `wait4` covers the process and the children it waited for; the build's
-    worker processes are children of multiprocessing's fork server instead, so they are
-    read from /proc while they run (Linux; elsewhere this stays 0).
+    `ru_maxrss` from `wait4` covers the process and the children it waited for, which on
+    Linux includes the worker processes; where workers start from a fork server they are
+    not its children, so the tree is also read from /proc while it runs (Linux; elsewhere
+    this stays 0). VmHWM is a high-water mark, so a slow poll misses nothing of a process
+    that lives past it, and takes no CPU worth measuring from the command itself.
     """
 
     def __init__(self, pid: int) -> None:
@@ -100,7 +102,7 @@ class TreePeak:
         return pids
 
     def _poll(self) -> None:
-        while not self._done.wait(0.02):
+        while not self._done.wait(0.25):
             for pid in self._tree():
                 with contextlib.suppress(OSError, ValueError):
                     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -116,7 +118,7 @@ class TreePeak:
 def run(cmd: Sequence[str], *, check: bool = True) -> Sample:
     """Run one command to completion; its time, CPU and peak memory (largest process).
 
-    CPU is the process and the children it waited for: not the build's worker processes.
+    CPU is the process and the children it waited for (the worker processes, on Linux).
     """
     start = time.perf_counter()
     proc = subprocess.Popen(list(cmd), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
