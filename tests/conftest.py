@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -178,3 +180,23 @@ def run_cli() -> Callable[..., object]:
         return runner.invoke(cli.app, list(args), catch_exceptions=False, env=env)
 
     return run
+
+
+@pytest.fixture
+def no_processes(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Call it to make starting a worker process fail, as in a sandbox that forbids them."""
+
+    class NoProcesses:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def submit(self, *args: Any) -> Any:
+            raise PermissionError(1, "Operation not permitted")
+
+        def shutdown(self, **kwargs: Any) -> None:
+            pass
+
+    def forbid() -> None:
+        monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
+
+    return forbid

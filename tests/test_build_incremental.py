@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import json
 import subprocess
@@ -219,24 +218,17 @@ def test_a_failure_after_some_plans_leaves_no_folder_and_no_temporary_file(
 
 
 def test_where_no_worker_process_can_start_the_plans_render_here(
-    make_region: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    make_region: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    no_processes: Callable[[], None],
 ) -> None:
     root = four_municipalities(make_region)
     region = validate_region(root)[0].region
     assert region is not None
     serial = build_plans(region, region.municipalities, ["md"], tmp_path / "s", jobs=1)
 
-    class NoProcesses:
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pass
-
-        def submit(self, *args: Any) -> Any:
-            raise PermissionError(1, "Operation not permitted")
-
-        def shutdown(self, **kwargs: Any) -> None:
-            pass
-
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
+    no_processes()
     monkeypatch.setattr(workers_module, "MIN_TASKS_PER_WORKER", 1)
     progress: list[str] = []
     fallback = build_plans(

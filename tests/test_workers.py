@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,20 +65,10 @@ def test_a_small_region_is_checked_without_starting_processes(make_region: Any) 
 
 
 def test_where_no_worker_process_can_start_the_files_are_checked_here(
-    many_broken: Path, monkeypatch: pytest.MonkeyPatch
+    many_broken: Path, no_processes: Callable[[], None]
 ) -> None:
-    class NoProcesses:
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pass
-
-        def submit(self, *args: Any) -> Any:
-            raise PermissionError(1, "Operation not permitted")
-
-        def shutdown(self, **kwargs: Any) -> None:
-            pass
-
     serial = validate_region(many_broken)[1]
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
+    no_processes()
     with Workers(2) as workers:
         assert validate_region(many_broken, workers)[1] == serial
         assert not workers.running

@@ -512,15 +512,7 @@ def placeholders(result: LoadResult) -> Iterator[Finding]:
         for number, line in enumerate(text.split("\n"), start=1):
             m = _PLACEHOLDER_RE.search(line)
             if m:
-                fline, fcol = where(number, m.start() + 1)
-                yield Finding(
-                    file,
-                    fline,
-                    fcol,
-                    "platshallare",
-                    W,
-                    f"Platshållartext kvar (”{m.group()}”). Ersätt den med den riktiga texten.",
-                )
+                yield _placeholder(file, *where(number, m.start() + 1), m.group())
 
 
 @municipality_rule
@@ -537,14 +529,12 @@ def municipality_placeholders(
     for number, line in enumerate(sm.lines, start=1):
         m = _PLACEHOLDER_RE.search(line)
         if m and not line.lstrip().startswith("#") and "#" not in line[: m.start()]:
-            yield Finding(
-                entry.file,
-                number,
-                m.start() + 1,
-                "platshallare",
-                W,
-                f"Platshållartext kvar (”{m.group()}”). Ersätt den med den riktiga texten.",
-            )
+            yield _placeholder(entry.file, number, m.start() + 1, m.group())
+
+
+def _placeholder(file: str, line: int, column: int, text: str) -> Finding:
+    message = f"Platshållartext kvar (”{text}”). Ersätt den med den riktiga texten."
+    return Finding(file, line, column, "platshallare", W, message)
 
 
 # --- Municipalities ------------------------------------------------------------------------
