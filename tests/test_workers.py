@@ -29,9 +29,11 @@ def many_broken(tmp_path: Path) -> Path:
     root = write_tree(tmp_path / "region", region_files())
     (root / "kommuner" / "klippan-kopia.yaml").write_text(KLIPPAN, encoding="utf-8")
     bjuv = KLIPPAN.replace("Klippan", "Bjuv").replace("1276", "1260").replace("sol2025", "sol")
+    bjuv = bjuv.replace("Vi samverkar.", "TODO: beskriv samverkan.")
     (root / "kommuner" / "bjuv.yaml").write_text(bjuv, encoding="utf-8")
     for case_file in sorted(p for p in CASES.glob("*/kommuner/*.y*ml") if p.is_file()):
         shutil.copyfile(case_file, root / "kommuner" / f"{case_file.parent.parent.name}.yaml")
+    (root / "kommuner" / "en-mapp.yaml").mkdir()  # unreadable: a folder
     return root
 
 
@@ -47,6 +49,7 @@ def test_workers_find_what_one_process_finds(
     assert parallel == serial
     codes = {f.code for f in parallel}
     assert {"yaml-syntax", "okand-nyckel", "okant-mal", "okand-kalla", "dubblett-id"} <= codes
+    assert {"oläsbar", "inte-utf8", "platshallare", "fel-kommunkod"} <= codes
     assert any(f.code == "dubblett-id" and f.file == "kommuner/klippan.yaml" for f in parallel)
     # The same plans loaded, in the same order, and every file is known to the report.
     assert [e.file for e in parallel_result.region.municipalities] == [
