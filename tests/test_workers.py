@@ -29,7 +29,7 @@ def many_broken(tmp_path: Path) -> Path:
     root = write_tree(tmp_path / "region", region_files())
     (root / "kommuner" / "klippan-kopia.yaml").write_text(KLIPPAN, encoding="utf-8")
     bjuv = KLIPPAN.replace("Klippan", "Bjuv").replace("1276", "1260").replace("sol2025", "sol")
-    bjuv = bjuv.replace("Vi samverkar.", "TODO: beskriv samverkan.")
+    bjuv = bjuv.replace("Vi samverkar.", "Vi samverkar (TODO).")
     (root / "kommuner" / "bjuv.yaml").write_text(bjuv, encoding="utf-8")
     for case_file in sorted(p for p in CASES.glob("*/kommuner/*.y*ml") if p.is_file()):
         shutil.copyfile(case_file, root / "kommuner" / f"{case_file.parent.parent.name}.yaml")
