@@ -7,6 +7,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from omstallning import render_markdown as render_markdown_module
 from omstallning.document import (
     Block,
     Cell,
@@ -233,6 +234,42 @@ def test_any_heading_reads_back_and_any_paragraph_keeps_its_text(
         return [line.strip(" \t") for line in text.strip(" \t\n").split("\n") if line.strip(" \t")]
 
     assert lines(got) == lines(expected)
+
+
+# Runs as authors write them: plain text with now and then a word in bold or italics or a
+# link to a page or an anchor between, and text with Markdown's own characters in it.
+_words = st.one_of(
+    st.text(alphabet="abcåé1 ", min_size=1, max_size=8),
+    st.text(alphabet="ab *[]#!.:,()-+<>\u00a0", min_size=1, max_size=6),
+)
+_marked = st.one_of(
+    st.builds(lambda text: Run(text, bold=True), _words),
+    st.builds(lambda text: Run(text, italic=True), _words),
+    st.builds(
+        lambda text, url: Run(text, url=url),
+        _words,
+        st.sampled_from(["https://x.se/a", "https://x.se/(a) b", "javascript:x", "a", "<x>"]),
+    ),
+    st.builds(lambda text, key: Run(text, anchor=key), _words, st.sampled_from(["sol", "mål 1"])),
+    st.builds(lambda url: Run(url, url=url), st.sampled_from(["https://x.se/a", "a"])),
+)
+simple_runs_strategy = st.builds(
+    lambda first, rest: (Run(first), *(run for pair in rest for run in pair)),
+    _words,
+    st.lists(st.tuples(_marked, st.builds(Run, _words)), max_size=4),
+)
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(simple_runs_strategy)
+def test_the_fast_way_writes_what_the_checked_way_writes(runs: tuple[Inline, ...]) -> None:
+    # `_simple_text` writes most paragraphs directly; where it answers, the general way
+    # (character atoms, escaping, a check by parsing) must give the very same text.
+    targets = {"sol": "kalla-sol", "mål 1": "mal-1"}
+    fast = render_markdown_module._simple_text(runs, targets)
+    if fast is not None:
+        checked = render_markdown_module._inline_checked(runs, targets, context="paragraph")
+        assert fast == checked
 
 
 def runs_of(block: Block) -> tuple[Inline, ...]:

@@ -519,27 +519,34 @@ def _simple_text(runs: Sequence[Inline], targets: dict[str, str]) -> str | None:
     """The Markdown of simple runs, or None when they need `_inline`'s general way.
 
     Simple: no code, no line breaks, no `_`, `&` or line ends in the text; each run plain,
-    bold or italic (not both), or a plain link to an anchor (a citation); every bold or
-    italic run beginning and ending with a letter or digit, and every emphasised or linked
-    run between two plain ones. That is most text, and for it the general way (character
-    atoms, then a check by parsing) writes the runs with their always-escaped characters
-    escaped, `**` and `*` around emphasis and `[text](#target)` for links; this writes
-    that directly.
+    bold or italic (not both), or a plain link to an anchor (a citation) or to an allowed
+    URL that is not its own text; every bold or italic run beginning and ending with a
+    letter or digit, and every emphasised or linked run between two plain ones. That is
+    most text, and for it the general way (character atoms, then a check by parsing)
+    writes the runs with their always-escaped characters escaped, `**` and `*` around
+    emphasis and `[text](destination)` for links; this writes that directly (a property
+    test holds the two ways to the same text).
     """
     out: list[str] = []
     previous_plain = True
     for run in runs:
-        if not isinstance(run, Run) or run.code or run.strike or run.url is not None:
+        if not isinstance(run, Run) or run.code or run.strike:
             return None
         text = run.text
         if not text or _NEEDS_CARE.search(text) is not None:
             return None
         escaped = text.translate(_ESCAPE_ALWAYS)
-        if run.anchor is not None:
+        link: str | None = None
+        if run.url is not None:
+            if not is_link_allowed(run.url) or text == run.url:
+                return None  # not a link, or perhaps an autolink `<url>`
+            link = _link_destination(run.url)
+        elif run.anchor is not None:
+            link = _link_destination("#" + targets.get(run.anchor, run.anchor))
+        if link is not None:
             if run.bold or run.italic or not previous_plain or not out or out[-1][-1] == "!":
                 return None  # `![` would start an image; the general way escapes the `!`
-            destination = _link_destination("#" + targets.get(run.anchor, run.anchor))
-            out += ("[", escaped, "](", destination, ")")
+            out += ("[", escaped, "](", link, ")")
             previous_plain = False
         elif run.bold or run.italic:
             if (
