@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -98,3 +99,20 @@ def test_the_command_line_checks_a_large_region_in_workers(
     assert started == [True]
     assert result.exit_code == expected.exit_code == 1
     assert result.stdout == expected.stdout
+
+
+def test_without_fork_a_few_dozen_files_are_not_worth_fresh_interpreters(
+    many_broken: Path,
+) -> None:
+    # While another thread runs, workers cannot be forked safely; started from a fresh
+    # interpreter each costs as much as loading dozens of files, so these load here.
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with Workers(2) as workers:
+            assert validate_region(many_broken, workers)[1] == validate_region(many_broken)[1]
+            assert not workers.running
+    finally:
+        stop.set()
+        other.join()

@@ -156,7 +156,9 @@ def _load_and_check_all(
 ) -> Iterator[LoadedMunicipality]:
     """Every file of `paths` loaded and checked, in order; in `workers` where worth it."""
     done = 0
-    if workers is not None and workers.start(shared.region, len(paths), config_ok=shared.config_ok):
+    if workers is not None and workers.start(
+        shared.region, len(paths), config_ok=shared.config_ok, light=True
+    ):
         from .workers import WorkerError
 
         tasks = [paths[i : i + FILES_PER_TASK] for i in range(0, len(paths), FILES_PER_TASK)]

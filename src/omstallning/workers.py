@@ -29,9 +29,12 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Starting a worker costs about as much as rendering a few plans or loading a dozen files,
-# so a pool starts only when each worker gets at least this many tasks.
+# A worker forked from this process costs about as much to start as loading a few files;
+# one started from a fresh interpreter, as much as rendering a few plans (it imports the
+# libraries again). So a pool starts only when each worker gets at least this many tasks,
+# or, for light tasks (a file to load) in a fresh interpreter, ten times as many.
 MIN_TASKS_PER_WORKER = 6
+LIGHT_TASKS_FACTOR = 10
 
 
 class WorkerError(Exception):
@@ -66,22 +69,29 @@ class Workers:
         """Whether the processes have started (and none has failed)."""
         return self._executor is not None and not self._broken
 
-    def start(self, region: Region, tasks: int, *, config_ok: bool = True) -> bool:
+    def start(
+        self, region: Region, tasks: int, *, config_ok: bool = True, light: bool = False
+    ) -> bool:
         """Start the workers for `tasks` tasks, if that many are worth sharing out.
 
         Each worker receives what every task needs of `region` once (its municipalities
-        are left out); `config_ok` as in `LoadResult`. Returns whether the workers run.
+        are left out); `config_ok` as in `LoadResult`. `light` tasks take a few
+        milliseconds each. Returns whether the workers run.
         """
         if self._executor is not None or self._broken:
             return self.running
-        size = min(self.jobs, tasks // MIN_TASKS_PER_WORKER)
-        if size < 2:
-            return False
+        if min(self.jobs, tasks // MIN_TASKS_PER_WORKER) < 2:
+            return False  # decided without importing multiprocessing
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         methods = multiprocessing.get_all_start_methods()
-        if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+        forks = sys.platform == "linux" and "fork" in methods and threading.active_count() == 1
+        per_worker = MIN_TASKS_PER_WORKER * (LIGHT_TASKS_FACTOR if light and not forks else 1)
+        size = min(self.jobs, tasks // per_worker)
+        if size < 2:
+            return False
+        if forks:
             method = "fork"
             # A forked worker flushes what it inherited unwritten; print it once, here.
             sys.stdout.flush()
