@@ -110,7 +110,8 @@ def build_plans(
     Returns every file of the chosen plans, in order; those that were up to date are
     marked `skipped`. `progress` is called with a municipality's slug when its files are
     done (rendered or found up to date). Plans render in `jobs` processes when there are
-    enough of them, in `workers` when given (then `jobs` is theirs).
+    enough of them, or in `workers` when given: those that loaded this region
+    (`validate_region`), since a worker keeps the shared part of the region it started with.
 
     Raises:
         OmstallningError: a format is unknown, a plan cannot be rendered or the files
