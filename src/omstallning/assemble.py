@@ -54,6 +54,7 @@ STATUS_FILL = {
     "stoppad": "A6A6A6",
 }
 MAX_QUARTER_COLUMNS = 20
+"""More quarters than this in the plan period and a timeline shows years instead."""
 
 # "3 är klara", "1 är klar": Swedish adjectives agree in number.
 STATUS_COUNT_WORDS = {
@@ -90,7 +91,8 @@ def build_date(plan: Municipality, period_start: int) -> dt.datetime:
     return dt.datetime(period_start, 1, 1)  # noqa: DTZ001
 
 
-def _value(value: Value | None) -> str:
+def value_text(value: Value | None) -> str:
+    """An indicator value as a table shows it: "–" for none, a decimal comma."""
     if value is None:
         return "–"
     if isinstance(value, float):
@@ -98,8 +100,36 @@ def _value(value: Value | None) -> str:
     return str(value)
 
 
-def _cell(text: str, **kwargs: object) -> Cell:
+def text_cell(text: str, **kwargs: object) -> Cell:
+    """A table cell holding one plain run."""
     return Cell((Run(text),), **kwargs)  # type: ignore[arg-type]
+
+
+def timeline_slots(start: int, end: int) -> list[tuple[int, int]]:
+    """Columns of a timeline: (year, quarter), or (year, 0) when there are too many quarters."""
+    years = range(start, end + 1)
+    by_quarter = len(years) * 4 <= MAX_QUARTER_COLUMNS
+    return [(y, q) for y in years for q in (range(1, 5) if by_quarter else [0])]
+
+
+def slot_header(slots: Sequence[tuple[int, int]]) -> list[Cell]:
+    """Header cells of a timeline: the year on its first quarter, the quarter below it."""
+    return [
+        Cell(
+            (Run(str(y) if q in (0, 1) else ""), LineBreak(), Run(f"K{q}" if q else "")),
+            align="center",
+        )
+        for y, q in slots
+    ]
+
+
+def active_slots(activity: Activity, slots: Sequence[tuple[int, int]]) -> list[bool]:
+    """For each slot, whether the activity runs then; none without both start and end."""
+    if not (activity.start and activity.end):
+        return [False] * len(slots)
+    first = (activity.start.year, activity.start.quarter)
+    last = (activity.end.year, activity.end.quarter)
+    return [first[0] <= y <= last[0] if q == 0 else first <= (y, q) <= last for y, q in slots]
 
 
 class _Citations:
@@ -268,10 +298,12 @@ class _Assembler:
             self.collaboration_table()
 
     def collaboration_table(self) -> None:
-        rows = tuple((_cell(c.partner), _cell(c.form or "–")) for c in self.plan.collaboration)
+        rows = tuple(
+            (text_cell(c.partner), text_cell(c.form or "–")) for c in self.plan.collaboration
+        )
         self.blocks.append(
             Table(
-                header=(_cell("Samverkanspart"), _cell("Form")),
+                header=(text_cell("Samverkanspart"), text_cell("Form")),
                 rows=rows,
                 widths=(2, 3),
                 caption=f"Samverkan i {municipality_title(self.plan.name)}",
@@ -292,13 +324,18 @@ class _Assembler:
                 by_goal.setdefault(goal_id, []).append(a.id)
         self.blocks.append(
             Table(
-                header=(_cell("Id"), _cell("Mål"), _cell("Fokusområde"), _cell("Aktiviteter")),
+                header=(
+                    text_cell("Id"),
+                    text_cell("Mål"),
+                    text_cell("Fokusområde"),
+                    text_cell("Aktiviteter"),
+                ),
                 rows=tuple(
                     (
-                        _cell(g.id),
-                        _cell(g.title),
-                        _cell(FOCUS_AREAS[g.focus_area] if g.focus_area else "–"),
-                        _cell(", ".join(by_goal.get(g.id, [])) or "–"),
+                        text_cell(g.id),
+                        text_cell(g.title),
+                        text_cell(FOCUS_AREAS[g.focus_area] if g.focus_area else "–"),
+                        text_cell(", ".join(by_goal.get(g.id, [])) or "–"),
                     )
                     for g in goals
                 ),
@@ -318,16 +355,16 @@ class _Assembler:
                 self.blocks.append(
                     Table(
                         header=tuple(
-                            _cell(h)
+                            text_cell(h)
                             for h in ("Indikator", "Utgångsvärde", "Målvärde", "År", "Källa")
                         ),
                         rows=tuple(
                             (
-                                _cell(i.name),
-                                _cell(_value(i.baseline)),
-                                _cell(_value(i.target)),
-                                _cell(str(i.year) if i.year else "–"),
-                                _cell(
+                                text_cell(i.name),
+                                text_cell(value_text(i.baseline)),
+                                text_cell(value_text(i.target)),
+                                text_cell(str(i.year) if i.year else "–"),
+                                text_cell(
                                     " ".join(
                                         x
                                         for x in (
@@ -367,18 +404,18 @@ class _Assembler:
         self.blocks.append(
             Table(
                 header=tuple(
-                    _cell(h)
+                    text_cell(h)
                     for h in ("Id", "Aktivitet", "Mål", "Ansvarig", "Start", "Slut", "Status")
                 ),
                 rows=tuple(
                     (
-                        _cell(a.id),
-                        _cell(a.title),
-                        _cell(", ".join(a.goals) or "–"),
-                        _cell(a.owner or "–"),
-                        _cell(str(a.start) if a.start else "–"),
-                        _cell(str(a.end) if a.end else "–"),
-                        _cell(ACTIVITY_STATUSES[a.status]),
+                        text_cell(a.id),
+                        text_cell(a.title),
+                        text_cell(", ".join(a.goals) or "–"),
+                        text_cell(a.owner or "–"),
+                        text_cell(str(a.start) if a.start else "–"),
+                        text_cell(str(a.end) if a.end else "–"),
+                        text_cell(ACTIVITY_STATUSES[a.status]),
                     )
                     for a in acts
                 ),
@@ -396,13 +433,9 @@ class _Assembler:
 
     def timeline(self, acts: Sequence[Activity]) -> None:
         period = self.region.config.plan.period
-        years = list(range(period.start, period.end + 1))
-        by_quarter = len(years) * 4 <= MAX_QUARTER_COLUMNS
-        slots: list[tuple[int, int]] = [
-            (y, q) for y in years for q in (range(1, 5) if by_quarter else [0])
-        ]
+        slots = timeline_slots(period.start, period.end)
         self.heading(2, "Tidsplan", "tidsplan")
-        unit = "kvartal" if by_quarter else "år"
+        unit = "kvartal" if slots[0][1] else "år"
         self.blocks.append(
             Paragraph(
                 (
@@ -415,30 +448,13 @@ class _Assembler:
             )
         )
 
-        def active_slots(a: Activity) -> list[bool]:
-            """For each slot, whether the activity runs then (its dates read once)."""
-            if not (a.start and a.end):
-                return [False] * len(slots)
-            first, last = (a.start.year, a.start.quarter), (a.end.year, a.end.quarter)
-            return [
-                first[0] <= y <= last[0] if q == 0 else first <= (y, q) <= last for y, q in slots
-            ]
-
-        header = [_cell("Id"), _cell("Aktivitet")]
-        # Year on the first quarter only, quarter below it: one header row that repeats.
-        header += [
-            Cell(
-                (Run(str(y) if q in (0, 1) else ""), LineBreak(), Run(f"K{q}" if q else "")),
-                align="center",
-            )
-            for y, q in slots
-        ]
+        header = [text_cell("Id"), text_cell("Aktivitet"), *slot_header(slots)]
         legend = {s: ACTIVITY_STATUSES[s] for s in STATUS_FILL}
         rows = []
         for a in acts:
-            row = [_cell(a.id), _cell(a.title)]
+            row = [text_cell(a.id), text_cell(a.title)]
             fill = STATUS_FILL[a.status]
-            row += [Cell((Run(""),), fill=fill if on else None) for on in active_slots(a)]
+            row += [Cell((Run(""),), fill=fill if on else None) for on in active_slots(a, slots)]
             rows.append(tuple(row))
         self.blocks.append(
             Table(
@@ -458,7 +474,7 @@ class _Assembler:
         self.blocks.append(
             Table(
                 header=tuple(
-                    _cell(ACTIVITY_STATUSES[status], align="center") for status in STATUS_FILL
+                    text_cell(ACTIVITY_STATUSES[status], align="center") for status in STATUS_FILL
                 ),
                 rows=(tuple(Cell((Run(""),), fill=fill) for fill in STATUS_FILL.values()),),
                 caption="Färgerna i tidsplanen",
@@ -493,7 +509,7 @@ class _Assembler:
             self.blocks.append(
                 Table(
                     header=tuple(
-                        _cell(h)
+                        text_cell(h)
                         for h in (
                             "Insats",
                             "Nivå",
@@ -505,15 +521,15 @@ class _Assembler:
                     ),
                     rows=tuple(
                         (
-                            _cell(i.name),
-                            _cell(LEVELS[i.level] if i.level else "–"),
-                            _cell("Ja" if i.without_assessment else "Nej", align="center"),
-                            _cell(
+                            text_cell(i.name),
+                            text_cell(LEVELS[i.level] if i.level else "–"),
+                            text_cell("Ja" if i.without_assessment else "Nej", align="center"),
+                            text_cell(
                                 "–" if i.digital is None else ("Ja" if i.digital else "Nej"),
                                 align="center",
                             ),
-                            _cell(STATES[i.state] if i.state else "–"),
-                            _cell(i.conditions or "–"),
+                            text_cell(STATES[i.state] if i.state else "–"),
+                            text_cell(i.conditions or "–"),
                         )
                         for i in in_area
                     ),

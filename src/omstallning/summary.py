@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import kommuner
-from .assemble import STATUS_COUNT_WORDS, STATUS_FILL
+from .assemble import (
+    STATUS_COUNT_WORDS,
+    STATUS_FILL,
+    active_slots,
+    slot_header,
+    text_cell,
+    timeline_slots,
+    value_text,
+)
 from .document import (
     Block,
     Cell,
@@ -44,7 +52,6 @@ from .model import (
     Intervention,
     MunicipalityEntry,
     Region,
-    Value,
 )
 from .status import ACTIVITY_HEADS, RegionStatus, StatusRow, details, summary_sentence, swedish_key
 
@@ -81,9 +88,6 @@ FILLER_WORDS = frozenset(
     }
 )
 _PUNCTUATION = re.compile(rf"[{re.escape(string.punctuation)}–—‐‑’”“«»…·•]+")
-
-MAX_QUARTER_COLUMNS = 20
-"""More quarters than this in the plan period and the timeline shows years instead."""
 
 MATRIX_MAX_MUNICIPALITY_COLUMNS = 7
 """Up to this many municipalities are columns of the intervention matrix; more become rows."""
@@ -268,10 +272,6 @@ MATRIX_AREA_HEADS = {
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _cell(text: str, **kwargs: object) -> Cell:
-    return Cell((Run(text),), **kwargs)  # type: ignore[arg-type]
-
-
 def _lines(lines: Sequence[str], *, bold: bool = False, align: str | None = None) -> Cell:
     runs: list[Inline] = []
     for i, line in enumerate(lines):
@@ -289,38 +289,15 @@ def _number(text: str, *, bold: bool = False) -> Cell:
     return Cell((Run(text, bold=bold),), align="center")
 
 
-def _value(value: Value | None) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    return str(value)
-
-
-def _slots(start: int, end: int) -> list[tuple[int, int]]:
-    """Columns of a timeline: (year, quarter), or (year, 0) when there are too many quarters."""
-    years = range(start, end + 1)
-    by_quarter = len(years) * 4 <= MAX_QUARTER_COLUMNS
-    return [(y, q) for y in years for q in (range(1, 5) if by_quarter else [0])]
-
-
-def _active(a: Activity, year: int, q: int) -> bool:
-    if not (a.start and a.end):
-        return False
-    first, last = (a.start.year, a.start.quarter), (a.end.year, a.end.quarter)
-    if q == 0:
-        return first[0] <= year <= last[0]
-    return first <= (year, q) <= last
-
-
-def _slot_header(slots: Sequence[tuple[int, int]]) -> list[Cell]:
-    return [
-        Cell(
-            (Run(str(y) if q in (0, 1) else ""), LineBreak(), Run(f"K{q}" if q else "")),
-            align="center",
-        )
-        for y, q in slots
-    ]
+def _running_per_slot(
+    activities: Sequence[Activity], slots: Sequence[tuple[int, int]]
+) -> list[int]:
+    """How many of the activities run in each slot."""
+    counts = [0] * len(slots)
+    for activity in activities:
+        for i, on in enumerate(active_slots(activity, slots)):
+            counts[i] += on
+    return counts
 
 
 def _load_fill(n: int, most: int) -> str | None:
@@ -457,14 +434,14 @@ class _SummaryAssembler:
         self.blocks.append(
             Table(
                 header=(
-                    _cell("Kommun"),
-                    _cell("Kvalitet", align="right"),
-                    _cell("Det som saknas"),
+                    text_cell("Kommun"),
+                    text_cell("Kvalitet", align="right"),
+                    text_cell("Det som saknas"),
                 ),
                 rows=tuple(
                     (
-                        _cell(r.name),
-                        _cell(
+                        text_cell(r.name),
+                        text_cell(
                             "–" if r.quality is None else f"{r.quality.percent} %",
                             align="right",
                         ),
@@ -509,7 +486,8 @@ class _SummaryAssembler:
         self.blocks.append(
             Table(
                 header=tuple(
-                    _cell(h, align="left" if i < 3 else "right") for i, (h, _) in enumerate(columns)
+                    text_cell(h, align="left" if i < 3 else "right")
+                    for i, (h, _) in enumerate(columns)
                 ),
                 rows=tuple(tuple(self._status_cells(r)) for r in self.status.rows),
                 widths=tuple(w for _, w in columns),
@@ -524,12 +502,12 @@ class _SummaryAssembler:
     def _status_cells(self, r: StatusRow) -> list[Cell]:
         if not r.loaded:
             return [
-                _cell(r.name),
-                _cell("Fel i filen"),
-                *[_cell("–", align="right") for _ in range(len(ACTIVITY_HEADS) + 6)],
-                _cell(str(r.errors), align="right"),
-                _cell(str(r.warnings), align="right"),
-                _cell("–", align="right"),
+                text_cell(r.name),
+                text_cell("Fel i filen"),
+                *[text_cell("–", align="right") for _ in range(len(ACTIVITY_HEADS) + 6)],
+                text_cell(str(r.errors), align="right"),
+                text_cell(str(r.warnings), align="right"),
+                text_cell("–", align="right"),
             ]
         numbers = [
             f"{r.sections_written}/{r.sections_required}",
@@ -543,10 +521,10 @@ class _SummaryAssembler:
             "–" if r.quality is None else f"{r.quality.percent} %",
         ]
         return [
-            _cell(r.name),
-            _cell(r.status_label),
-            _cell(r.version or "–"),
-            *(_cell(n, align="right") for n in numbers),
+            text_cell(r.name),
+            text_cell(r.status_label),
+            text_cell(r.version or "–"),
+            *(text_cell(n, align="right") for n in numbers),
         ]
 
     # --- interventions per area ---
@@ -576,13 +554,13 @@ class _SummaryAssembler:
         )
         if len(names) <= MATRIX_MAX_MUNICIPALITY_COLUMNS:
             header = [
-                _cell("Verksamhetsområde"),
-                *(_cell(n, align="center") for n in names),
-                _cell("Regionen", align="center"),
+                text_cell("Verksamhetsområde"),
+                *(text_cell(n, align="center") for n in names),
+                text_cell("Regionen", align="center"),
             ]
             rows = [
                 (
-                    _cell(AREAS[a]),
+                    text_cell(AREAS[a]),
                     *(_number(matrix_cell_text(matrix[(a, n)])) for n in names),
                     _number(matrix_cell_text(area_total[a]), bold=True),
                 )
@@ -598,13 +576,13 @@ class _SummaryAssembler:
             widths: tuple[float, ...] = (3.6, *([1.8] * len(names)), 1.8)
         else:
             header = [
-                _cell("Kommun"),
-                *(_cell(MATRIX_AREA_HEADS[a], align="center") for a in areas),
-                _cell("Totalt", align="center"),
+                text_cell("Kommun"),
+                *(text_cell(MATRIX_AREA_HEADS[a], align="center") for a in areas),
+                text_cell("Totalt", align="center"),
             ]
             rows = [
                 (
-                    _cell(n),
+                    text_cell(n),
                     *(_number(matrix_cell_text(matrix[(a, n)])) for a in areas),
                     _number(matrix_cell_text(muni_total[n]), bold=True),
                 )
@@ -638,7 +616,7 @@ class _SummaryAssembler:
         if not acts:
             self.paragraph("Ingen kommun har ännu fört in några aktiviteter.")
             return
-        slots = _slots(self.period.start, self.period.end)
+        slots = timeline_slots(self.period.start, self.period.end)
         unit = "kvartal" if slots[0][1] else "år"
         # No sub-heading before this first table: the writer moves one heading (and a few
         # paragraphs) along to a landscape page, and a chapter heading must not stay behind.
@@ -647,17 +625,14 @@ class _SummaryAssembler:
             f"{self.period.start}–{self.period.end}, oavsett status. Ju mörkare cell, desto "
             "fler aktiviteter."
         )
-        counts = {
-            e.plan.name: [sum(1 for a in e.plan.activities if _active(a, y, q)) for y, q in slots]
-            for e in self.entries
-        }
+        counts = {e.plan.name: _running_per_slot(e.plan.activities, slots) for e in self.entries}
         most = max((n for row in counts.values() for n in row), default=0)
         self.blocks.append(
             Table(
-                header=(_cell("Kommun"), *_slot_header(slots)),
+                header=(text_cell("Kommun"), *slot_header(slots)),
                 rows=tuple(
                     (
-                        _cell(name),
+                        text_cell(name),
                         *(
                             Cell(
                                 (Run(str(n) if n else ""),),
@@ -687,7 +662,7 @@ class _SummaryAssembler:
         # The legend comes first: the timeline of a large region runs over many pages.
         self.blocks.append(
             Table(
-                header=tuple(_cell(ACTIVITY_STATUSES[s], align="center") for s in STATUS_FILL),
+                header=tuple(text_cell(ACTIVITY_STATUSES[s], align="center") for s in STATUS_FILL),
                 rows=(tuple(Cell((Run(""),), fill=fill) for fill in STATUS_FILL.values()),),
                 caption="Färgerna i tidsplanen",
                 description="Teckenförklaring: vilken status varje färg i tidsplanen står för.",
@@ -697,15 +672,18 @@ class _SummaryAssembler:
         )
         rows = []
         for e, a in acts:
-            row = [_cell(e.plan.name), _cell(a.id), _cell(a.title)]
-            row += [
-                Cell((Run(""),), fill=STATUS_FILL[a.status] if _active(a, y, q) else None)
-                for y, q in slots
-            ]
+            row = [text_cell(e.plan.name), text_cell(a.id), text_cell(a.title)]
+            fill = STATUS_FILL[a.status]
+            row += [Cell((Run(""),), fill=fill if on else None) for on in active_slots(a, slots)]
             rows.append(tuple(row))
         self.blocks.append(
             Table(
-                header=(_cell("Kommun"), _cell("Id"), _cell("Aktivitet"), *_slot_header(slots)),
+                header=(
+                    text_cell("Kommun"),
+                    text_cell("Id"),
+                    text_cell("Aktivitet"),
+                    *slot_header(slots),
+                ),
                 rows=tuple(rows),
                 widths=(1.5, 0.6, 4.0, *([0.55] * len(slots))),
                 caption="Tidsplan för alla kommuners aktiviteter",
@@ -743,7 +721,7 @@ class _SummaryAssembler:
         rows = []
         for e, g in ordered:
             indicators = [
-                f"{i.name}: {_value(i.baseline)} → {_value(i.target)}"
+                f"{i.name}: {value_text(i.baseline)} → {value_text(i.target)}"
                 + (f" ({i.year})" if i.year else "")
                 for i in g.indicators
             ] or ["Ingen indikator ännu"]
@@ -751,19 +729,19 @@ class _SummaryAssembler:
                 indicators = [f"• {line}" for line in indicators]
             rows.append(
                 (
-                    _cell(labels[g.focus_area or ""]),
-                    _cell(e.plan.name),
-                    _cell(f"{g.id}. {g.title}"),
+                    text_cell(labels[g.focus_area or ""]),
+                    text_cell(e.plan.name),
+                    text_cell(f"{g.id}. {g.title}"),
                     _lines(indicators),
                 )
             )
         self.blocks.append(
             Table(
                 header=(
-                    _cell("Fokusområde"),
-                    _cell("Kommun"),
-                    _cell("Mål"),
-                    _cell("Indikatorer: utgångsvärde → målvärde (år)"),
+                    text_cell("Fokusområde"),
+                    text_cell("Kommun"),
+                    text_cell("Mål"),
+                    text_cell("Indikatorer: utgångsvärde → målvärde (år)"),
                 ),
                 rows=tuple(rows),
                 widths=(2.6, 2.0, 5.5, 11.0),
@@ -819,19 +797,19 @@ class _SummaryAssembler:
             free = sum(1 for o in g.offers if o.intervention.without_assessment)
             rows.append(
                 (
-                    _cell(g.name),
-                    _cell(", ".join(AREAS[a] for a in g.areas)),
+                    text_cell(g.name),
+                    text_cell(", ".join(AREAS[a] for a in g.areas)),
                     Cell(tuple(runs)),
-                    _cell(f"{free} av {len(g.offers)}", align="right"),
+                    text_cell(f"{free} av {len(g.offers)}", align="right"),
                 )
             )
         self.blocks.append(
             Table(
                 header=(
-                    _cell("Insats"),
-                    _cell("Verksamhetsområde"),
-                    _cell("Kommuner"),
-                    _cell("Utan bp", align="right"),
+                    text_cell("Insats"),
+                    text_cell("Verksamhetsområde"),
+                    text_cell("Kommuner"),
+                    text_cell("Utan bp", align="right"),
                 ),
                 rows=tuple(rows),
                 widths=(5.0, 4.6, 11.0, 2.0),
