@@ -84,7 +84,8 @@ def _activities(n: int) -> str:
     return f"{n} aktivitet" if n == 1 else f"{n} aktiviteter"
 
 
-def _list_and(items: Sequence[str]) -> str:
+def list_and(items: Sequence[str]) -> str:
+    """A list as a Swedish sentence writes it: "a, b och c"."""
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " och " + items[-1]
@@ -169,7 +170,7 @@ def plan_quality(
         shown = [str(n) for n in lines[:MAX_IDS_SHOWN]]
         more = " m.fl." if len(lines) > MAX_IDS_SHOWN else ""
         missing.append(
-            f"Platshållartext kvar på {len(lines)} {where} ({where} {_list_and(shown)}{more})"
+            f"Platshållartext kvar på {len(lines)} {where} ({where} {list_and(shown)}{more})"
         )
     return Quality(passed, total, tuple(missing))
 
@@ -373,7 +374,8 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _quality_text(row: StatusRow) -> str:
+def quality_text(row: StatusRow) -> str:
+    """The quality figure as the tables show it ("75 %", or "–" for a file with errors)."""
     return "–" if row.quality is None else f"{row.quality.percent} %"
 
 
@@ -423,7 +425,7 @@ def table_rows(status: RegionStatus) -> list[list[str]]:
                 str(r.interventions_without_assessment),
                 str(r.errors),
                 str(r.warnings),
-                _quality_text(r),
+                quality_text(r),
             ]
         )
     return rows
@@ -500,7 +502,7 @@ def format_text(status: RegionStatus) -> str:
     if missing:
         lines += ["", "Det här saknas:"]
         for r, items in missing:
-            lines.append(f"{r.name} – {r.file} ({_quality_text(r)}):")
+            lines.append(f"{r.name} – {r.file} ({quality_text(r)}):")
             lines += [f"  - {item}" for item in items]
     if status.shared_errors or status.shared_warnings:
         lines += [
@@ -538,7 +540,7 @@ def format_markdown(status: RegionStatus) -> str:
     if missing:
         lines += ["", "### Det här saknas", ""]
         for r, items in missing:
-            lines.append(f"- **{_md_cell(r.name)}** ({_quality_text(r)})")
+            lines.append(f"- **{_md_cell(r.name)}** ({quality_text(r)})")
             lines += [f"  - {_md_cell(item)}" for item in items]
     if status.shared_errors or status.shared_warnings:
         files = ", ".join(f"`{f}`" for f in status.shared_files)

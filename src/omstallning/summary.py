@@ -53,7 +53,16 @@ from .model import (
     MunicipalityEntry,
     Region,
 )
-from .status import ACTIVITY_HEADS, RegionStatus, StatusRow, details, summary_sentence, swedish_key
+from .status import (
+    RegionStatus,
+    StatusRow,
+    details,
+    list_and,
+    quality_text,
+    summary_sentence,
+    swedish_key,
+    table_rows,
+)
 
 SUMMARY_NAME = "sammanstallning"
 """The file stem of the summary in the build folder (no municipality has this slug)."""
@@ -88,6 +97,26 @@ FILLER_WORDS = frozenset(
     }
 )
 _PUNCTUATION = re.compile(rf"[{re.escape(string.punctuation)}–—‐‑’”“«»…·•]+")
+
+STATUS_COLUMN_WIDTHS = {
+    "Kommun": 2.2,
+    "Status": 2.0,
+    "Version": 1.4,
+    "Avsnitt": 1.2,
+    "Mål": 0.8,
+    "Aktiviteter": 1.7,
+    "Planerad": 1.5,
+    "Pågår": 1.1,
+    "Klar": 1.0,
+    "Pausad": 1.2,
+    "Stoppad": 1.4,
+    "Insatser": 1.4,
+    "Utan behovsprövning": 2.5,
+    "Fel": 0.8,
+    "Varningar": 1.6,
+    "Kvalitet": 1.3,
+}
+"""Relative widths of the status table's columns, by the headings `status.table_rows` gives."""
 
 MATRIX_MAX_MUNICIPALITY_COLUMNS = 7
 """Up to this many municipalities are columns of the intervention matrix; more become rows."""
@@ -281,12 +310,15 @@ def _lines(lines: Sequence[str], *, bold: bool = False, align: str | None = None
     return Cell(tuple(runs) or (Run(""),), align=align)
 
 
-def _list_and(items: Sequence[str]) -> str:
-    return ", ".join(items[:-1]) + " och " + items[-1] if len(items) > 1 else "".join(items)
-
-
 def _number(text: str, *, bold: bool = False) -> Cell:
     return Cell((Run(text, bold=bold),), align="center")
+
+
+def _status_cells(row: StatusRow, texts: Sequence[str]) -> tuple[Cell, ...]:
+    """A row of the status table: `omstallning status`'s texts, numbers to the right."""
+    if not row.loaded:
+        texts = [texts[0], "Fel i filen", *texts[2:]]
+    return tuple(text_cell(t, align=None if i < 3 else "right") for i, t in enumerate(texts))
 
 
 def _running_per_slot(
@@ -373,7 +405,7 @@ class _SummaryAssembler:
             lowest = [r.name for r in rated if r.quality and r.quality.percent == low]
             quality = f"{full} av {len(rated)} planer uppfyller alla kvalitetskontroller"
             if low < 100:
-                names = _list_and(lowest) if len(lowest) <= 3 else ", ".join(lowest[:3]) + " m.fl."
+                names = list_and(lowest) if len(lowest) <= 3 else ", ".join(lowest[:3]) + " m.fl."
                 quality += f"; lägst är {low} % ({names})"
             items.append(quality + ".")
         acts = [a for e in self.entries for a in e.plan.activities]
@@ -388,7 +420,7 @@ class _SummaryAssembler:
                 for a in acts
                 if a.end and a.end.last_day() < status.today and a.status in ("planerad", "pågår")
             )
-            text = f"{len(acts)} aktiviteter: {_list_and(counts)}."
+            text = f"{len(acts)} aktiviteter: {list_and(counts)}."
             if late:
                 text += (
                     f" {late} har passerat sitt slutdatum men står fortfarande som planerad "
@@ -441,10 +473,7 @@ class _SummaryAssembler:
                 rows=tuple(
                     (
                         text_cell(r.name),
-                        text_cell(
-                            "–" if r.quality is None else f"{r.quality.percent} %",
-                            align="right",
-                        ),
+                        text_cell(quality_text(r), align="right"),
                         _lines([f"• {item}" for item in items]),
                     )
                     for r, items in missing
@@ -456,20 +485,8 @@ class _SummaryAssembler:
 
     def status_table(self) -> None:
         self.heading(1, "Status per kommun", "status")
-        columns = [
-            ("Kommun", 2.2),
-            ("Status", 2.0),
-            ("Version", 1.4),
-            ("Avsnitt", 1.2),
-            ("Mål", 0.8),
-            ("Aktiviteter", 1.7),
-            *zip(ACTIVITY_HEADS.values(), (1.5, 1.1, 1.0, 1.2, 1.4), strict=True),
-            ("Insatser", 1.4),
-            ("Utan behovsprövning", 2.5),
-            ("Fel", 0.8),
-            ("Varningar", 1.6),
-            ("Kvalitet", 1.3),
-        ]
+        texts = table_rows(self.status)  # the columns and cell texts of `omstallning status`
+        widths = tuple(STATUS_COLUMN_WIDTHS[heading] for heading in texts[0])
         self.paragraph(
             "Avsnitt visar hur många av de avsnitt som regionen kräver som är skrivna. "
             "Aktiviteterna räknas per status. Kvalitet är andelen uppfyllda kontroller (se "
@@ -486,11 +503,13 @@ class _SummaryAssembler:
         self.blocks.append(
             Table(
                 header=tuple(
-                    text_cell(h, align="left" if i < 3 else "right")
-                    for i, (h, _) in enumerate(columns)
+                    text_cell(h, align="left" if i < 3 else "right") for i, h in enumerate(texts[0])
                 ),
-                rows=tuple(tuple(self._status_cells(r)) for r in self.status.rows),
-                widths=tuple(w for _, w in columns),
+                rows=tuple(
+                    _status_cells(r, cells)
+                    for r, cells in zip(self.status.rows, texts[1:], strict=True)
+                ),
+                widths=widths,
                 caption="Status för kommunernas planer",
                 description="En rad per kommun: planens status och version, skrivna avsnitt, "
                 "antal mål, aktiviteter per status, insatser, fel, varningar och kvalitet.",
@@ -498,34 +517,6 @@ class _SummaryAssembler:
                 compact=True,
             )
         )
-
-    def _status_cells(self, r: StatusRow) -> list[Cell]:
-        if not r.loaded:
-            return [
-                text_cell(r.name),
-                text_cell("Fel i filen"),
-                *[text_cell("–", align="right") for _ in range(len(ACTIVITY_HEADS) + 6)],
-                text_cell(str(r.errors), align="right"),
-                text_cell(str(r.warnings), align="right"),
-                text_cell("–", align="right"),
-            ]
-        numbers = [
-            f"{r.sections_written}/{r.sections_required}",
-            str(r.goals),
-            str(r.activities_total),
-            *(str(r.activities[s]) for s in ACTIVITY_HEADS),
-            str(r.interventions),
-            str(r.interventions_without_assessment),
-            str(r.errors),
-            str(r.warnings),
-            "–" if r.quality is None else f"{r.quality.percent} %",
-        ]
-        return [
-            text_cell(r.name),
-            text_cell(r.status_label),
-            text_cell(r.version or "–"),
-            *(text_cell(n, align="right") for n in numbers),
-        ]
 
     # --- interventions per area ---
 
@@ -716,7 +707,7 @@ class _SummaryAssembler:
         self.paragraph(
             "Kommunernas mål sida vid sida, ordnade efter SKR:s fokusområden, med indikatorer "
             "och målvärden. Här syns var kommunerna siktar åt samma håll och kan följa upp på "
-            f"samma sätt. Antal mål per fokusområde: {_list_and(counts)}."
+            f"samma sätt. Antal mål per fokusområde: {list_and(counts)}."
         )
         rows = []
         for e, g in ordered:
