@@ -176,21 +176,26 @@ def _progress_bar(total: int) -> Iterator[Callable[[str], None] | None]:
 
 
 def _validate_region(path: Path, workers: Any = None) -> tuple[Any, list[Any]]:
-    """`rules.validate_region` (in `workers` where given), with garbage collection held off.
+    """`rules.validate_region` with garbage collection held off, in `workers`.
 
-    Loading a large region creates millions of objects that live until the process ends
-    (290 plans: some 3 million); each collection while they pile up walks them all again,
-    which made validate more than twice as slow. They are frozen afterwards, so later
-    collections (while documents are rendered) skip them too.
+    Without `workers`, one per core is started for this check alone. Loading a large
+    region creates millions of objects that live until the process ends (290 plans: some
+    3 million); each collection while they pile up walks them all again, which made
+    validate more than twice as slow. They are frozen afterwards, so later collections
+    (while documents are rendered) skip them too.
     """
     import gc
 
     from .rules import validate_region
+    from .workers import Workers, default_jobs
 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return validate_region(path, workers)
+        if workers is not None:
+            return validate_region(path, workers)
+        with Workers(default_jobs()) as own:
+            return validate_region(path, own)
     finally:
         gc.freeze()
         if enabled:
@@ -222,10 +227,8 @@ def validate(
     """
     from . import report
     from .findings import Finding, Severity
-    from .workers import Workers, default_jobs
 
-    with Workers(default_jobs()) as workers:
-        result, findings = _validate_region(path, workers)
+    result, findings = _validate_region(path)
     if strict:
         findings = [
             Finding(f.file, f.line, f.column, f.code, Severity.ERROR, f.message)
@@ -440,10 +443,8 @@ def status(
     Exempel: omstallning status --format md >> "$GITHUB_STEP_SUMMARY"
     """
     from . import status as overview
-    from .workers import Workers, default_jobs
 
-    with Workers(default_jobs()) as workers:
-        result, findings = _validate_region(path, workers)
+    result, findings = _validate_region(path)
     report = overview.region_status(result, findings, overview.reference_date())
     if format is StatusFormat.json:
         sys.stdout.write(overview.format_json(report))
