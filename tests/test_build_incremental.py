@@ -62,6 +62,16 @@ def test_nothing_changed_writes_nothing(built: Path, run_cli: Run) -> None:
     assert inodes(built / "build") == before
 
 
+def test_one_file_is_counted_in_the_singular(
+    make_region: Callable[..., Path], run_cli: Run
+) -> None:
+    root = make_region()
+    first = run_cli("build", str(root), "--format", "docx")
+    assert "Skrev 1 fil:" in first.stdout, first.output
+    again = run_cli("build", str(root), "--format", "docx")
+    assert "Skrev 0 filer, 1 oförändrad (--force bygger om den)." in again.stdout
+
+
 def test_one_changed_municipality_rebuilds_only_its_files(built: Path, run_cli: Run) -> None:
     before = inodes(built / "build")
     klippan = built / "kommuner" / "klippan.yaml"

@@ -391,13 +391,18 @@ def build(
             built = build_plans(
                 region, entries, formats, target, advance, workers=workers, force=force
             )
+        from .report import plural
+
         warnings = len(findings) - len(errors)
-        note = f" ({warnings} varningar – se omstallning validate)" if warnings else ""
+        note = f" ({plural(warnings, 'varning', 'varningar')} – se omstallning validate)"
         written = [b for b in built if not b.skipped]
         unchanged = len(built) - len(written)
-        kept = f", {unchanged} oförändrade (--force bygger om dem)" if unchanged else ""
+        them = "den" if unchanged == 1 else "dem"
+        kept = f", {plural(unchanged, 'oförändrad', 'oförändrade')} (--force bygger om {them})"
         out.print(
-            f"Skrev {len(written)} filer{kept}{note}" + (":" if written else "."), markup=False
+            f"Skrev {plural(len(written), 'fil', 'filer')}{kept if unchanged else ''}"
+            f"{note if warnings else ''}" + (":" if written else "."),
+            markup=False,
         )
         for b in written:
             out.print(f"  {b.path}", markup=False)
@@ -470,7 +475,9 @@ def _ask(value: str | None, option: str, question: str) -> str:
 
 def _report_planned(files: list[Any], root: Path, dry_run: bool) -> None:
     verb = "Skulle skriva" if dry_run else "Skrev"
-    out.print(f"{verb} {len(files)} filer i {root}:", markup=False)
+    from .report import plural
+
+    out.print(f"{verb} {plural(len(files), 'fil', 'filer')} i {root}:", markup=False)
     for f in files:
         out.print(f"  {f.path}", markup=False)
 

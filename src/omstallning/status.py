@@ -24,6 +24,7 @@ from .model import (
     Municipality,
     RegionConfig,
 )
+from .report import plural
 
 JSON_FORMAT_VERSION = 1
 FAILED_STATUS = "fel"
@@ -370,10 +371,6 @@ STATUS_COUNT_WORDS = {
 }
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def quality_text(row: StatusRow) -> str:
     """The quality figure as the tables show it ("75 %", or "–" for a file with errors)."""
     return "–" if row.quality is None else f"{row.quality.percent} %"
@@ -441,10 +438,10 @@ def summary_sentence(status: RegionStatus) -> str:
         for s, words in STATUS_COUNT_WORDS.items()
         if by_status.get(s)
     ]
-    head = _plural(len(status.rows), "kommun", "kommuner")
+    head = plural(len(status.rows), "kommun", "kommuner")
     findings = (
-        f"{_plural(status.errors, 'fel', 'fel')} och "
-        f"{_plural(status.warnings, 'varning', 'varningar')}"
+        f"{plural(status.errors, 'fel', 'fel')} och "
+        f"{plural(status.warnings, 'varning', 'varningar')}"
     )
     return f"{head}" + (f": {', '.join(parts)}" if parts else "") + f". {findings}."
 
@@ -456,7 +453,7 @@ def details(status: RegionStatus) -> list[tuple[StatusRow, list[str]]]:
         items: list[str] = []
         if not r.loaded:
             items.append(
-                f"{r.file} har {_plural(r.errors, 'fel', 'fel')} och kunde inte läsas. "
+                f"{r.file} har {plural(r.errors, 'fel', 'fel')} och kunde inte läsas. "
                 "Kör omstallning validate för att se vad som ska rättas."
             )
         else:
@@ -467,7 +464,7 @@ def details(status: RegionStatus) -> list[tuple[StatusRow, list[str]]]:
                 items += r.quality.missing
             if r.errors:
                 items.append(
-                    f"{_plural(r.errors, 'fel', 'fel')} i {r.file} – se omstallning validate"
+                    f"{plural(r.errors, 'fel', 'fel')} i {r.file} – se omstallning validate"
                 )
         if items:
             out.append((r, items))
@@ -508,8 +505,8 @@ def format_text(status: RegionStatus) -> str:
         lines += [
             "",
             f"Gemensamma filer ({', '.join(status.shared_files)}): "
-            f"{_plural(status.shared_errors, 'fel', 'fel')} och "
-            f"{_plural(status.shared_warnings, 'varning', 'varningar')}.",
+            f"{plural(status.shared_errors, 'fel', 'fel')} och "
+            f"{plural(status.shared_warnings, 'varning', 'varningar')}.",
         ]
     lines += ["", summary_sentence(status)]
     return "\n".join(lines) + "\n"
@@ -546,8 +543,8 @@ def format_markdown(status: RegionStatus) -> str:
         files = ", ".join(f"`{f}`" for f in status.shared_files)
         lines += [
             "",
-            f"Gemensamma filer ({files}): {_plural(status.shared_errors, 'fel', 'fel')} och "
-            f"{_plural(status.shared_warnings, 'varning', 'varningar')}.",
+            f"Gemensamma filer ({files}): {plural(status.shared_errors, 'fel', 'fel')} och "
+            f"{plural(status.shared_warnings, 'varning', 'varningar')}.",
         ]
     return "\n".join(lines) + "\n"
 
