@@ -12,7 +12,7 @@ import docx
 import pytest
 from markdown_it import MarkdownIt
 
-from omstallning import build as build_module
+from omstallning.commands import build as build_module
 from omstallning.errors import OutputError
 
 from .conftest import KLIPPAN, documents
@@ -128,7 +128,7 @@ def test_write_failure_leaves_no_temporary_files(
 ) -> None:
     import os
 
-    from omstallning import writing
+    from omstallning.writers import files as writing
 
     target = tmp_path / "out" / "plan.docx"
     writing.write_bytes_atomic(target, b"old")

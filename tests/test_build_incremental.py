@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from omstallning import __version__
-from omstallning import build as build_module
 from omstallning import workers as workers_module
-from omstallning.build import MANIFEST_FILE, build_plans
+from omstallning.check.rules import validate_region
+from omstallning.commands import build as build_module
+from omstallning.commands.build import MANIFEST_FILE, build_plans
 from omstallning.errors import OmstallningError
-from omstallning.rules import validate_region
 
 from .conftest import KLIPPAN, documents
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from omstallning import __version__, cli
+from omstallning import __version__
+from omstallning.cli import main as cli
 
 from .conftest import KLIPPAN
 
@@ -136,12 +137,12 @@ def test_usage_error_exits_2_in_swedish(run_cli: Run) -> None:
 def test_internal_error_prints_a_short_message_not_a_traceback(
     run_cli: Run, make_region: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import omstallning.rules
+    import omstallning.check.rules
 
     def boom(_: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(omstallning.rules, "validate_region", boom)
+    monkeypatch.setattr(omstallning.check.rules, "validate_region", boom)
     monkeypatch.setitem(cli._state, "debug", False)
     result = run_cli("validate", str(make_region()))
     assert result.exit_code == cli.EXIT_INTERNAL
@@ -182,7 +183,7 @@ def test_schema_command_writes_both_schemas(run_cli: Run, tmp_path: Path) -> Non
 
 
 def test_readme_documents_every_command_and_rule() -> None:
-    from omstallning.rules import RULE_CODES
+    from omstallning.check.rules import RULE_CODES
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for command in (

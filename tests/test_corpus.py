@@ -19,9 +19,9 @@ import docx
 import pytest
 import yaml
 
-from omstallning import yaml_source
+from omstallning.check.rules import RULE_CODES, validate_region
 from omstallning.findings import Finding, Severity
-from omstallning.rules import RULE_CODES, validate_region
+from omstallning.load import yaml_source
 
 from .conftest import KLIPPAN, region_files, write_tree
 

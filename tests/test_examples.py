@@ -10,8 +10,8 @@ from pathlib import Path
 import docx
 import pytest
 
+from omstallning.check.rules import validate_region
 from omstallning.model import INTRO_PARTS
-from omstallning.rules import validate_region
 
 from .conftest import EXAMPLE
 
@@ -36,8 +36,8 @@ def docx_outline(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from omstallning.build import build_plans
-    from omstallning.loader import load_region
+    from omstallning.commands.build import build_plans
+    from omstallning.load.loader import load_region
 
     out = tmp_path_factory.mktemp("example")
     region = load_region(EXAMPLE).region

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from omstallning import writing
 from omstallning.errors import OutputError
+from omstallning.writers import files as writing
 
 from .conftest import KLIPPAN
 

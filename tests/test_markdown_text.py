@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omstallning.document import (
+from omstallning.check.rules import possible_citation_keys
+from omstallning.documents.markdown_text import (
+    ascii_slug,
+    find_citations,
+    github_slug,
+    parse_inline,
+    parse_markdown,
+)
+from omstallning.documents.tree import (
     Block,
     Cell,
     CodeBlock,
@@ -20,14 +28,6 @@ from omstallning.document import (
     Run,
     Table,
 )
-from omstallning.markdown_text import (
-    ascii_slug,
-    find_citations,
-    github_slug,
-    parse_inline,
-    parse_markdown,
-)
-from omstallning.rules import possible_citation_keys
 
 
 def md(text: str, **kwargs: object) -> list[Block]:

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from lxml import etree
 
-from omstallning import ooxml
+from omstallning.writers.docx import ooxml
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",

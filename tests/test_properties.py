@@ -28,10 +28,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from omstallning import cli, yaml_source
+from omstallning.check.rules import RULE_CODES, validate_region
+from omstallning.cli import main as cli
 from omstallning.findings import Finding
-from omstallning.rules import RULE_CODES, validate_region
-from omstallning.yaml_source import ParsedYaml, parse_yaml
+from omstallning.load import yaml_source
+from omstallning.load.yaml_source import ParsedYaml, parse_yaml
 
 from .conftest import CONFIG, KLIPPAN, SOURCES, region_files, write_tree
 

@@ -17,8 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from omstallning import render_docx as render_docx_module
-from omstallning.document import (
+from omstallning.documents.tree import (
     Block,
     Cell,
     CodeBlock,
@@ -36,7 +35,8 @@ from omstallning.document import (
     Table,
     TableOfContents,
 )
-from omstallning.render_docx import (
+from omstallning.writers.docx import render as render_docx_module
+from omstallning.writers.docx.render import (
     _column_widths,
     _package_members,
     bookmark_name,
@@ -819,7 +819,7 @@ def _assert_children_in_order(root: Any, tag: str, order: tuple[str, ...]) -> in
 
 
 def test_every_property_element_follows_the_schema_order(tmp_path: Path) -> None:
-    from omstallning import ooxml
+    from omstallning.writers.docx import ooxml
 
     doc = make(
         CoverPage(

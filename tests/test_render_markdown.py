@@ -7,8 +7,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from omstallning import render_markdown as render_markdown_module
-from omstallning.document import (
+from omstallning.documents.markdown_text import parse_inline, parse_markdown
+from omstallning.documents.tree import (
     Block,
     Cell,
     CodeBlock,
@@ -28,8 +28,8 @@ from omstallning.document import (
     TableOfContents,
     iter_headings,
 )
-from omstallning.markdown_text import parse_inline, parse_markdown
-from omstallning.render_markdown import render_markdown
+from omstallning.writers import markdown as render_markdown_module
+from omstallning.writers.markdown import render_markdown
 
 
 def doc(*blocks: Block, front_matter: dict[str, str] | None = None) -> Document:

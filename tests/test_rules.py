@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from omstallning.check.rules import RULE_CODES, validate_region
 from omstallning.findings import Finding, Severity
-from omstallning.rules import RULE_CODES, validate_region
 
 from .conftest import KLIPPAN
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from omstallning import scaffold
+from omstallning.check.rules import validate_region
+from omstallning.commands import scaffold
 from omstallning.errors import OutputError
-from omstallning.rules import validate_region
 
 Run = Callable[..., Any]
 

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from omstallning.schema import render_schemas
+from omstallning.commands.schema import render_schemas
 
 from .conftest import EXAMPLE, KLIPPAN
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from omstallning.rules import validate_region
-from omstallning.status import (
+from omstallning.check.rules import validate_region
+from omstallning.commands.status import (
     Quality,
     RegionStatus,
     StatusRow,

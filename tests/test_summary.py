@@ -13,13 +13,9 @@ import docx
 import pytest
 from docx.enum.section import WD_ORIENT
 
-from omstallning.document import Document, Heading, ListBlock, Paragraph, Table, plain_text
-from omstallning.loader import LoadResult, load_region
-from omstallning.model import Municipality, MunicipalityEntry, Region, RegionConfig
-from omstallning.render_markdown import render_markdown
-from omstallning.rules import validate_region
-from omstallning.status import region_status
-from omstallning.summary import (
+from omstallning.check.rules import validate_region
+from omstallning.commands.status import region_status
+from omstallning.documents.summary import (
     MatrixCell,
     assemble_summary,
     build_summary,
@@ -28,6 +24,10 @@ from omstallning.summary import (
     normalise_name,
     shared_interventions,
 )
+from omstallning.documents.tree import Document, Heading, ListBlock, Paragraph, Table, plain_text
+from omstallning.load.loader import LoadResult, load_region
+from omstallning.model import Municipality, MunicipalityEntry, Region, RegionConfig
+from omstallning.writers.markdown import render_markdown
 
 from .conftest import EXAMPLE, documents
 from .test_status import TODAY, make_test_region, status_of

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from omstallning import workers as workers_module
-from omstallning.rules import validate_region
+from omstallning.check.rules import validate_region
 from omstallning.workers import Workers
 
 from .conftest import KLIPPAN, region_files, write_tree

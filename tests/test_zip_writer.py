@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from omstallning import zip_writer
+from omstallning.writers.docx import zip_writer
 
 STAMP = (2026, 1, 1, 12, 30, 58)
 

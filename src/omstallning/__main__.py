@@ -13,14 +13,14 @@ import sys
 def main() -> None:
     """Run the command line; `--version` alone is answered without loading it."""
     if sys.argv[1:] == ["--version"]:
-        from . import __version__
+        from omstallning import __version__
 
         sys.stdout.write(f"omstallning {__version__}\n")
         return
     # The models use no pydantic plugin, and looking for one reads the metadata of every
     # installed package when the first model is defined (10 ms or more per command).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from .cli import main as cli_main
+    from omstallning.cli.main import main as cli_main
 
     cli_main()
 

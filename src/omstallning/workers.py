@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-    from .loader import LoadResult
-    from .model import Region
+    from omstallning.load.loader import LoadResult
+    from omstallning.model import Region
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -171,7 +171,7 @@ _SHARED: LoadResult | None = None
 
 def _init_worker(region: Region, config_ok: bool) -> None:
     global _SHARED
-    from .loader import LoadResult
+    from omstallning.load.loader import LoadResult
 
     _SHARED = LoadResult(region, [], {}, config_ok)
     gc.enable()  # a forked worker inherits a collector held off while the region loaded

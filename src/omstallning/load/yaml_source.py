@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .findings import Finding, Severity
+from omstallning.findings import Finding, Severity
 
 Path_ = tuple[str | int, ...]
 

@@ -20,7 +20,7 @@ from markdown_it.common.utils import normalizeReference, unescapeAll
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from omstallning.document import (
+from omstallning.documents.tree import (
     Block,
     Cell,
     CodeBlock,

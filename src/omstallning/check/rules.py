@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import kommuner
-from .findings import Finding, Severity, sort_findings
-from .loader import (
+from omstallning import kommuner
+from omstallning.findings import Finding, Severity, sort_findings
+from omstallning.load.loader import (
     CONFIG_FILE,
     GLOSSARY_FILE,
     SOURCES_FILE,
@@ -28,16 +28,16 @@ from .loader import (
     load_shared,
     municipality_paths,
 )
-from .model import (
+from omstallning.load.yaml_source import SourceMap
+from omstallning.model import (
     INTRO_PARTS,
     PLACEHOLDER_WORDS,
     STANDARD_SECTIONS,
     MunicipalityEntry,
 )
-from .yaml_source import SourceMap
 
 if TYPE_CHECKING:
-    from .workers import Workers
+    from omstallning.workers import Workers
 
 Rule = Callable[[LoadResult], Iterator[Finding]]
 MunicipalityRule = Callable[[LoadResult, MunicipalityEntry, SourceMap | None], Iterator[Finding]]
@@ -159,7 +159,7 @@ def _load_and_check_all(
     if workers is not None and workers.start(
         shared.region, len(paths), config_ok=shared.config_ok, light=True
     ):
-        from .workers import WorkerError
+        from omstallning.workers import WorkerError
 
         tasks = [paths[i : i + FILES_PER_TASK] for i in range(0, len(paths), FILES_PER_TASK)]
         try:
@@ -180,7 +180,7 @@ def _load_and_check_in_worker(paths: list[Path]) -> list[LoadedMunicipality]:
     """
     import gc
 
-    from .workers import shared
+    from omstallning.workers import shared
 
     gc.disable()  # as in the main process: loading makes many objects and no cycles
     try:
@@ -482,7 +482,7 @@ def _unknown_citations(
     for file, text, where in texts:
         if "[@" not in text or possible_citation_keys(text) <= known.keys():
             continue  # no citation, or none that could be unknown: no need to parse
-        from .markdown_text import find_citations
+        from omstallning.documents.markdown_text import find_citations
 
         for key, line, col in find_citations(text):
             if key in known:

@@ -17,10 +17,10 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from . import __version__, kommuner
-from .errors import ScaffoldError
-from .schema import render_schemas
-from .writing import write_text_atomic
+from omstallning import __version__, kommuner
+from omstallning.commands.schema import render_schemas
+from omstallning.errors import ScaffoldError
+from omstallning.writers.files import write_text_atomic
 
 DEFAULT_PERIOD = (2025, 2028)
 _TOKEN = re.compile(r"__([A-Z]+)__")
@@ -39,7 +39,7 @@ def templates() -> Traversable:
     packaged = resources.files("omstallning").joinpath("templates")
     if packaged.is_dir():
         return packaged
-    source_tree = Path(__file__).resolve().parents[2] / "templates"
+    source_tree = Path(__file__).resolve().parents[3] / "templates"
     if source_tree.is_dir():
         return source_tree
     raise ScaffoldError("Mallarna saknas i installationen. Installera om omstallning.")
@@ -181,8 +181,8 @@ def _remove_empty_dirs(root: Path, created: list[Path]) -> None:
 
 def read_period(region_root: Path) -> tuple[int, int]:
     """The plan period of an existing region, for a new municipality's dates."""
-    from .loader import CONFIG_FILE, read_text
-    from .yaml_source import parse_yaml
+    from omstallning.load.loader import CONFIG_FILE, read_text
+    from omstallning.load.yaml_source import parse_yaml
 
     text, _ = read_text(region_root / CONFIG_FILE, CONFIG_FILE)
     data = parse_yaml(text, CONFIG_FILE).data if text else None

@@ -14,9 +14,10 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .findings import Finding
-from .loader import MUNICIPALITY_DIR, LoadResult
-from .model import (
+from omstallning.check.report import plural
+from omstallning.findings import Finding
+from omstallning.load.loader import MUNICIPALITY_DIR, LoadResult
+from omstallning.model import (
     ACTIVITY_STATUSES,
     PLACEHOLDER_WORDS,
     PLAN_STATUSES,
@@ -24,7 +25,6 @@ from .model import (
     Municipality,
     RegionConfig,
 )
-from .report import plural
 
 JSON_FORMAT_VERSION = 1
 FAILED_STATUS = "fel"

@@ -18,10 +18,17 @@ from typing import Any, TypeVar, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .errors import NotARegionError
-from .findings import Finding, Severity
-from .kommuner import fold, slugify
-from .model import (
+from omstallning.errors import NotARegionError
+from omstallning.findings import Finding, Severity
+from omstallning.kommuner import fold, slugify
+from omstallning.load.yaml_source import (
+    ParsedYaml,
+    SourceMap,
+    describe_scalar,
+    find_forbidden_chars,
+    parse_yaml,
+)
+from omstallning.model import (
     INTRO_PARTS,
     IntroFrontMatter,
     IntroPart,
@@ -31,7 +38,6 @@ from .model import (
     RegionConfig,
     Source,
 )
-from .yaml_source import ParsedYaml, SourceMap, describe_scalar, find_forbidden_chars, parse_yaml
 
 CONFIG_FILE = "omstallning.yaml"
 INTRO_DIR = "inledning"

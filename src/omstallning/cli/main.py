@@ -21,7 +21,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from . import __version__, typer_sv
+from omstallning import __version__
+from omstallning.cli import typer_sv
 
 typer_sv.install()
 
@@ -60,7 +61,7 @@ def _handle_errors(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import NotARegionError, OmstallningError
+        from omstallning.errors import NotARegionError, OmstallningError
 
         try:
             return fn(*args, **kwargs)
@@ -186,8 +187,8 @@ def _validate_region(path: Path, workers: Any = None) -> tuple[Any, list[Any]]:
     """
     import gc
 
-    from .rules import validate_region
-    from .workers import Workers, default_jobs
+    from omstallning.check.rules import validate_region
+    from omstallning.workers import Workers, default_jobs
 
     enabled = gc.isenabled()
     gc.disable()
@@ -225,8 +226,8 @@ def validate(
 
     Exempel: omstallning validate examples/nordvastra-skane --format github
     """
-    from . import report
-    from .findings import Finding, Severity
+    from omstallning.check import report
+    from omstallning.findings import Finding, Severity
 
     result, findings = _validate_region(path)
     if strict:
@@ -275,8 +276,8 @@ def schema(
 
     Exempel: omstallning schema --out schemas
     """
-    from .schema import render_schemas
-    from .writing import write_text_atomic
+    from omstallning.commands.schema import render_schemas
+    from omstallning.writers.files import write_text_atomic
 
     for name, text in render_schemas().items():
         target = out_dir / name
@@ -293,7 +294,7 @@ class BuildFormat(enum.StrEnum):
 
 
 def _print_findings(findings: list[Any], files: int, root: Path, console: Console) -> None:
-    from . import report
+    from omstallning.check import report
 
     _print_segments(report.format_text(findings, files, _line_source(root)), console)
 
@@ -353,8 +354,8 @@ def build(
 
     Exempel: omstallning build examples/nordvastra-skane --kommun klippan
     """
-    from .build import build_plans, select_municipalities
-    from .workers import Workers, default_jobs
+    from omstallning.commands.build import build_plans, select_municipalities
+    from omstallning.workers import Workers, default_jobs
 
     if jobs is not None and jobs < 1:
         err.print(f"Fel: --jobs ska vara 1 eller fler, inte {jobs}.", markup=False)
@@ -391,7 +392,7 @@ def build(
             built = build_plans(
                 region, entries, formats, target, advance, workers=workers, force=force
             )
-        from .report import plural
+        from omstallning.check.report import plural
 
         warnings = len(findings) - len(errors)
         note = f" ({plural(warnings, 'varning', 'varningar')} – se omstallning validate)"
@@ -407,8 +408,8 @@ def build(
         for b in written:
             out.print(f"  {b.path}", markup=False)
         if sammanstallning:
-            from .status import reference_date, region_status
-            from .summary import build_summary
+            from omstallning.commands.status import reference_date, region_status
+            from omstallning.documents.summary import build_summary
 
             overview = region_status(result, findings, reference_date())
             out.print("Skrev sammanställningen:", markup=False)
@@ -447,7 +448,7 @@ def status(
 
     Exempel: omstallning status --format md >> "$GITHUB_STEP_SUMMARY"
     """
-    from . import status as overview
+    from omstallning.commands import status as overview
 
     result, findings = _validate_region(path)
     report = overview.region_status(result, findings, overview.reference_date())
@@ -475,7 +476,7 @@ def _ask(value: str | None, option: str, question: str) -> str:
 
 def _report_planned(files: list[Any], root: Path, dry_run: bool) -> None:
     verb = "Skulle skriva" if dry_run else "Skrev"
-    from .report import plural
+    from omstallning.check.report import plural
 
     out.print(f"{verb} {plural(len(files), 'fil', 'filer')} i {root}:", markup=False)
     for f in files:
@@ -504,7 +505,7 @@ def new_region(
 
     Exempel: omstallning new region nv-skane --namn "Nordvästra Skåne" --kommun Klippan
     """
-    from .scaffold import conflicts, plan_region, write_planned
+    from omstallning.commands.scaffold import conflicts, plan_region, write_planned
 
     name = _ask(namn, "--namn", "Regionens namn")
     files = plan_region(name, kommun or [])
@@ -540,9 +541,14 @@ def new_kommun(
 
     Kommunkoden hämtas från SCB:s lista. Exempel: omstallning new kommun Örkelljunga
     """
-    from .errors import NotARegionError
-    from .loader import CONFIG_FILE
-    from .scaffold import plan_municipality, read_period, resolve_kommun, write_planned
+    from omstallning.commands.scaffold import (
+        plan_municipality,
+        read_period,
+        resolve_kommun,
+        write_planned,
+    )
+    from omstallning.errors import NotARegionError
+    from omstallning.load.loader import CONFIG_FILE
 
     if not (region / CONFIG_FILE).is_file():
         raise NotARegionError(

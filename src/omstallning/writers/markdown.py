@@ -17,7 +17,14 @@ from typing import NamedTuple
 
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 
-from omstallning.document import (
+from omstallning.documents.markdown_text import (
+    GithubSlugger,
+    is_link_allowed,
+    merge_runs,
+    parse_inline,
+    parse_markdown,
+)
+from omstallning.documents.tree import (
     Block,
     Cell,
     CodeBlock,
@@ -33,13 +40,6 @@ from omstallning.document import (
     Run,
     Table,
     TableOfContents,
-)
-from omstallning.markdown_text import (
-    GithubSlugger,
-    is_link_allowed,
-    merge_runs,
-    parse_inline,
-    parse_markdown,
 )
 
 TIMELINE_MARK = "■"

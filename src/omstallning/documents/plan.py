@@ -14,7 +14,8 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 
-from .document import (
+from omstallning.documents.markdown_text import parse_markdown
+from omstallning.documents.tree import (
     Block,
     Cell,
     CoverPage,
@@ -27,8 +28,7 @@ from .document import (
     Table,
     TableOfContents,
 )
-from .markdown_text import parse_markdown
-from .model import (
+from omstallning.model import (
     ACTIVITY_STATUSES,
     AREAS,
     FOCUS_AREAS,

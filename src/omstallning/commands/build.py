@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .assemble import assemble_plan
-from .document import Document
-from .errors import OmstallningError
-from .model import EXPORT_FORMATS, MunicipalityEntry, Region
-from .rules import resolve_inside
-from .workers import WorkerError, Workers
-from .writing import write_files_atomic
+from omstallning import __version__
+from omstallning.check.rules import resolve_inside
+from omstallning.documents.plan import assemble_plan
+from omstallning.documents.tree import Document
+from omstallning.errors import OmstallningError
+from omstallning.model import EXPORT_FORMATS, MunicipalityEntry, Region
+from omstallning.workers import WorkerError, Workers
+from omstallning.writers.files import write_files_atomic
 
 Progress = Callable[[str], None]
 
@@ -60,7 +60,7 @@ def select_municipalities(region: Region, slugs: Sequence[str]) -> list[Municipa
     """
     if not slugs:
         return list(region.municipalities)
-    from .kommuner import slugify
+    from omstallning.kommuner import slugify
 
     chosen: list[MunicipalityEntry] = []
     for wanted in slugs:
@@ -83,10 +83,10 @@ def render_plan(region: Region, entry: MunicipalityEntry, fmt: str) -> bytes:
 def render_document(region: Region, document: Document, fmt: str) -> bytes:
     """An assembled document of the region in one format (`docx` with its template, `md`)."""
     if fmt == "md":
-        from .render_markdown import render_markdown
+        from omstallning.writers.markdown import render_markdown
 
         return render_markdown(document).encode("utf-8")
-    from .render_docx import render_docx
+    from omstallning.writers.docx.render import render_docx
 
     template = None
     if region.config.export.template:
@@ -206,7 +206,7 @@ def _render_all(
 
 
 def _render_in_worker(task: tuple[MunicipalityEntry, str]) -> bytes:
-    from .workers import shared
+    from omstallning.workers import shared
 
     entry, fmt = task
     return render_plan(shared().region, entry, fmt)
@@ -231,7 +231,7 @@ class _InputHashes:
         for part in _tool_fingerprint():
             shared.update(part)
         shared.update(os.environ.get("SOURCE_DATE_EPOCH", "").strip().encode())
-        from .loader import CONFIG_FILE, GLOSSARY_FILE, INTRO_DIR, SOURCES_FILE
+        from omstallning.load.loader import CONFIG_FILE, GLOSSARY_FILE, INTRO_DIR, SOURCES_FILE
 
         paths = [self.root / CONFIG_FILE, self.root / GLOSSARY_FILE, self.root / SOURCES_FILE]
         intro = self.root / INTRO_DIR
@@ -275,7 +275,7 @@ def _tool_fingerprint() -> list[bytes]:
         from importlib import metadata
 
         _FINGERPRINT.append(f"omstallning {__version__}".encode())
-        package = Path(__file__).parent
+        package = Path(__file__).parents[1]
         code = hashlib.sha256()
         for path in sorted(package.rglob("*")):
             if path.suffix in (".py", ".csv", ".md", ".yaml", ".docx") and path.is_file():

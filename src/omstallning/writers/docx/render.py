@@ -33,8 +33,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
-from omstallning import ooxml
-from omstallning.document import (
+from omstallning.documents.tree import (
     Block,
     Cell,
     CodeBlock,
@@ -52,7 +51,8 @@ from omstallning.document import (
     TableOfContents,
 )
 from omstallning.errors import OmstallningError
-from omstallning.zip_writer import zip_bytes
+from omstallning.writers.docx import ooxml
+from omstallning.writers.docx.zip_writer import zip_bytes
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from itertools import groupby
 
-from .findings import Finding, Severity, count
+from omstallning.findings import Finding, Severity, count
 
 Segment = tuple[str, str | None]
 LineSource = Callable[[str, int], str | None]

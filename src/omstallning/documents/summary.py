@@ -18,8 +18,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import kommuner
-from .assemble import (
+from omstallning import kommuner
+from omstallning.commands.status import (
+    RegionStatus,
+    StatusRow,
+    details,
+    list_and,
+    quality_text,
+    summary_sentence,
+    swedish_key,
+    table_rows,
+)
+from omstallning.documents.plan import (
     STATUS_COUNT_WORDS,
     STATUS_FILL,
     active_slots,
@@ -28,7 +38,7 @@ from .assemble import (
     timeline_slots,
     value_text,
 )
-from .document import (
+from omstallning.documents.tree import (
     Block,
     Cell,
     CoverPage,
@@ -44,7 +54,7 @@ from .document import (
     Table,
     TableOfContents,
 )
-from .model import (
+from omstallning.model import (
     ACTIVITY_STATUSES,
     AREAS,
     FOCUS_AREAS,
@@ -52,16 +62,6 @@ from .model import (
     Intervention,
     MunicipalityEntry,
     Region,
-)
-from .status import (
-    RegionStatus,
-    StatusRow,
-    details,
-    list_and,
-    quality_text,
-    summary_sentence,
-    swedish_key,
-    table_rows,
 )
 
 SUMMARY_NAME = "sammanstallning"
@@ -852,7 +852,7 @@ def assemble_summary(region: Region, status: RegionStatus) -> Document:
 
 def render_summary(region: Region, status: RegionStatus, fmt: str) -> bytes:
     """The regional summary in one format (`docx` or `md`), as bytes."""
-    from .build import render_document
+    from omstallning.commands.build import render_document
 
     return render_document(region, assemble_summary(region, status), fmt)
 
@@ -865,7 +865,7 @@ def build_summary(
     Returns:
         The files written: `out_dir/sammanstallning.docx` and/or `.md`.
     """
-    from .writing import write_files_atomic
+    from omstallning.writers.files import write_files_atomic
 
     rendered = [
         (out_dir / f"{SUMMARY_NAME}.{fmt}", render_summary(region, status, fmt)) for fmt in formats

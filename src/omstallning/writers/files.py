@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import OutputError
+from omstallning.errors import OutputError
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .model import Municipality, RegionConfig
+from omstallning.model import Municipality, RegionConfig
 
 SCHEMA_FILES: dict[str, tuple[type[BaseModel], str]] = {
     "omstallning.schema.json": (RegionConfig, "omstallning.yaml – regionens inställningar"),

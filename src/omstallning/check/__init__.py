@@ -1,0 +1,1 @@
+"""Checking: the validation rules, their orchestration over workers, and finding reports."""

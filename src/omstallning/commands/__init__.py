@@ -1,0 +1,1 @@
+"""The commands behind the CLI: build, status, scaffold (new) and schema."""

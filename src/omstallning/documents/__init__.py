@@ -1,0 +1,1 @@
+"""Documents: the document tree, shared blocks, and one module per document kind."""

@@ -1,0 +1,1 @@
+"""Loading: YAML with source positions, and the repository loader (files -> model + findings)."""

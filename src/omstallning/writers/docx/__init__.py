@@ -1,0 +1,1 @@
+"""The DOCX writer: a document tree to a Word package."""
