@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from omstallning.check.rules import possible_citation_keys
 from omstallning.documents.markdown_text import (
-    ascii_slug,
     find_citations,
     github_slug,
     parse_inline,
@@ -28,6 +27,7 @@ from omstallning.documents.tree import (
     Run,
     Table,
 )
+from omstallning.text import slugify
 
 
 def md(text: str, **kwargs: object) -> list[Block]:
@@ -94,7 +94,7 @@ def test_heading_anchors_are_prefixed_ascii_slugs_unique_within_a_call() -> None
 
 
 def test_slugs() -> None:
-    assert ascii_slug("Förebyggande  arbete – översikt") == "forebyggande-arbete-oversikt"
+    assert slugify("Förebyggande  arbete – översikt") == "forebyggande-arbete-oversikt"
     assert github_slug("Mål 1: Förebyggande arbete") == "mål-1-förebyggande-arbete"
     assert github_slug("a_b  c-d (e)") == "a_b--c-d-e"
 

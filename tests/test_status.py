@@ -23,6 +23,7 @@ from omstallning.commands.status import (
     region_status,
     swedish_key,
 )
+from omstallning.errors import UsageError
 
 Run = Callable[..., Any]
 REPO = Path(__file__).resolve().parents[1]
@@ -324,7 +325,9 @@ def test_swedish_alphabetical_order() -> None:
 def test_reference_date_follows_source_date_epoch() -> None:
     assert reference_date({"SOURCE_DATE_EPOCH": "1767225600"}) == dt.date(2026, 1, 1)
     assert reference_date({}) == dt.date.today()
-    assert reference_date({"SOURCE_DATE_EPOCH": "inte ett tal"}) == dt.date.today()
+    for bad in ("inte ett tal", "-1", "253402300800"):
+        with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH"):
+            reference_date({"SOURCE_DATE_EPOCH": bad})
 
 
 # --- formats -------------------------------------------------------------------------------

@@ -9,9 +9,10 @@ import csv
 import difflib
 import functools
 import io
-import unicodedata
 from dataclasses import dataclass
 from importlib import resources
+
+from omstallning.text import fold, slugify
 
 
 @dataclass(frozen=True)
@@ -27,23 +28,6 @@ class Kommun:
     def slug(self) -> str:
         """The file-name slug: `Upplands Väsby` -> `upplands-vasby`."""
         return slugify(self.name)
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII folding: å/ä -> a, ö -> o, other accents dropped."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def slugify(name: str) -> str:
-    """Turn a name into a file-name slug: lower case ASCII, spaces and odd characters -> `-`."""
-    out: list[str] = []
-    for ch in fold(name.strip()):
-        if ch.isascii() and ch.isalnum():
-            out.append(ch)
-        elif out and out[-1] != "-":
-            out.append("-")
-    return "".join(out).strip("-")
 
 
 @functools.cache

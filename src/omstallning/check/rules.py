@@ -35,6 +35,7 @@ from omstallning.model import (
     STANDARD_SECTIONS,
     MunicipalityEntry,
 )
+from omstallning.text import fold
 
 if TYPE_CHECKING:
     from omstallning.workers import Workers
@@ -493,7 +494,7 @@ def _unknown_citations(
                 if sources_exist
                 else f"Skapa {SOURCES_FILE} med källan ”{key}”"
             )
-            close = [k for k in known if kommuner.fold(k) == kommuner.fold(key)]
+            close = [k for k in known if fold(k) == fold(key)]
             fix = f" Menade du @{close[0]}?" if close else ""
             yield Finding(
                 file,

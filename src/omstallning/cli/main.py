@@ -61,13 +61,13 @@ def _handle_errors(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from omstallning.errors import NotARegionError, OmstallningError
+        from omstallning.errors import OmstallningError, UsageError
 
         try:
             return fn(*args, **kwargs)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
-        except NotARegionError as exc:
+        except UsageError as exc:
             err.print(f"Fel: {exc}", markup=False)
             raise typer.Exit(EXIT_USAGE) from None
         except OmstallningError as exc:

@@ -13,14 +13,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from omstallning import __version__
+from omstallning import __version__, clock
 from omstallning.check.rules import resolve_inside
 from omstallning.documents.plan import assemble_plan
 from omstallning.documents.tree import Document
@@ -60,7 +59,7 @@ def select_municipalities(region: Region, slugs: Sequence[str]) -> list[Municipa
     """
     if not slugs:
         return list(region.municipalities)
-    from omstallning.kommuner import slugify
+    from omstallning.text import slugify
 
     chosen: list[MunicipalityEntry] = []
     for wanted in slugs:
@@ -230,7 +229,7 @@ class _InputHashes:
         shared = hashlib.sha256()
         for part in _tool_fingerprint():
             shared.update(part)
-        shared.update(os.environ.get("SOURCE_DATE_EPOCH", "").strip().encode())
+        shared.update(str(clock.source_date()).encode())
         from omstallning.load.loader import CONFIG_FILE, GLOSSARY_FILE, INTRO_DIR, SOURCES_FILE
 
         paths = [self.root / CONFIG_FILE, self.root / GLOSSARY_FILE, self.root / SOURCES_FILE]

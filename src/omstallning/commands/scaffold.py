@@ -8,7 +8,6 @@ broken `new` never leaves half a repository behind.
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import shutil
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from pathlib import Path
 from omstallning import __version__, kommuner
 from omstallning.commands.schema import render_schemas
 from omstallning.errors import ScaffoldError
+from omstallning.text import yaml_quoted
 from omstallning.writers.files import write_text_atomic
 
 DEFAULT_PERIOD = (2025, 2028)
@@ -43,11 +43,6 @@ def templates() -> Traversable:
     if source_tree.is_dir():
         return source_tree
     raise ScaffoldError("Mallarna saknas i installationen. Installera om omstallning.")
-
-
-def _yaml_str(value: str) -> str:
-    """A YAML double-quoted scalar: user text stays data, whatever it contains."""
-    return json.dumps(value, ensure_ascii=False)
 
 
 def _iter_template(folder: Traversable, prefix: str = "") -> list[tuple[str, str]]:
@@ -89,8 +84,8 @@ def plan_municipality(k: kommuner.Kommun, period: tuple[int, int] = DEFAULT_PERI
         text,
         {
             "KOMMUNNAMN": k.name,  # in a comment line only
-            "KOMMUNKOD": _yaml_str(k.code),
-            "KOMMUN": _yaml_str(k.name),
+            "KOMMUNKOD": yaml_quoted(k.code),
+            "KOMMUN": yaml_quoted(k.name),
             "BORJAR": str(period[0]),
             "SLUTAR": str(period[1]),
         },
@@ -106,7 +101,7 @@ def plan_region(
         raise ScaffoldError('Regionens namn får inte vara tomt. Ange --namn "…".')
     chosen = [resolve_kommun(n) for n in municipality_names]
     values = {
-        "REGION": _yaml_str(name.strip()),
+        "REGION": yaml_quoted(name.strip()),
         "BORJAR": str(period[0]),
         "SLUTAR": str(period[1]),
         "VERSION": __version__,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from omstallning import clock
 from omstallning.check.report import plural
 from omstallning.findings import Finding
 from omstallning.load.loader import MUNICIPALITY_DIR, LoadResult
@@ -36,15 +36,8 @@ _OPEN_STATUSES = ("planerad", "pågår")
 
 
 def reference_date(environ: Mapping[str, str] | None = None) -> dt.date:
-    """The day the overview is made for: today, or `SOURCE_DATE_EPOCH`'s day (UTC) when set.
-
-    `SOURCE_DATE_EPOCH` makes the output reproducible, as it does for `build`.
-    """
-    env = os.environ if environ is None else environ
-    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
+    """The day the overview is made for: `clock.today()` (`SOURCE_DATE_EPOCH` when set)."""
+    return clock.today(environ)
 
 
 def swedish_key(name: str) -> tuple[str, str]:

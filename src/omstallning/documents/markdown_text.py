@@ -34,6 +34,7 @@ from omstallning.documents.tree import (
     Run,
     Table,
 )
+from omstallning.text import slugify
 
 Cite = Callable[[tuple[str, ...]], tuple[Run, ...]]
 """Turns citation keys into the runs that replace the citation in the text."""
@@ -135,20 +136,6 @@ def _make_parser() -> MarkdownIt:
 
 
 _MD = _make_parser()
-
-
-def ascii_slug(text: str) -> str:
-    """An ASCII slug of a heading: `Mål och syfte` -> `mal-och-syfte` (empty -> "")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    out: list[str] = []
-    for ch in decomposed:
-        if unicodedata.combining(ch):
-            continue
-        if ch.isascii() and ch.isalnum():
-            out.append(ch)
-        elif out and out[-1] != "-":
-            out.append("-")
-    return "".join(out).strip("-")
 
 
 def github_slug(text: str) -> str:
@@ -389,7 +376,7 @@ class _BlockParser:
         self.pos += 3
         level = min(max(self.base_level + md_level, 1), _MAX_HEADING_LEVEL)
         text = Heading(level, runs).text
-        slug = ascii_slug(text) or _FALLBACK_SLUG
+        slug = slugify(text) or _FALLBACK_SLUG
         anchor = self.anchor_prefix + slug
         n = 2
         while anchor in self.anchors:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 from collections.abc import Sequence
 
+from omstallning import clock
 from omstallning.documents.markdown_text import parse_markdown
 from omstallning.documents.tree import (
     Block,
@@ -82,9 +82,9 @@ def build_date(plan: Municipality, period_start: int) -> dt.datetime:
     `SOURCE_DATE_EPOCH` wins (reproducible builds); otherwise it comes from the plan itself, so
     the same input always gives the same bytes.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
+    fixed = clock.source_date()
+    if fixed is not None:
+        return fixed
     day = plan.date or (plan.decision.date if plan.decision else None)
     if day is not None:
         return dt.datetime(day.year, day.month, day.day or 1)  # noqa: DTZ001
@@ -579,7 +579,7 @@ class _Assembler:
         self.sources()
         cfg, plan = self.region.config, self.plan
         created = build_date(plan, cfg.plan.period.start)
-        has_date = bool(plan.date or plan.decision or os.environ.get("SOURCE_DATE_EPOCH"))
+        has_date = bool(plan.date or plan.decision or clock.source_date())
         title = f"{cfg.plan.title} – {municipality_title(plan.name)}"
         front = {
             "title": title,

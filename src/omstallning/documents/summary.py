@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from omstallning import kommuner
 from omstallning.commands.status import (
     RegionStatus,
     StatusRow,
@@ -63,6 +62,7 @@ from omstallning.model import (
     MunicipalityEntry,
     Region,
 )
+from omstallning.text import fold
 
 SUMMARY_NAME = "sammanstallning"
 """The file stem of the summary in the build folder (no municipality has this slug)."""
@@ -134,7 +134,7 @@ def normalise_name(name: str) -> str:
     Case and accents folded (å/ä → a, ö → o), punctuation dropped and filler words
     (och, för, i, med …) removed: `Råd- och stödsamtal för unga` → `rad stodsamtal unga`.
     """
-    words = _PUNCTUATION.sub(" ", kommuner.fold(name)).split()
+    words = _PUNCTUATION.sub(" ", fold(name)).split()
     kept = [w for w in words if w not in FILLER_WORDS]
     return " ".join(kept or words)
 

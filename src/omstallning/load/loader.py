@@ -20,7 +20,6 @@ from pydantic_core import ErrorDetails
 
 from omstallning.errors import NotARegionError
 from omstallning.findings import Finding, Severity
-from omstallning.kommuner import fold, slugify
 from omstallning.load.yaml_source import (
     ParsedYaml,
     SourceMap,
@@ -38,6 +37,7 @@ from omstallning.model import (
     RegionConfig,
     Source,
 )
+from omstallning.text import fold
 
 CONFIG_FILE = "omstallning.yaml"
 INTRO_DIR = "inledning"
@@ -657,11 +657,6 @@ class _SubMap(SourceMap):
         self.values = {p[n:]: v for p, v in parent.values.items() if p[:n] == prefix}
 
 
-def slug_for(name: str) -> str:
-    """The expected file stem for a municipality name."""
-    return slugify(name)
-
-
 __all__ = [
     "INTRO_PARTS",
     "LoadResult",
@@ -672,6 +667,5 @@ __all__ = [
     "load_shared",
     "municipality_paths",
     "read_text",
-    "slug_for",
     "split_front_matter",
 ]

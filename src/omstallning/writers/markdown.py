@@ -41,6 +41,7 @@ from omstallning.documents.tree import (
     Table,
     TableOfContents,
 )
+from omstallning.text import yaml_quoted
 
 TIMELINE_MARK = "■"
 """Stands for an empty cell with a background fill (a bar of the timeline)."""
@@ -62,30 +63,6 @@ _YAML_BOOL_NULL = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off"
 # --- YAML front matter ----------------------------------------------------------------------
 
 
-def _yaml_quoted(text: str) -> str:
-    """A YAML double-quoted scalar that `yaml.safe_load` reads back as exactly `text`."""
-    out = ['"']
-    for ch in text:
-        code = ord(ch)
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif (
-            code < 0x20
-            or 0x7F <= code <= 0x9F
-            or 0xD800 <= code <= 0xDFFF
-            or ch in "\u2028\u2029\ufeff\ufffe\uffff"
-        ):
-            out.append(f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
 def _yaml_key(key: str) -> str:
     plain = (
         key
@@ -93,14 +70,14 @@ def _yaml_key(key: str) -> str:
         and all(c.isascii() and (c.isalnum() or c in "_-") for c in key)
         and key.lower() not in _YAML_BOOL_NULL
     )
-    return key if plain else _yaml_quoted(key)
+    return key if plain else yaml_quoted(key)
 
 
 def _front_matter(values: dict[str, str]) -> list[str]:
     if not values:
         return []
     lines = ["---"]
-    lines.extend(f"{_yaml_key(str(k))}: {_yaml_quoted(str(v))}" for k, v in values.items())
+    lines.extend(f"{_yaml_key(str(k))}: {yaml_quoted(str(v))}" for k, v in values.items())
     lines.append("---")
     return lines
 
