@@ -81,16 +81,12 @@ def render_plan(region: Region, entry: MunicipalityEntry, fmt: str) -> bytes:
 
 def render_document(region: Region, document: Document, fmt: str) -> bytes:
     """An assembled document of the region in one format (`docx` with its template, `md`)."""
-    if fmt == "md":
-        from omstallning.writers.markdown import render_markdown
-
-        return render_markdown(document).encode("utf-8")
-    from omstallning.writers.docx.render import render_docx
+    from omstallning import writers
 
     template = None
-    if region.config.export.template:
+    if fmt == "docx" and region.config.export.template:
         template, _problem = resolve_inside(region.root, region.config.export.template)
-    return render_docx(document, template=template)
+    return writers.render(document, fmt, writers.RenderOptions(template=template))
 
 
 def build_plans(

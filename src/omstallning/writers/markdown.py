@@ -42,6 +42,7 @@ from omstallning.documents.tree import (
     TableOfContents,
 )
 from omstallning.text import yaml_quoted
+from omstallning.writers import RenderOptions
 
 TIMELINE_MARK = "■"
 """Stands for an empty cell with a background fill (a bar of the timeline)."""
@@ -840,3 +841,8 @@ def render_markdown(doc: Document) -> str:
     if not lines:
         return ""
     return "\n".join(line.rstrip(" \t") for line in lines) + "\n"
+
+
+def render(doc: Document, options: RenderOptions) -> bytes:
+    """The writer entry point (see `omstallning.writers`): UTF-8 Markdown."""
+    return render_markdown(doc).encode("utf-8")
