@@ -287,11 +287,13 @@ def _render_in_worker(task: Task) -> bytes:
 
 
 class _InputHashes:
-    """The hash of everything a plan's file is built from.
+    """The hash of everything a document's file is built from.
 
-    The municipality's own file; everything the region shares (omstallning.yaml, the
-    introduction, begrepp.yaml, kallor.yaml, the Word template and the logo); the format;
-    SOURCE_DATE_EPOCH; and the tool itself: its version, the code of the installed
+    The municipality's own file (for a region's document: every municipality's file and
+    the day of the overview); everything the region shares (omstallning.yaml, the
+    introduction, begrepp.yaml, kallor.yaml, the Word template and the logo); the format
+    and the document kind; SOURCE_DATE_EPOCH; and the tool itself, fingerprinted once per
+    build: its version, the code of the installed
     package and the versions of the libraries that write the files. Hashes are of file
     contents, never of dates, so a checkout or a copy does not count as a change.
     """
@@ -299,7 +301,7 @@ class _InputHashes:
     def __init__(self, region: Region) -> None:
         self.root = region.root
         shared = hashlib.sha256()
-        for part in tool_fingerprint():  # once per build: the code may change in between
+        for part in tool_fingerprint():
             shared.update(part)
         shared.update(str(clock.source_date()).encode())
         from omstallning.load.loader import CONFIG_FILE, GLOSSARY_FILE, INTRO_DIR, SOURCES_FILE
@@ -322,9 +324,7 @@ class _InputHashes:
     def key(self, entry: MunicipalityEntry, fmt: str, kind: str = "plan") -> str:
         """The key of a municipality's document: shared inputs, its own file, the format."""
         digest = hashlib.sha256(self.shared)
-        digest.update(fmt.encode())
-        if kind != "plan":  # the plan's key stays as it was: no rebuild after an upgrade
-            digest.update(kind.encode())
+        digest.update(f"{fmt}\0{kind}".encode())
         digest.update(_file_digest(self.root, self.root / entry.file))
         return digest.hexdigest()
 
