@@ -43,6 +43,11 @@ def text_cell(text: str, **kwargs: object) -> Cell:
     return Cell((Run(text),), **kwargs)  # type: ignore[arg-type]
 
 
+def header_cells(*headings: str) -> tuple[Cell, ...]:
+    """A table's header row of plain headings."""
+    return tuple(text_cell(h) for h in headings)
+
+
 def lines_cell(lines: Sequence[str], *, bold: bool = False, align: str | None = None) -> Cell:
     """A cell with one line per text, separated by line breaks."""
     runs: list[Inline] = []

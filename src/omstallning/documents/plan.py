@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from omstallning import clock
 from omstallning.documents.blocks import (
     activity_counts,
+    header_cells,
     legend_table,
     slot_unit,
     text_cell,
@@ -269,12 +270,7 @@ class _Assembler:
                 by_goal.setdefault(goal_id, []).append(a.id)
         self.blocks.append(
             Table(
-                header=(
-                    text_cell("Id"),
-                    text_cell("Mål"),
-                    text_cell("Fokusområde"),
-                    text_cell("Aktiviteter"),
-                ),
+                header=header_cells("Id", "Mål", "Fokusområde", "Aktiviteter"),
                 rows=tuple(
                     (
                         text_cell(g.id),

@@ -20,6 +20,7 @@ from omstallning.commands.status import (
     swedish_key,
 )
 from omstallning.documents.blocks import (
+    header_cells,
     legend_table,
     lines_cell,
     number_cell,
@@ -162,6 +163,13 @@ class _SummaryAssembler:
     def paragraph(self, text: str, *, italic: bool = False) -> None:
         self.blocks.append(Paragraph((Run(text, italic=italic),)))
 
+    def chapter(self, title: str, anchor: str, present: bool, empty: str) -> bool:
+        """A chapter's heading, then `empty` and False when `present` is false."""
+        self.heading(1, title, anchor)
+        if not present:
+            self.paragraph(empty)
+        return present
+
     def cover(self) -> None:
         cfg = self.region.config
         names = ", ".join(r.name for r in self.status.rows)
@@ -251,9 +259,12 @@ class _SummaryAssembler:
     # --- interventions per area ---
 
     def matrix(self) -> None:
-        self.heading(1, "Insatser per verksamhetsområde", "insatser")
-        if not any(e.plan.interventions for e in self.entries):
-            self.paragraph("Ingen kommun har ännu fört in några insatser.")
+        if not self.chapter(
+            "Insatser per verksamhetsområde",
+            "insatser",
+            any(e.plan.interventions for e in self.entries),
+            "Ingen kommun har ännu fört in några insatser.",
+        ):
             return
         self.paragraph(
             "Insatserna i varje kommun och verksamhetsområde. I varje cell står antalet som "
@@ -350,10 +361,13 @@ class _SummaryAssembler:
     # --- timeline ---
 
     def timeline(self) -> None:
-        self.heading(1, "Gemensam tidsplan", "tidsplan")
         acts = [(e, a) for e in self.entries for a in e.plan.activities]
-        if not acts:
-            self.paragraph("Ingen kommun har ännu fört in några aktiviteter.")
+        if not self.chapter(
+            "Gemensam tidsplan",
+            "tidsplan",
+            bool(acts),
+            "Ingen kommun har ännu fört in några aktiviteter.",
+        ):
             return
         slots = timeline_slots(self.period.start, self.period.end)
         unit = slot_unit(slots)
@@ -410,10 +424,10 @@ class _SummaryAssembler:
     # --- goals ---
 
     def goals(self) -> None:
-        self.heading(1, "Mål per fokusområde", "mal")
         goals = [(e, g) for e in self.entries for g in e.plan.goals]
-        if not goals:
-            self.paragraph("Ingen kommun har ännu fört in några mål.")
+        if not self.chapter(
+            "Mål per fokusområde", "mal", bool(goals), "Ingen kommun har ännu fört in några mål."
+        ):
             return
         labels = {**FOCUS_AREAS, "": "Utan fokusområde"}
         ordered = sorted(goals, key=lambda eg: list(labels).index(eg[1].focus_area or ""))
@@ -431,11 +445,8 @@ class _SummaryAssembler:
         )
         self.blocks.append(
             Table(
-                header=(
-                    text_cell("Fokusområde"),
-                    text_cell("Kommun"),
-                    text_cell("Mål"),
-                    text_cell("Indikatorer: utgångsvärde → målvärde (år)"),
+                header=header_cells(
+                    "Fokusområde", "Kommun", "Mål", "Indikatorer: utgångsvärde → målvärde (år)"
                 ),
                 rows=tuple(
                     (
@@ -458,10 +469,13 @@ class _SummaryAssembler:
     # --- shared interventions ---
 
     def shared(self) -> None:
-        self.heading(1, "Insatser att samarbeta om", "gemensamma-insatser")
         groups = self.groups
-        if not groups:
-            self.paragraph("Inga insatser med liknande namn finns i två eller fler kommuner ännu.")
+        if not self.chapter(
+            "Insatser att samarbeta om",
+            "gemensamma-insatser",
+            bool(groups),
+            "Inga insatser med liknande namn finns i två eller fler kommuner ännu.",
+        ):
             return
         self.paragraph(
             f"{len(groups)} insatser finns eller planeras, med samma eller liknande namn, i två "
