@@ -7,13 +7,16 @@ happened and what to do. `new` stopped halfway leaves nothing behind.
 from __future__ import annotations
 
 import errno
+import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from omstallning.commands import build as build_module
+from omstallning.commands.build import MANIFEST_FILE
 from omstallning.errors import OutputError
 from omstallning.writers import files as writing
 
@@ -190,3 +193,58 @@ def test_new_kommun_stopped_halfway_leaves_the_region_as_it_was(
     result = run_cli("new", "kommun", "Bjuv", "--region", str(root))
     assert result.exit_code == 1 and "disken är full" in result.stderr
     assert snapshot(root) == before
+
+
+# --- Plans and the regional summary: one batch ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("failing_fsync", "what"),
+    [(1, "klippan.docx"), (3, "sammanstallning.docx"), (5, MANIFEST_FILE)],
+)
+def test_a_failure_while_writing_the_summary_leaves_plans_and_summary_as_they_were(
+    make_region: Callable[..., Path],
+    run_cli: Run,
+    monkeypatch: pytest.MonkeyPatch,
+    failing_fsync: int,
+    what: str,
+) -> None:
+    root = make_region(kommuner__bjuv_DOT_yaml=BJUV)
+    args = ("build", str(root), "--format", "all", "--sammanstallning")
+    env = {"SOURCE_DATE_EPOCH": "1767225600"}
+    assert run_cli(*args, env=env).exit_code == 0
+    before = snapshot(root / "build")
+    assert {"sammanstallning.docx", "sammanstallning.md"} < set(before)
+    (root / "kommuner" / "klippan.yaml").write_text(
+        KLIPPAN.replace("Vi samverkar.", "Vi samverkar mer."), encoding="utf-8"
+    )
+    # Staged in this order: klippan.docx, klippan.md, sammanstallning.docx, .md, manifest.
+    calls = fail_on_call(
+        monkeypatch, "fsync", failing_fsync, OSError(errno.ENOSPC, "No space left on device")
+    )
+    result = run_cli(*args, env=env)
+    assert result.exit_code == 1, what
+    assert calls["n"] == failing_fsync  # nothing was staged after the failing file
+    assert "disken är full" in result.stderr and "Tidigare filer är orörda" in result.stderr
+    assert snapshot(root / "build") == before  # neither a plan nor the summary changed
+
+
+def test_plans_and_summary_are_written_in_one_batch(
+    make_region: Callable[..., Path], run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_region(kommuner__bjuv_DOT_yaml=BJUV)
+    real = build_module.write_files_atomic
+    batches: list[list[str]] = []
+
+    def recording(files: Iterable[tuple[Path, bytes]]) -> None:
+        staged = list(files)
+        batches.append([path.name for path, _ in staged])
+        real(staged)
+
+    monkeypatch.setattr(build_module, "write_files_atomic", recording)
+    result = run_cli("build", str(root), "--format", "md", "--sammanstallning")
+    assert result.exit_code == 0, result.output
+    assert batches == [["bjuv.md", "klippan.md", "sammanstallning.md", MANIFEST_FILE]]
+    manifest = json.loads((root / "build" / MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert sorted(manifest["files"]) == ["bjuv.md", "klippan.md", "sammanstallning.md"]
+    assert "Skrev sammanställningen:" in result.stdout

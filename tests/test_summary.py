@@ -14,16 +14,15 @@ import pytest
 from docx.enum.section import WD_ORIENT
 
 from omstallning.check.rules import validate_region
-from omstallning.commands.status import region_status
-from omstallning.documents.summary import (
+from omstallning.commands.build import build_plans
+from omstallning.commands.status import RegionStatus, region_status
+from omstallning.documents.region_analysis import (
     MatrixCell,
-    assemble_summary,
-    build_summary,
     intervention_matrix,
-    matrix_cell_text,
     normalise_name,
     shared_interventions,
 )
+from omstallning.documents.summary import assemble_summary, matrix_cell_text
 from omstallning.documents.tree import Document, Heading, ListBlock, Paragraph, Table, plain_text
 from omstallning.load.loader import LoadResult, load_region
 from omstallning.model import Municipality, MunicipalityEntry, Region, RegionConfig
@@ -43,6 +42,13 @@ def region_root(make_region: Callable[..., Path]) -> Path:
 @pytest.fixture
 def summary(region_root: Path) -> Document:
     return assemble_summary(load_region(region_root).region, status_of(region_root))
+
+
+def build_summary(
+    region: Region, status: RegionStatus, formats: Sequence[str], out: Path
+) -> list[Path]:
+    """Only the summary's files, written by `build` with no plan chosen."""
+    return [b.path for b in build_plans(region, [], formats, out, status=status)]
 
 
 def table(doc: Document, caption: str) -> Table:

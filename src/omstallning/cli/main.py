@@ -388,10 +388,24 @@ def build(
             )
             raise typer.Exit(EXIT_FINDINGS)
         target = out_dir if out_dir is not None else path / "build"
+        overview = None
+        if sammanstallning:
+            from omstallning.commands.status import reference_date, region_status
+
+            overview = region_status(result, findings, reference_date())
         with _progress_bar(len(entries)) as advance:
             built = build_plans(
-                region, entries, formats, target, advance, workers=workers, force=force
+                region,
+                entries,
+                formats,
+                target,
+                advance,
+                workers=workers,
+                force=force,
+                status=overview,
             )
+        regional = [b for b in built if b.kind != "plan"]
+        built = [b for b in built if b.kind == "plan"]
         from omstallning.check.report import plural
 
         warnings = len(findings) - len(errors)
@@ -407,14 +421,10 @@ def build(
         )
         for b in written:
             out.print(f"  {b.path}", markup=False)
-        if sammanstallning:
-            from omstallning.commands.status import reference_date, region_status
-            from omstallning.documents.summary import build_summary
-
-            overview = region_status(result, findings, reference_date())
+        if regional:
             out.print("Skrev sammanställningen:", markup=False)
-            for summary_file in build_summary(region, overview, formats, target):
-                out.print(f"  {summary_file}", markup=False)
+            for b in regional:
+                out.print(f"  {b.path}", markup=False)
 
 
 class StatusFormat(enum.StrEnum):

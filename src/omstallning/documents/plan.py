@@ -14,15 +14,23 @@ import datetime as dt
 from collections.abc import Sequence
 
 from omstallning import clock
+from omstallning.documents.blocks import (
+    activity_counts,
+    header_cells,
+    legend_table,
+    slot_unit,
+    text_cell,
+    timeline_slots,
+    timeline_table,
+    value_text,
+)
 from omstallning.documents.markdown_text import parse_markdown
 from omstallning.documents.tree import (
     Block,
-    Cell,
     CoverPage,
     Document,
     DocumentMeta,
     Heading,
-    LineBreak,
     Paragraph,
     Run,
     Table,
@@ -40,30 +48,9 @@ from omstallning.model import (
     MunicipalityEntry,
     Region,
     Section,
-    Value,
 )
 
 MARKINGS = {"exempel": "EXEMPEL", "utkast": "UTKAST", "remiss": "REMISSVERSION"}
-
-# Timeline bar colours by activity status, chosen to stay apart in greyscale print too.
-STATUS_FILL = {
-    "planerad": "BDD7EE",
-    "pågår": "2E75B6",
-    "klar": "70AD47",
-    "pausad": "FFC000",
-    "stoppad": "A6A6A6",
-}
-MAX_QUARTER_COLUMNS = 20
-"""More quarters than this in the plan period and a timeline shows years instead."""
-
-# "3 är klara", "1 är klar": Swedish adjectives agree in number.
-STATUS_COUNT_WORDS = {
-    "planerad": ("är planerad", "är planerade"),
-    "pågår": ("pågår", "pågår"),
-    "klar": ("är klar", "är klara"),
-    "pausad": ("är pausad", "är pausade"),
-    "stoppad": ("är stoppad", "är stoppade"),
-}
 
 
 def genitive(name: str) -> str:
@@ -89,47 +76,6 @@ def build_date(plan: Municipality, period_start: int) -> dt.datetime:
     if day is not None:
         return dt.datetime(day.year, day.month, day.day or 1)  # noqa: DTZ001
     return dt.datetime(period_start, 1, 1)  # noqa: DTZ001
-
-
-def value_text(value: Value | None) -> str:
-    """An indicator value as a table shows it: "–" for none, a decimal comma."""
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    return str(value)
-
-
-def text_cell(text: str, **kwargs: object) -> Cell:
-    """A table cell holding one plain run."""
-    return Cell((Run(text),), **kwargs)  # type: ignore[arg-type]
-
-
-def timeline_slots(start: int, end: int) -> list[tuple[int, int]]:
-    """Columns of a timeline: (year, quarter), or (year, 0) when there are too many quarters."""
-    years = range(start, end + 1)
-    by_quarter = len(years) * 4 <= MAX_QUARTER_COLUMNS
-    return [(y, q) for y in years for q in (range(1, 5) if by_quarter else [0])]
-
-
-def slot_header(slots: Sequence[tuple[int, int]]) -> list[Cell]:
-    """Header cells of a timeline: the year on its first quarter, the quarter below it."""
-    return [
-        Cell(
-            (Run(str(y) if q in (0, 1) else ""), LineBreak(), Run(f"K{q}" if q else "")),
-            align="center",
-        )
-        for y, q in slots
-    ]
-
-
-def active_slots(activity: Activity, slots: Sequence[tuple[int, int]]) -> list[bool]:
-    """For each slot, whether the activity runs then; none without both start and end."""
-    if not (activity.start and activity.end):
-        return [False] * len(slots)
-    first = (activity.start.year, activity.start.quarter)
-    last = (activity.end.year, activity.end.quarter)
-    return [first[0] <= y <= last[0] if q == 0 else first <= (y, q) <= last for y, q in slots]
 
 
 class _Citations:
@@ -324,12 +270,7 @@ class _Assembler:
                 by_goal.setdefault(goal_id, []).append(a.id)
         self.blocks.append(
             Table(
-                header=(
-                    text_cell("Id"),
-                    text_cell("Mål"),
-                    text_cell("Fokusområde"),
-                    text_cell("Aktiviteter"),
-                ),
+                header=header_cells("Id", "Mål", "Fokusområde", "Aktiviteter"),
                 rows=tuple(
                     (
                         text_cell(g.id),
@@ -392,11 +333,7 @@ class _Assembler:
         if not acts:
             return
         self.heading(1, "Handlingsplan", "handlingsplan")
-        counts = []
-        for status in ACTIVITY_STATUSES:
-            n = sum(1 for a in acts if a.status == status)
-            if n:
-                counts.append(f"{n} {STATUS_COUNT_WORDS[status][n != 1]}")
+        counts = activity_counts(acts)
         summary = ", ".join(counts[:-1]) + (" och " if len(counts) > 1 else "") + counts[-1]
         self.blocks.append(
             Paragraph((Run(f"Handlingsplanen har {len(acts)} aktiviteter: {summary}."),))
@@ -435,54 +372,27 @@ class _Assembler:
         period = self.region.config.plan.period
         slots = timeline_slots(period.start, period.end)
         self.heading(2, "Tidsplan", "tidsplan")
-        unit = "kvartal" if slots[0][1] else "år"
         self.blocks.append(
             Paragraph(
                 (
                     Run(
-                        f"Aktiviteterna över planperioden {period.start}–{period.end}, per {unit}. "
+                        f"Aktiviteterna över planperioden {period.start}–{period.end}, "
+                        f"per {slot_unit(slots)}. "
                         "Färgen visar aktivitetens status (se teckenförklaringen under "
                         "tabellen). Aktiviteter utan start eller slut visas inte som stapel."
                     ),
                 )
             )
         )
-
-        header = [text_cell("Id"), text_cell("Aktivitet"), *slot_header(slots)]
-        legend = {s: ACTIVITY_STATUSES[s] for s in STATUS_FILL}
-        rows = []
-        for a in acts:
-            row = [text_cell(a.id), text_cell(a.title)]
-            fill = STATUS_FILL[a.status]
-            row += [Cell((Run(""),), fill=fill if on else None) for on in active_slots(a, slots)]
-            rows.append(tuple(row))
         self.blocks.append(
-            Table(
-                header=tuple(header),
-                rows=tuple(rows),
-                widths=(0.9, 5.5) + (0.55,) * len(slots),
-                caption="Tidsplan för aktiviteterna",
-                description="Tidslinje: en rad per aktivitet, en kolumn per "
-                + unit
-                + "; färgade celler visar när aktiviteten pågår. "
-                + "; ".join(f"{v}" for v in legend.values()),
-                wide=True,
-                compact=True,
+            timeline_table(
+                [("Id", 0.9), ("Aktivitet", 5.5)],
+                [((a.id, a.title), a) for a in acts],
+                slots,
+                "Tidsplan för aktiviteterna",
             )
         )
-        # The legend: each status name over a cell in its colour.
-        self.blocks.append(
-            Table(
-                header=tuple(
-                    text_cell(ACTIVITY_STATUSES[status], align="center") for status in STATUS_FILL
-                ),
-                rows=(tuple(Cell((Run(""),), fill=fill) for fill in STATUS_FILL.values()),),
-                caption="Färgerna i tidsplanen",
-                description="Teckenförklaring: vilken status varje färg i tidsplanen står för.",
-                wide=True,
-                compact=True,
-            )
-        )
+        self.blocks.append(legend_table())
 
     def interventions(self) -> None:
         items = self.plan.interventions
