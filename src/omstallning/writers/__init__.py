@@ -30,6 +30,7 @@ Render = Callable[["Document", RenderOptions], bytes]
 WRITERS: dict[str, tuple[str, str]] = {
     "docx": ("omstallning.writers.docx", ".docx"),
     "md": ("omstallning.writers.markdown", ".md"),
+    "html": ("omstallning.writers.html", ".html"),
 }
 
 

@@ -1,0 +1,1 @@
+"""Helpers for the tests that open pages in a real browser."""
