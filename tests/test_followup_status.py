@@ -235,3 +235,51 @@ def test_a_written_assessment_overrides_the_proposal() -> None:
     other_year = goal_status(written, parse_period(2027))
     assert (other_year.status, other_year.written) == (None, False)
     assert goal_status(goal(fields), Y2026).status == "uppfyllt"
+
+
+def test_the_generated_schema_accepts_the_new_fields_in_both_target_forms() -> None:
+    import json
+
+    import jsonschema
+
+    from omstallning.commands.schema import render_schemas
+
+    schema = json.loads(render_schemas()["kommun.schema.json"])
+    indicator_fields = {
+        "namn": "Mått",
+        "enhet": "%",
+        "riktning": "lägre",
+        "utfall": [
+            {"period": 2026, "värde": 3},
+            {"period": "2026H1", "värde": "3,1", "kön": "män"},
+        ],
+    }
+    plan = {
+        "kommun": "Klippan",
+        "kommunkod": "1276",
+        "status": "utkast",
+        "mål": [
+            {
+                "id": "M1",
+                "rubrik": "Mål",
+                "indikatorer": [
+                    {**indicator_fields, "målvärden": {"2026": 3, "2027": "2,5"}},
+                    {**indicator_fields, "målvärden": [{"år": 2026, "värde": 3}]},
+                ],
+                "bedömningar": [{"period": "2026", "status": "uppfyllt", "motivering": "Ja."}],
+            }
+        ],
+        "aktiviteter": [
+            {
+                "id": "A1",
+                "rubrik": "Gör",
+                "status": "klar",
+                "lägesrapporter": [{"datum": "2026-06-30", "status": "klar", "kommentar": "K."}],
+            }
+        ],
+    }
+    jsonschema.validate(plan, schema)
+    Municipality.model_validate(plan)
+    plan["mål"][0]["indikatorer"][0]["utfall"][0]["period"] = "2026X1"  # type: ignore[index]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(plan, schema)
