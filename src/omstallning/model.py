@@ -27,6 +27,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from omstallning.followup.period import (
+    PERIOD_SCHEMA,
+    TRAJECTORY_SCHEMA,
+    ReportPeriod,
+    period_input,
+    trajectory_input,
+)
+
 # --- Vocabularies --------------------------------------------------------------------------
 
 STANDARD_SECTIONS: dict[str, str] = {
@@ -90,6 +98,16 @@ LEVELS: dict[str, str] = {
 
 STATES: dict[str, str] = {"finns": "Finns", "planeras": "Planeras", "upphör": "Upphör"}
 
+GOAL_STATUSES: dict[str, str] = {
+    "uppfyllt": "Uppfyllt",
+    "delvis_uppfyllt": "Delvis uppfyllt",
+    "ej_uppfyllt": "Ej uppfyllt",
+}
+
+SEXES: dict[str, str] = {"kvinnor": "Kvinnor", "män": "Män", "totalt": "Totalt"}
+
+DIRECTIONS: dict[str, str] = {"högre": "Högre är bättre", "lägre": "Lägre är bättre"}
+
 SOURCE_KINDS = ("sfs", "prop", "sou", "ds", "bet", "webb", "annat")
 
 EXPORT_FORMATS = ("docx", "md")
@@ -120,6 +138,9 @@ Level = Literal["universell", "selektiv", "indikerad"]
 State = Literal["finns", "planeras", "upphör"]
 SourceKind = Literal["sfs", "prop", "sou", "ds", "bet", "webb", "annat"]
 ExportFormat = Literal["docx", "md"]
+GoalStatus = Literal["uppfyllt", "delvis_uppfyllt", "ej_uppfyllt"]
+Sex = Literal["kvinnor", "män", "totalt"]
+Direction = Literal["högre", "lägre"]
 
 # --- Value types ---------------------------------------------------------------------------
 
@@ -213,6 +234,11 @@ Day = Annotated[
 Text = Annotated[str, Field(min_length=1)]
 Value = str | StrictInt | StrictFloat
 Year = Annotated[int, Field(ge=1990, le=2100)]
+
+
+OutcomePeriod = Annotated[
+    ReportPeriod, BeforeValidator(period_input), WithJsonSchema(PERIOD_SCHEMA)
+]
 
 
 class _Model(BaseModel):
@@ -355,6 +381,53 @@ class Section(_Model):
         return self.title or STANDARD_SECTIONS.get(self.id, self.id)
 
 
+class TargetPoint(_Model):
+    """One point of an indicator's target trajectory."""
+
+    year: Year = Field(alias="år", description="Året som målvärdet gäller.")
+    value: Value = Field(alias="värde", description="Målvärdet det året, text eller tal.")
+
+
+Trajectory = Annotated[
+    list[TargetPoint], BeforeValidator(trajectory_input), WithJsonSchema(TRAJECTORY_SCHEMA)
+]
+
+
+class Outcome(_Model):
+    """One measured value of an indicator for one period."""
+
+    period: OutcomePeriod = Field(
+        description="År (2026), halvår (2026H1), tertial (2026T2) eller kvartal (2026K3)."
+    )
+    value: Value = Field(alias="värde", description="Det uppmätta värdet, helst ett tal.")
+    source: str | None = Field(default=None, alias="källa", description="Var värdet kommer ifrån.")
+    comment: str | None = Field(
+        default=None, alias="kommentar", description="Kommentar till värdet."
+    )
+    sex: Sex | None = Field(
+        default=None, alias="kön", description="kvinnor, män eller totalt; utelämnas för totalt."
+    )
+
+
+class Assessment(_Model):
+    """The judged status of a goal for one period, written by the municipality."""
+
+    period: OutcomePeriod = Field(description="Perioden som bedömningen gäller, t.ex. 2026.")
+    status: GoalStatus = Field(description="uppfyllt, delvis_uppfyllt eller ej_uppfyllt.")
+    motivation: Text = Field(alias="motivering", description="Varför målet bedöms så.")
+    actions: str | None = Field(
+        default=None, alias="åtgärder", description="Vad som görs när målet inte nås."
+    )
+
+
+class ProgressNote(_Model):
+    """A dated progress note on an activity (lägesrapport)."""
+
+    date: Day = Field(alias="datum", description="Rapportens datum, ÅÅÅÅ-MM-DD.")
+    status: ActivityStatus = Field(description="planerad, pågår, klar, pausad eller stoppad.")
+    comment: Text = Field(alias="kommentar", description="Läget i några meningar.")
+
+
 class Indicator(_Model):
     """How progress towards a goal is measured."""
 
@@ -370,6 +443,31 @@ class Indicator(_Model):
     kolada: Annotated[str, Field(pattern=r"^[NU]\d{5}$")] | None = Field(
         default=None, description="Kolada-id, t.ex. N00003."
     )
+    unit: str | None = Field(
+        default=None, alias="enhet", description="Enhet, t.ex. %, antal eller dagar."
+    )
+    direction: Direction | None = Field(
+        default=None,
+        alias="riktning",
+        description="högre eller lägre: vilket håll som är bättre för indikatorn.",
+    )
+    targets: Trajectory = Field(
+        default_factory=list,
+        alias="målvärden",
+        description="Målvärde per år, t.ex. {2026: 20, 2027: 25}.",
+    )
+    outcomes: list[Outcome] = Field(
+        default_factory=list,
+        alias="utfall",
+        description="Uppmätta värden per period: [{period: 2026, värde: 22, källa: …}].",
+    )
+
+    def target_for(self, year: int) -> Value | None:
+        """The target for `year`: from the trajectory, else the single `målvärde`."""
+        for point in self.targets:
+            if point.year == year:
+                return point.value
+        return self.target
 
 
 class Goal(_Model):
@@ -383,6 +481,11 @@ class Goal(_Model):
     )
     indicators: list[Indicator] = Field(
         default_factory=list, alias="indikatorer", description="Indikatorer för målet."
+    )
+    assessments: list[Assessment] = Field(
+        default_factory=list,
+        alias="bedömningar",
+        description="Bedömt läge per period: [{period: 2026, status: uppfyllt, motivering: …}].",
     )
 
 
@@ -403,6 +506,11 @@ class Activity(_Model):
         default=None, alias="slut", description="Slut, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD."
     )
     status: ActivityStatus = Field(description="planerad, pågår, klar, pausad eller stoppad.")
+    progress_notes: list[ProgressNote] = Field(
+        default_factory=list,
+        alias="lägesrapporter",
+        description="Lägesrapporter: [{datum: 2026-06-30, status: pågår, kommentar: …}].",
+    )
 
 
 class Intervention(_Model):

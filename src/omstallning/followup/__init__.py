@@ -1,0 +1,1 @@
+"""Follow-up: outcomes over time, status proposals, imports and the Kolada snapshot."""
