@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.section import Section
     from docx.shape import InlineShape
-    from docx.table import Table, _Cell
     from docx.text.paragraph import Paragraph
 
 # python-docx's element classes are not typed precisely enough for strict mypy; lxml
@@ -226,56 +225,7 @@ def add_field(
 
 
 # ---------------------------------------------------------------------------------------
-# Bookmarks and hyperlinks
-
-
-def add_bookmark(paragraph: Paragraph, name: str, id: int) -> None:
-    """Wrap the paragraph's current content in a bookmark called `name`.
-
-    `id` must be unique among the document's bookmarks. Call it after the runs are added
-    so that the bookmark spans the text (Word's TOC and PAGEREF fields point at it).
-    """
-    p = _p(paragraph)
-    start = OxmlElement("w:bookmarkStart", {qn("w:id"): str(id), qn("w:name"): name})
-    end = OxmlElement("w:bookmarkEnd", {qn("w:id"): str(id)})
-    ppr = p.find(qn("w:pPr"))
-    if ppr is not None:
-        ppr.addnext(start)
-    else:
-        p.insert(0, start)
-    p.append(end)
-
-
-# ---------------------------------------------------------------------------------------
 # Paragraph and run properties
-
-
-def set_paragraph_indent(paragraph: Paragraph, left: int, hanging: int = 0) -> None:
-    """Set the left indent (and hanging indent) of a paragraph in twips."""
-    ind = OxmlElement("w:ind", {qn("w:left"): str(left)})
-    if hanging:
-        ind.set(qn("w:hanging"), str(hanging))
-    insert_in_order(_ppr(paragraph), ind, PPR_ORDER)
-
-
-def set_paragraph_border(
-    paragraph: Paragraph, color: str, *, size_eighths: int = 12, space_pt: int = 4
-) -> None:
-    """Draw a box around the paragraph (w:pBdr)."""
-    pbdr = OxmlElement("w:pBdr")
-    for side in ("w:top", "w:left", "w:bottom", "w:right"):
-        pbdr.append(
-            OxmlElement(
-                side,
-                {
-                    qn("w:val"): "single",
-                    qn("w:sz"): str(size_eighths),
-                    qn("w:space"): str(space_pt),
-                    qn("w:color"): color,
-                },
-            )
-        )
-    insert_in_order(_ppr(paragraph), pbdr, PPR_ORDER)
 
 
 def set_paragraph_mark_size(paragraph: Paragraph, half_points: int) -> None:
@@ -296,44 +246,6 @@ def set_run_fonts(run_or_style_rpr: Element, font: str) -> None:
 
 # ---------------------------------------------------------------------------------------
 # Tables
-
-
-def set_cell_fill(cell: _Cell, hex_color: str) -> None:
-    """Set the cell's background colour (six hex digits, e.g. "D9E2F3")."""
-    shd = OxmlElement(
-        "w:shd", {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): hex_color.upper()}
-    )
-    insert_in_order(cell._tc.get_or_add_tcPr(), shd, TCPR_ORDER)
-
-
-def _tbl_pr(table: Table) -> Element:
-    return table._tbl.tblPr
-
-
-def set_table_alt(table: Table, caption: str | None, description: str | None = None) -> None:
-    """Give the table alt text: w:tblCaption (title) and w:tblDescription.
-
-    The description falls back to the caption; with neither nothing is written.
-    """
-    description = description or caption
-    tbl_pr = _tbl_pr(table)
-    if caption:
-        insert_in_order(tbl_pr, OxmlElement("w:tblCaption", {qn("w:val"): caption}), TBLPR_ORDER)
-    if description:
-        insert_in_order(
-            tbl_pr, OxmlElement("w:tblDescription", {qn("w:val"): description}), TBLPR_ORDER
-        )
-
-
-def set_table_cell_margins(
-    table: Table, *, top: int = 0, bottom: int = 0, left: int = 108, right: int = 108
-) -> None:
-    """Set the default cell margins of the table in twips (w:tblCellMar)."""
-    mar = OxmlElement("w:tblCellMar")
-    for side, value in (("w:top", top), ("w:left", left), ("w:bottom", bottom),
-                        ("w:right", right)):  # fmt: skip
-        mar.append(OxmlElement(side, {qn("w:w"): str(value), qn("w:type"): "dxa"}))
-    insert_in_order(_tbl_pr(table), mar, TBLPR_ORDER)
 
 
 def make_table_borders(color: str | None, *, size_eighths: int = 4) -> Element:
@@ -660,7 +572,7 @@ def hyperlink_xml(run: str, *, r_id: str | None = None, anchor: str | None = Non
 
 
 def bookmark_xml(name: str, id: int) -> tuple[str, str]:
-    """The w:bookmarkStart and w:bookmarkEnd of a bookmark (see `add_bookmark`)."""
+    """The w:bookmarkStart and w:bookmarkEnd of a bookmark (`w:id` unique in the document)."""
     return (
         f'<w:bookmarkStart w:id="{id}" w:name="{xml_attr(name)}"/>',
         f'<w:bookmarkEnd w:id="{id}"/>',

@@ -140,19 +140,6 @@ def _starting_document(template: Path | None) -> DocxDocument:
     return copy.deepcopy(start)
 
 
-def load_template(path: Path) -> DocxDocument:
-    """Open a Word document or template (.dotx) with python-docx.
-
-    python-docx refuses a .dotx because of its content type (python-docx #363), so the
-    package's `[Content_Types].xml` is rewritten in memory first.
-
-    Raises:
-        OmstallningError: the file cannot be read or is not a Word document. `validate`
-            reports this earlier; this is the last guard.
-    """
-    return _template_document(path, _read_template(path))
-
-
 def _template_error(path: Path, err: Exception) -> OmstallningError:
     return OmstallningError(
         f"Word-mallen ”{path}” går inte att öppna ({err}). Öppna den i Word och spara "
