@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from lxml import etree
 
-from omstallning.writers.docx import ooxml
+from omstallning.writers.docx import ooxml, splice
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -228,19 +228,19 @@ def body_with(declarations: str) -> Any:
 
 def test_body_text_is_spliced_only_where_w_and_r_are_the_prefixes() -> None:
     w, r = f'xmlns:w="{NS["w"]}"', f'xmlns:r="{NS["r"]}"'
-    assert ooxml.can_splice_body(body_with(f"{w} {r}"))
-    assert not ooxml.can_splice_body(body_with(w))  # r:id would be unbound
-    assert not ooxml.can_splice_body(body_with(f'{w} {r} xmlns:w2="{NS["w"]}"'))
-    assert not ooxml.can_splice_body(body_with(f'{w} {r} xmlns="{NS["w"]}"'))
+    assert splice.can_splice_body(body_with(f"{w} {r}"))
+    assert not splice.can_splice_body(body_with(w))  # r:id would be unbound
+    assert not splice.can_splice_body(body_with(f'{w} {r} xmlns:w2="{NS["w"]}"'))
+    assert not splice.can_splice_body(body_with(f'{w} {r} xmlns="{NS["w"]}"'))
 
 
 def test_splice_body_replaces_placeholders_in_order() -> None:
     body = docx.Document().element.body
-    ooxml.append_body_placeholder(body, 0)
-    ooxml.append_body_placeholder(body, 1)
+    splice.append_body_placeholder(body, 0)
+    splice.append_body_placeholder(body, 1)
     xml = etree.tostring(body)
     assert b"<?omstallning-body 0?><?omstallning-body 1?><w:sectPr" in xml
-    spliced = ooxml.splice_body(xml, ["<w:p/>", "<w:p><w:r><w:t>ö</w:t></w:r></w:p>"])
+    spliced = splice.splice_body(xml, ["<w:p/>", "<w:p><w:r><w:t>ö</w:t></w:r></w:p>"])
     assert b"<w:p/><w:p><w:r><w:t>\xc3\xb6</w:t></w:r></w:p><w:sectPr" in spliced
     with pytest.raises(ValueError, match="placeholders"):
-        ooxml.splice_body(xml, ["<w:p/>"])
+        splice.splice_body(xml, ["<w:p/>"])
