@@ -21,12 +21,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from omstallning.documents.tree import (
-    Block,
     CodeBlock,
     CoverPage,
-    Document,
     Heading,
-    Inline,
     LineBreak,
     ListBlock,
     PageBreak,
@@ -44,6 +41,8 @@ from omstallning.writers.docx.styles import CODE_FONT, MAX_HEADING, StyleSheet
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
+
+    from omstallning.documents.tree import Block, Document, Inline
 
 TABLE_LABEL = "Tabell"
 MARKING_COLOR = "C00000"
