@@ -11,11 +11,12 @@ import docx
 import pytest
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from lxml import etree
 
-from omstallning.writers.docx import ooxml
+from omstallning.writers.docx import ooxml, splice
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -59,8 +60,9 @@ def test_insert_in_order_places_child_before_later_siblings_and_replaces_same_ta
     document = docx.Document()
     paragraph = document.add_paragraph(style="List Bullet")
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER  # w:jc must follow w:ind
-    ooxml.set_paragraph_indent(paragraph, 720, 360)
-    ooxml.set_paragraph_indent(paragraph, 1080, 360)
+    for left in (720, 1080):
+        ind = OxmlElement("w:ind", {qn("w:left"): str(left), qn("w:hanging"): "360"})
+        ooxml.insert_in_order(paragraph._p.get_or_add_pPr(), ind, ooxml.PPR_ORDER)
     ppr = paragraph._p.pPr
     assert local_names(ppr) == ["pStyle", "ind", "jc"]
     assert ppr.find(qn("w:ind")).get(qn("w:left")) == "1080"
@@ -100,35 +102,7 @@ def test_add_field_is_not_dirty_by_default() -> None:
     assert paragraph._p.xpath("w:r/w:fldChar/@w:dirty") == []
 
 
-# -- bookmarks and links ------------------------------------------------------------------
-
-
-def test_add_bookmark_wraps_the_paragraph_text() -> None:
-    paragraph = docx.Document().add_paragraph("Mål och syfte", style="Heading 1")
-    ooxml.add_bookmark(paragraph, "mal", 3)
-    assert local_names(paragraph._p) == ["pPr", "bookmarkStart", "r", "bookmarkEnd"]
-    start = paragraph._p.find(qn("w:bookmarkStart"))
-    assert (start.get(qn("w:name")), start.get(qn("w:id"))) == ("mal", "3")
-    assert paragraph._p.find(qn("w:bookmarkEnd")).get(qn("w:id")) == "3"
-
-
-def test_set_cell_fill_writes_shading_after_width() -> None:
-    table = docx.Document().add_table(rows=1, cols=1)
-    cell = table.cell(0, 0)
-    ooxml.set_cell_fill(cell, "d9e2f3")
-    tc_pr = cell._tc.tcPr
-    assert local_names(tc_pr) == ["tcW", "shd"]
-    assert tc_pr.find(qn("w:shd")).get(qn("w:fill")) == "D9E2F3"
-
-
-def test_set_table_alt_in_position_and_description_falls_back_to_caption() -> None:
-    table = docx.Document().add_table(rows=1, cols=1, style="Table Grid")
-    ooxml.set_table_alt(table, "Tidsplan", None)
-    tbl_pr = table._tbl.tblPr
-    names = local_names(tbl_pr)
-    assert names[-2:] == ["tblCaption", "tblDescription"]
-    assert names.index("tblLook") < names.index("tblCaption")
-    assert tbl_pr.find(qn("w:tblDescription")).get(qn("w:val")) == "Tidsplan"
+# -- document settings ------------------------------------------------------------------
 
 
 def test_set_document_language_writes_doc_defaults_and_theme_lang() -> None:
@@ -245,13 +219,6 @@ def test_numbering_element_creates_a_part_when_missing(tmp_path: Path) -> None:
     assert root.xpath("w:num/@w:numId") == [str(num_id)]
 
 
-def test_paragraph_border_stands_before_spacing() -> None:
-    paragraph = docx.Document().add_paragraph()
-    paragraph.paragraph_format.space_after = 0
-    ooxml.set_paragraph_border(paragraph, "C00000")
-    assert local_names(paragraph._p.pPr) == ["pBdr", "spacing"]
-
-
 # -- body text spliced into the saved XML --------------------------------------------------
 
 
@@ -261,19 +228,19 @@ def body_with(declarations: str) -> Any:
 
 def test_body_text_is_spliced_only_where_w_and_r_are_the_prefixes() -> None:
     w, r = f'xmlns:w="{NS["w"]}"', f'xmlns:r="{NS["r"]}"'
-    assert ooxml.can_splice_body(body_with(f"{w} {r}"))
-    assert not ooxml.can_splice_body(body_with(w))  # r:id would be unbound
-    assert not ooxml.can_splice_body(body_with(f'{w} {r} xmlns:w2="{NS["w"]}"'))
-    assert not ooxml.can_splice_body(body_with(f'{w} {r} xmlns="{NS["w"]}"'))
+    assert splice.can_splice_body(body_with(f"{w} {r}"))
+    assert not splice.can_splice_body(body_with(w))  # r:id would be unbound
+    assert not splice.can_splice_body(body_with(f'{w} {r} xmlns:w2="{NS["w"]}"'))
+    assert not splice.can_splice_body(body_with(f'{w} {r} xmlns="{NS["w"]}"'))
 
 
 def test_splice_body_replaces_placeholders_in_order() -> None:
     body = docx.Document().element.body
-    ooxml.append_body_placeholder(body, 0)
-    ooxml.append_body_placeholder(body, 1)
+    splice.append_body_placeholder(body, 0)
+    splice.append_body_placeholder(body, 1)
     xml = etree.tostring(body)
     assert b"<?omstallning-body 0?><?omstallning-body 1?><w:sectPr" in xml
-    spliced = ooxml.splice_body(xml, ["<w:p/>", "<w:p><w:r><w:t>ö</w:t></w:r></w:p>"])
+    spliced = splice.splice_body(xml, ["<w:p/>", "<w:p><w:r><w:t>ö</w:t></w:r></w:p>"])
     assert b"<w:p/><w:p><w:r><w:t>\xc3\xb6</w:t></w:r></w:p><w:sectPr" in spliced
     with pytest.raises(ValueError, match="placeholders"):
-        ooxml.splice_body(xml, ["<w:p/>"])
+        splice.splice_body(xml, ["<w:p/>"])

@@ -40,18 +40,21 @@ def members(seed: int) -> list[tuple[str, bytes]]:
 @pytest.mark.parametrize("seed", [1, 2])
 def test_same_bytes_as_zipfile(seed: int) -> None:
     expected = with_zipfile(members(seed))
+    cache = zip_writer.DeflateCache()
     assert zip_writer.zip_bytes(members(seed), STAMP) == expected
+    assert zip_writer.zip_bytes(members(seed), STAMP, cache=cache) == expected
+    assert len(cache) == 2  # the two members of at least CACHE_MIN_BYTES
     # Again, now with the shared member's compressed bytes from the cache.
-    assert zip_writer.zip_bytes(members(seed), STAMP) == expected
+    assert zip_writer.zip_bytes(members(seed), STAMP, cache=cache) == expected
 
 
 def test_uncached_members_are_not_kept_and_level_is_honoured() -> None:
     data = [("word/document.xml", b"abc" * 10_000)]
-    before = len(zip_writer._cache)
+    cache = zip_writer.DeflateCache()
     assert zip_writer.zip_bytes(
-        data, STAMP, level=9, uncached=frozenset({"word/document.xml"})
+        data, STAMP, level=9, cache=cache, uncached=frozenset({"word/document.xml"})
     ) == (with_zipfile(data, level=9))
-    assert len(zip_writer._cache) == before
+    assert len(cache) == 0
 
 
 def test_archive_reads_back() -> None:

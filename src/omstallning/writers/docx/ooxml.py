@@ -1,9 +1,11 @@
-"""Raw OOXML for the Word features python-docx has no API for.
+"""Raw OOXML, through python-docx's DOM, for the Word features it has no API for.
 
-One small function per feature (fields, bookmarks, hyperlinks, table row and cell
-properties, alt text, language, numbering, page orientation). Every element is inserted in
-the position the WordprocessingML schema requires, because Word shows a repair prompt for
-elements in the wrong order. Knows nothing about the plan or the document tree.
+One small function per feature used around the body (fields in footers, style and run
+fonts, table style borders, language, settings, picture alt text, page orientation,
+numbering); the body itself is written as text (`body_xml`). Every element is inserted
+in the position the WordprocessingML schema requires, because Word shows a repair prompt
+for elements in the wrong order; the *_ORDER tuples are that schema, and the text writer
+follows them too. Knows nothing about the plan or the document tree.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.section import Section
     from docx.shape import InlineShape
-    from docx.table import Table, _Cell
     from docx.text.paragraph import Paragraph
 
 # python-docx's element classes are not typed precisely enough for strict mypy; lxml
@@ -117,7 +118,6 @@ TBL_BORDERS_ORDER = ("w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end
 CELL_MAR_ORDER = ("w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end")
 PBDR_ORDER = ("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar")
 
-HYPERLINK_COLOR = "0563C1"
 _BULLETS = ("\u2022", "\u25e6", "\u25aa")  # • ◦ ▪
 LIST_INDENT_TWIPS = 720
 LIST_STEP_TWIPS = 360
@@ -226,56 +226,7 @@ def add_field(
 
 
 # ---------------------------------------------------------------------------------------
-# Bookmarks and hyperlinks
-
-
-def add_bookmark(paragraph: Paragraph, name: str, id: int) -> None:
-    """Wrap the paragraph's current content in a bookmark called `name`.
-
-    `id` must be unique among the document's bookmarks. Call it after the runs are added
-    so that the bookmark spans the text (Word's TOC and PAGEREF fields point at it).
-    """
-    p = _p(paragraph)
-    start = OxmlElement("w:bookmarkStart", {qn("w:id"): str(id), qn("w:name"): name})
-    end = OxmlElement("w:bookmarkEnd", {qn("w:id"): str(id)})
-    ppr = p.find(qn("w:pPr"))
-    if ppr is not None:
-        ppr.addnext(start)
-    else:
-        p.insert(0, start)
-    p.append(end)
-
-
-# ---------------------------------------------------------------------------------------
 # Paragraph and run properties
-
-
-def set_paragraph_indent(paragraph: Paragraph, left: int, hanging: int = 0) -> None:
-    """Set the left indent (and hanging indent) of a paragraph in twips."""
-    ind = OxmlElement("w:ind", {qn("w:left"): str(left)})
-    if hanging:
-        ind.set(qn("w:hanging"), str(hanging))
-    insert_in_order(_ppr(paragraph), ind, PPR_ORDER)
-
-
-def set_paragraph_border(
-    paragraph: Paragraph, color: str, *, size_eighths: int = 12, space_pt: int = 4
-) -> None:
-    """Draw a box around the paragraph (w:pBdr)."""
-    pbdr = OxmlElement("w:pBdr")
-    for side in ("w:top", "w:left", "w:bottom", "w:right"):
-        pbdr.append(
-            OxmlElement(
-                side,
-                {
-                    qn("w:val"): "single",
-                    qn("w:sz"): str(size_eighths),
-                    qn("w:space"): str(space_pt),
-                    qn("w:color"): color,
-                },
-            )
-        )
-    insert_in_order(_ppr(paragraph), pbdr, PPR_ORDER)
 
 
 def set_paragraph_mark_size(paragraph: Paragraph, half_points: int) -> None:
@@ -296,44 +247,6 @@ def set_run_fonts(run_or_style_rpr: Element, font: str) -> None:
 
 # ---------------------------------------------------------------------------------------
 # Tables
-
-
-def set_cell_fill(cell: _Cell, hex_color: str) -> None:
-    """Set the cell's background colour (six hex digits, e.g. "D9E2F3")."""
-    shd = OxmlElement(
-        "w:shd", {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): hex_color.upper()}
-    )
-    insert_in_order(cell._tc.get_or_add_tcPr(), shd, TCPR_ORDER)
-
-
-def _tbl_pr(table: Table) -> Element:
-    return table._tbl.tblPr
-
-
-def set_table_alt(table: Table, caption: str | None, description: str | None = None) -> None:
-    """Give the table alt text: w:tblCaption (title) and w:tblDescription.
-
-    The description falls back to the caption; with neither nothing is written.
-    """
-    description = description or caption
-    tbl_pr = _tbl_pr(table)
-    if caption:
-        insert_in_order(tbl_pr, OxmlElement("w:tblCaption", {qn("w:val"): caption}), TBLPR_ORDER)
-    if description:
-        insert_in_order(
-            tbl_pr, OxmlElement("w:tblDescription", {qn("w:val"): description}), TBLPR_ORDER
-        )
-
-
-def set_table_cell_margins(
-    table: Table, *, top: int = 0, bottom: int = 0, left: int = 108, right: int = 108
-) -> None:
-    """Set the default cell margins of the table in twips (w:tblCellMar)."""
-    mar = OxmlElement("w:tblCellMar")
-    for side, value in (("w:top", top), ("w:left", left), ("w:bottom", bottom),
-                        ("w:right", right)):  # fmt: skip
-        mar.append(OxmlElement(side, {qn("w:w"): str(value), qn("w:type"): "dxa"}))
-    insert_in_order(_tbl_pr(table), mar, TBLPR_ORDER)
 
 
 def make_table_borders(color: str | None, *, size_eighths: int = 4) -> Element:
@@ -531,265 +444,3 @@ def add_numbering_instance(
     if start is not None:
         num.add_lvlOverride(ilvl=level).add_startOverride(start)
     return int(num.numId)
-
-
-# ---------------------------------------------------------------------------------------
-# Bulk XML: the same elements as text
-#
-# Building a document element by element through python-docx costs a style look-up and a
-# schema-ordered insertion per property; a 16,000-word plan has some 10,000 of them. The
-# body is therefore written as text, with the elements and attribute order python-docx
-# writes, children in schema order, and parsed once per section (`append_body_xml`). The
-# DOM functions above remain for the parts around the body (styles, sections, settings).
-
-_XML_ATTR = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\t": "&#9;",
-     "\r": "&#13;"}
-)  # fmt: skip
-_RUN_SPECIALS = frozenset("\t\r\n")
-
-
-def xml_text(text: str) -> str:
-    """`text` escaped for element content."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
-
-
-def xml_attr(value: str) -> str:
-    """`value` escaped for a double-quoted attribute (line breaks and tabs kept as such)."""
-    return value.translate(_XML_ATTR)
-
-
-def _t_xml(text: str) -> str:
-    # python-docx keeps leading and trailing white space with xml:space="preserve".
-    if len(text.strip()) < len(text):
-        return f'<w:t xml:space="preserve">{xml_text(text)}</w:t>'
-    return f"<w:t>{xml_text(text)}</w:t>"
-
-
-def run_content_xml(text: str) -> str:
-    """The content of a run for `text`, as python-docx's `Run.text` writes it.
-
-    Tabs become w:tab, line ends w:br, and the text between them one w:t each.
-    """
-    if not text:
-        return ""
-    if _RUN_SPECIALS.isdisjoint(text):
-        return _t_xml(text)
-    out: list[str] = []
-    start = 0
-    for i, ch in enumerate(text):
-        if ch in _RUN_SPECIALS:
-            if i > start:
-                out.append(_t_xml(text[start:i]))
-            out.append("<w:tab/>" if ch == "\t" else "<w:br/>")
-            start = i + 1
-    if start < len(text):
-        out.append(_t_xml(text[start:]))
-    return "".join(out)
-
-
-def rpr_xml(
-    *,
-    style_id: str | None = None,
-    font: str | None = None,
-    bold: bool = False,
-    italic: bool = False,
-    strike: bool = False,
-    color: str | None = None,
-    spacing: int | None = None,
-    half_points: int | None = None,
-    underline: bool = False,
-) -> str:
-    """A w:rPr with the given run properties in schema order, or "" when there are none."""
-    parts: list[str] = []
-    if style_id is not None:
-        parts.append(f'<w:rStyle w:val="{xml_attr(style_id)}"/>')
-    if font is not None:
-        f = xml_attr(font)
-        parts.append(f'<w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:cs="{f}" w:eastAsia="{f}"/>')
-    if bold:
-        parts.append("<w:b/>")
-    if italic:
-        parts.append("<w:i/>")
-    if strike:
-        parts.append("<w:strike/>")
-    if color is not None:
-        parts.append(f'<w:color w:val="{color}"/>')
-    if spacing is not None:
-        parts.append(f'<w:spacing w:val="{spacing}"/>')
-    if half_points is not None:
-        parts.append(f'<w:sz w:val="{half_points}"/>')
-    if underline:
-        parts.append('<w:u w:val="single"/>')
-    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
-
-
-def run_xml(text: str = "", rpr: str = "") -> str:
-    """A w:r with properties `rpr` (from `rpr_xml`) holding `text`."""
-    return f"<w:r>{rpr}{run_content_xml(text)}</w:r>"
-
-
-def field_begin_xml(instr: str, *, dirty: bool = False) -> str:
-    """The begin, instruction and separate runs of a complex field (see `add_field_begin`)."""
-    flag = ' w:dirty="true"' if dirty else ""
-    return (
-        f'<w:r><w:fldChar w:fldCharType="begin"{flag}/></w:r>'
-        f'<w:r><w:instrText xml:space="preserve">{xml_text(f" {instr.strip()} ")}</w:instrText>'
-        '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-    )
-
-
-FIELD_END_XML = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-
-
-def field_xml(instr: str, placeholder_text: str = "", *, dirty: bool = False) -> str:
-    """A whole complex field whose cached result is the placeholder (see `add_field`)."""
-    return field_begin_xml(instr, dirty=dirty) + run_xml(placeholder_text) + FIELD_END_XML
-
-
-def hyperlink_xml(run: str, *, r_id: str | None = None, anchor: str | None = None) -> str:
-    """A w:hyperlink around one run, to a relationship (`r_id`) or a bookmark (`anchor`)."""
-    target = f'r:id="{r_id}"' if r_id is not None else f'w:anchor="{xml_attr(anchor or "")}"'
-    return f'<w:hyperlink {target} w:history="1">{run}</w:hyperlink>'
-
-
-def bookmark_xml(name: str, id: int) -> tuple[str, str]:
-    """The w:bookmarkStart and w:bookmarkEnd of a bookmark (see `add_bookmark`)."""
-    return (
-        f'<w:bookmarkStart w:id="{id}" w:name="{xml_attr(name)}"/>',
-        f'<w:bookmarkEnd w:id="{id}"/>',
-    )
-
-
-def table_borders_xml(color: str | None, *, size_eighths: int = 4) -> str:
-    """The text of `make_table_borders`."""
-    if color is None:
-        attrs = 'w:val="nil"'
-    else:
-        attrs = f'w:val="single" w:sz="{size_eighths}" w:space="0" w:color="{color}"'
-    sides = ("top", "left", "bottom", "right", "insideH", "insideV")
-    return "<w:tblBorders>" + "".join(f"<w:{s} {attrs}/>" for s in sides) + "</w:tblBorders>"
-
-
-def cell_margins_xml(*, top: int = 0, bottom: int = 0, left: int = 108, right: int = 108) -> str:
-    """The text of `set_table_cell_margins`'s w:tblCellMar."""
-    sides = (("top", top), ("left", left), ("bottom", bottom), ("right", right))
-    inner = "".join(f'<w:{side} w:w="{value}" w:type="dxa"/>' for side, value in sides)
-    return f"<w:tblCellMar>{inner}</w:tblCellMar>"
-
-
-def shading_xml(hex_color: str) -> str:
-    """The w:shd of `set_cell_fill`."""
-    return f'<w:shd w:val="clear" w:color="auto" w:fill="{hex_color.upper()}"/>'
-
-
-TBL_LOOK_XML = (
-    '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
-    'w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
-)  # what python-docx's new tables carry
-
-
-def _body_parser() -> Any:
-    from docx.oxml.parser import element_class_lookup
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, huge_tree=True)
-    parser.set_element_class_lookup(element_class_lookup)
-    return parser
-
-
-_BODY_PARSER: Any = None
-
-
-def append_body_xml(body: Element, elements: Sequence[str]) -> int:
-    """Parse body elements written as text and add them before the body's final w:sectPr.
-
-    `elements` are whole top-level elements (w:p, w:tbl) that use the prefixes w and r.
-    The elements get python-docx's element classes, so the DOM functions work on them
-    afterwards. Returns the number of elements added.
-    """
-    global _BODY_PARSER
-    if not elements:
-        return 0
-    if _BODY_PARSER is None:
-        _BODY_PARSER = _body_parser()
-    from lxml import etree
-
-    # Each element declares its namespaces itself: lxml moves an element whose namespaces
-    # are declared on an ancestor in time quadratic in its size (a 5,000-row table took
-    # minutes); declared on the element, the move is linear and the now redundant
-    # declaration is dropped, so the saved XML is the same.
-    text = "".join(_with_namespaces(element) for element in elements)
-    wrapper = etree.fromstring(f"<w:body {_BODY_DECLS}>{text}</w:body>", _BODY_PARSER)
-    children = list(wrapper)
-    _insert_before_sect_pr(body, children)
-    return len(children)
-
-
-def _insert_before_sect_pr(body: Element, children: Sequence[Element]) -> None:
-    sect_pr = body.find(qn("w:sectPr"))  # where python-docx inserts new paragraphs, too
-    if sect_pr is not None:
-        for child in children:
-            sect_pr.addprevious(child)
-    else:
-        body.extend(children)
-
-
-# Body text can also stay text: a placeholder goes into the body, python-docx serialises
-# the document around it, and the text replaces the placeholder in the bytes. That skips
-# parsing the body and serialising it again; the text is what lxml writes for the same
-# elements, so the bytes are the same (tests/test_render_docx.py compares the two ways).
-_PLACEHOLDER = "omstallning-body"
-_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def can_splice_body(body: Element) -> bool:
-    """Whether body text with the prefixes w and r may be spliced into this body's XML.
-
-    True when w and r are declared for their namespaces and no other prefix is, as in
-    every file Word or python-docx writes; otherwise the text must be parsed, so that
-    lxml writes the prefixes the file declares.
-    """
-    nsmap = body.nsmap
-    return all(
-        [prefix for prefix, known in nsmap.items() if known == uri] == [wanted]
-        for wanted, uri in (("w", _W_NS), ("r", _R_NS))
-    )
-
-
-def append_body_placeholder(body: Element, index: int) -> None:
-    """Add the placeholder of the `index`th body text before the body's final w:sectPr."""
-    from lxml import etree
-
-    _insert_before_sect_pr(body, [etree.ProcessingInstruction(_PLACEHOLDER, str(index))])
-
-
-def splice_body(xml: bytes, texts: Sequence[str]) -> bytes:
-    """The serialised document `xml` with its placeholders replaced by `texts`, in order."""
-    pieces = xml.split(f"<?{_PLACEHOLDER} ".encode())
-    if len(pieces) != len(texts) + 1:
-        raise ValueError(f"{len(pieces) - 1} placeholders for {len(texts)} body texts")
-    out = [pieces[0]]
-    for index, (piece, text) in enumerate(zip(pieces[1:], texts, strict=True)):
-        end = f"{index}?>".encode()
-        if not piece.startswith(end):
-            raise ValueError(f"body text placeholder {index} is out of order")
-        out += (text.encode("utf-8"), piece[len(end) :])
-    return b"".join(out)
-
-
-_BODY_DECLS = f'xmlns:w="{_W_NS}" xmlns:r="{_R_NS}"'
-
-
-def _with_namespaces(element: str) -> str:
-    end = 1
-    while element[end] not in " />":
-        end += 1
-    return f"{element[:end]} {_BODY_DECLS}{element[end:]}"

@@ -2,12 +2,13 @@
 
 A DOCX is a zip of XML parts, and most of them (styles, theme, fonts: about 800 KB of the
 1 MB a plan holds) are the same in every plan of a region. `zipfile` would deflate them
-again for every document; here the compressed bytes of a member are kept per process,
-keyed by its content, so a build of 290 plans deflates them once.
+again for every document; here the compressed bytes of a member can be kept in a
+`DeflateCache`, keyed by its content, so a build of 290 plans deflates them once.
 
 The archive is byte for byte what `zipfile.ZipFile.writestr` writes for the same members
 with `ZIP_DEFLATED`, the given level, a fixed date, `create_system` 0 and no extra fields
-(a test holds the two side by side). Pure: bytes in, bytes out, no third-party imports.
+(a test holds the two side by side). Pure: bytes in, bytes out (the cache is the
+caller's), no third-party imports.
 """
 
 from __future__ import annotations
@@ -27,24 +28,44 @@ _EXTERNAL_ATTR = 0o600 << 16  # zipfile's default for members written from bytes
 # Members at least this large are worth remembering compressed; small ones are quick anyway.
 CACHE_MIN_BYTES = 8 * 1024
 _CACHE_ENTRIES = 16
-_cache: OrderedDict[tuple[bytes, int], tuple[int, bytes]] = OrderedDict()
 
 
-def _deflate(data: bytes, level: int, cache: bool) -> tuple[int, bytes]:
-    """CRC-32 and raw deflate stream of `data`, from the cache when it was seen before."""
-    key = (data, level)
-    if cache and len(data) >= CACHE_MIN_BYTES:
-        found = _cache.get(key)
-        if found is not None:
-            _cache.move_to_end(key)
-            return found
+class DeflateCache:
+    """Compressed members by content and level, the last few large ones (owned by the caller).
+
+    One instance lives as long as the process that builds a region (`cache.DocxCache`).
+    """
+
+    def __init__(self, entries: int = _CACHE_ENTRIES) -> None:
+        self._entries = entries
+        self._found: OrderedDict[tuple[bytes, int], tuple[int, bytes]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def deflate(self, data: bytes, level: int, *, keep: bool) -> tuple[int, bytes]:
+        """CRC-32 and raw deflate stream of `data`, from the cache when it was seen before.
+
+        With `keep` false the result is neither looked up nor kept.
+        """
+        key = (data, level)
+        keep = keep and len(data) >= CACHE_MIN_BYTES
+        if keep:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+                return found
+        result = _deflate(data, level)
+        if keep:
+            self._found[key] = result
+            if len(self._found) > self._entries:
+                self._found.popitem(last=False)
+        return result
+
+
+def _deflate(data: bytes, level: int) -> tuple[int, bytes]:
     compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-    result = zlib.crc32(data), compressor.compress(data) + compressor.flush()
-    if cache and len(data) >= CACHE_MIN_BYTES:
-        _cache[key] = result
-        if len(_cache) > _CACHE_ENTRIES:
-            _cache.popitem(last=False)
-    return result
+    return zlib.crc32(data), compressor.compress(data) + compressor.flush()
 
 
 def zip_bytes(
@@ -52,12 +73,14 @@ def zip_bytes(
     date_time: tuple[int, int, int, int, int, int],
     *,
     level: int = 6,
+    cache: DeflateCache | None = None,
     uncached: frozenset[str] = frozenset(),
 ) -> bytes:
     """A zip archive of `members` (name, content), in order, every entry dated `date_time`.
 
-    Members named in `uncached` are never kept in the cache (content that differs in every
-    archive, such as a document's own text).
+    With `cache`, large members are compressed once per content; members named in
+    `uncached` are never kept in it (content that differs in every archive, such as a
+    document's own text).
     """
     year, month, day, hour, minute, second = date_time
     dos_date = (year - 1980) << 9 | month << 5 | day
@@ -67,7 +90,10 @@ def zip_bytes(
     offset = 0
     for name, data in members:
         encoded = name.encode("ascii")  # OPC part names are ASCII; zipfile sets no UTF-8 flag
-        crc, deflated = _deflate(data, level, name not in uncached)
+        if cache is None:
+            crc, deflated = _deflate(data, level)
+        else:
+            crc, deflated = cache.deflate(data, level, keep=name not in uncached)
         header = _LOCAL_HEADER.pack(
             b"PK\x03\x04", _VERSION, 0, 0, _DEFLATED, dos_time, dos_date, crc,
             len(deflated), len(data), len(encoded), 0,
