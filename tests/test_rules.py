@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from omstallning.check.rules import RULE_CODES, validate_region
+from omstallning.check.rules import RULE_CODES
+from omstallning.check.validate import validate_region
 from omstallning.findings import Finding, Severity
 
 from .conftest import KLIPPAN

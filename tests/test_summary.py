@@ -13,7 +13,7 @@ import docx
 import pytest
 from docx.enum.section import WD_ORIENT
 
-from omstallning.check.rules import validate_region
+from omstallning.check.validate import validate_region
 from omstallning.commands.status import region_status
 from omstallning.documents.summary import (
     MatrixCell,
