@@ -137,4 +137,3 @@ def test_region_rule_reading_outside_region_rule_paths_fails_loudly(
         with pytest.raises(LookupError, match="REGION_RULE_PATHS"):
             validate_region(many_broken, workers)
         assert workers.running is parallel
-

@@ -33,6 +33,7 @@ def required_content(
                 f"Avsnittet ”{section_id}” ({title}) krävs av regionen men saknas. "
                 f"Lägg till ”- id: {section_id}” med en text under avsnitt.",
                 key=True,
+                subject=("avsnitt", section_id),
             )
         elif not by_id[section_id][1].text.strip():
             yield at(
@@ -42,6 +43,7 @@ def required_content(
                 "tomt-avsnitt",
                 E,
                 f"Avsnittet ”{section_id}” ({title}) krävs men har ingen text.",
+                subject=("avsnitt", section_id),
             )
     if req.goals and not plan.goals:
         yield at(

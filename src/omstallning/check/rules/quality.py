@@ -12,14 +12,14 @@ from omstallning.model import MunicipalityEntry
 
 
 @municipality_rule
-def plan_quality(
+def follow_up_warnings(
     result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
 ) -> Iterator[Finding]:
     """Warnings that make a plan possible to follow up."""
     plan, f = entry.plan, entry.file
     used = {g for a in plan.activities for g in a.goals}
     for i, a in enumerate(plan.activities):
-        if not a.owner:
+        if not (a.owner and a.owner.strip()):  # blank text is no owner
             yield at(
                 sm,
                 f,

@@ -61,12 +61,17 @@ def at(
     message: str,
     *,
     key: bool = False,
+    subject: tuple[str | int, ...] | None = None,
 ) -> Finding:
-    """A finding at `path` of a file (at the key with `key`), or at its top without a map."""
+    """A finding at `path` of a file (at the key with `key`), or at its top without a map.
+
+    Its subject is `path` unless given.
+    """
+    about = path if subject is None else subject
     if sm is None:
-        return Finding(file, 1, 1, code, severity, message)
+        return Finding(file, 1, 1, code, severity, message, about)
     line, col = sm.key_pos(path) if key else sm.pos(path)
-    return Finding(file, line, col, code, severity, message)
+    return Finding(file, line, col, code, severity, message, about)
 
 
 def municipalities(result: LoadResult) -> Iterator[tuple[MunicipalityEntry, SourceMap | None]]:
