@@ -194,9 +194,8 @@ def test_every_code_a_rule_emits_is_listed_with_its_severity() -> None:
                     and isinstance(severity, ast.Name)
                     and severity.id in severities
                 ):
-                    assert emitted.setdefault(code.value, severities[severity.id]) is (
-                        severities[severity.id]
-                    ), (module.name, code.value)
+                    said = severities[severity.id]
+                    assert emitted.setdefault(code.value, said) is said, (module.name, code.value)
     assert len(emitted) > 20  # the rules were found
     for code, severity in emitted.items():
         assert code in RULE_CODES, code
