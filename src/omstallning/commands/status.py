@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from omstallning import clock
 from omstallning.check.report import plural
 from omstallning.check.rules.followup import follow_up_findings
+from omstallning.check.validate import Validation
 from omstallning.findings import Finding
 from omstallning.load.loader import MUNICIPALITY_DIR, LoadResult
 from omstallning.model import (
@@ -297,7 +298,9 @@ def _unread_row(file: str, findings: list[Finding]) -> StatusRow:
     )
 
 
-def region_status(result: LoadResult, findings: Iterable[Finding], today: dt.date) -> RegionStatus:
+def region_status(
+    result: Validation | LoadResult, findings: Iterable[Finding], today: dt.date
+) -> RegionStatus:
     """The overview of a loaded region.
 
     Every file in `kommuner/` gets a row, also one that could not be read (status `fel`).
@@ -306,7 +309,8 @@ def region_status(result: LoadResult, findings: Iterable[Finding], today: dt.dat
     day), never from looking at the plan again.
 
     Args:
-        result: The loaded region with its source maps.
+        result: The checked region (`check.validate.validate`), or the loaded one with
+            its source maps (`validate_region`, which the CLI still calls).
         findings: All findings of `validate` for the region.
         today: The day against which activities' end dates are compared.
     """
@@ -315,10 +319,9 @@ def region_status(result: LoadResult, findings: Iterable[Finding], today: dt.dat
     for f in findings:
         by_file.setdefault(f.file, []).append(f)
     prefix = f"{MUNICIPALITY_DIR}/"
+    read = result.files if isinstance(result, Validation) else result.maps
     municipality_files = {
-        name
-        for name in (*result.maps, *by_file)
-        if name.startswith(prefix) and name.count("/") == 1
+        name for name in (*read, *by_file) if name.startswith(prefix) and name.count("/") == 1
     }
     rows = [
         _loaded_row(entry, region.config, by_file.get(entry.file, []), today)
