@@ -14,7 +14,7 @@ import pytest
 
 from omstallning import __version__
 from omstallning import workers as workers_module
-from omstallning.check.rules import validate_region
+from omstallning.check.validate import validate_region
 from omstallning.commands import build as build_module
 from omstallning.commands.build import MANIFEST_FILE, build_plans
 from omstallning.errors import OmstallningError

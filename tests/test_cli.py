@@ -137,12 +137,12 @@ def test_usage_error_exits_2_in_swedish(run_cli: Run) -> None:
 def test_internal_error_prints_a_short_message_not_a_traceback(
     run_cli: Run, make_region: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import omstallning.check.rules
+    import omstallning.check.validate
 
     def boom(_: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(omstallning.check.rules, "validate_region", boom)
+    monkeypatch.setattr(omstallning.check.validate, "validate_region", boom)
     monkeypatch.setitem(cli._state, "debug", False)
     result = run_cli("validate", str(make_region()))
     assert result.exit_code == cli.EXIT_INTERNAL

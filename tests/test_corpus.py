@@ -19,7 +19,8 @@ import docx
 import pytest
 import yaml
 
-from omstallning.check.rules import RULE_CODES, validate_region
+from omstallning.check.rules import RULE_CODES
+from omstallning.check.validate import validate_region
 from omstallning.findings import Finding, Severity
 from omstallning.load import yaml_source
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from omstallning.check.rules import validate_region
+from omstallning.check.validate import validate_region
 from omstallning.model import INTRO_PARTS
 
 from .conftest import EXAMPLE

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from omstallning import writers
-from omstallning.check.rules import validate_region
+from omstallning.check.validate import validate_region
 from omstallning.documents.plan import assemble_plan
 
 from .browser.cdp import Chromium, find_chromium

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from omstallning import writers
-from omstallning.check.rules import validate_region
+from omstallning.check.validate import validate_region
 from omstallning.documents.plan import STATUS_FILL, assemble_plan
 from omstallning.documents.tree import (
     Cell,

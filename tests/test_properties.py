@@ -28,7 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from omstallning.check.rules import RULE_CODES, validate_region
+from omstallning.check.rules import RULE_CODES
+from omstallning.check.validate import validate_region
 from omstallning.cli import main as cli
 from omstallning.findings import Finding
 from omstallning.load import yaml_source

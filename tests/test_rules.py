@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from omstallning.check.rules import RULE_CODES, validate_region
+from omstallning.check.rules import RULE_CODES
+from omstallning.check.validate import validate_region
 from omstallning.findings import Finding, Severity
 
 from .conftest import KLIPPAN
@@ -171,10 +172,34 @@ def test_file_name_that_does_not_match(make_region: Callable[..., Path]) -> None
     assert ("filnamn", "kommuner/klipan.yaml", 1, 1) in located(findings_for(root))
 
 
-def test_warnings_are_warnings_and_errors_errors() -> None:
-    for code, (severity, meaning) in RULE_CODES.items():
-        assert meaning, code
-        assert severity in (Severity.ERROR, Severity.WARNING)
+def test_every_code_a_rule_emits_is_listed_with_its_severity() -> None:
+    # Each finding a rule makes names its code and then its severity (E or W) as arguments
+    # side by side; RULE_CODES, which README's table comes from, must say the same.
+    import ast
+
+    import omstallning.check.rules as package
+
+    severities = {"E": Severity.ERROR, "W": Severity.WARNING}
+    emitted: dict[str, Severity] = {}
+    for module in sorted(Path(package.__file__).parent.glob("*.py")):
+        if module.name == "followup.py":  # status's checks, not validate's (FOLLOW_UP_CODES)
+            continue
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            for code, severity in zip(node.args, node.args[1:], strict=False):
+                if (
+                    isinstance(code, ast.Constant)
+                    and isinstance(code.value, str)
+                    and isinstance(severity, ast.Name)
+                    and severity.id in severities
+                ):
+                    said = severities[severity.id]
+                    assert emitted.setdefault(code.value, said) is said, (module.name, code.value)
+    assert len(emitted) > 20  # the rules were found
+    for code, severity in emitted.items():
+        assert code in RULE_CODES, code
+        assert RULE_CODES[code][0] is severity, code
 
 
 def test_intro_part_missing_from_inledning_list(make_region: Callable[..., Path]) -> None:

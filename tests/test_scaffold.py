@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from omstallning.check.rules import validate_region
+from omstallning.check.validate import validate_region
 from omstallning.commands import scaffold
 from omstallning.errors import OutputError
 

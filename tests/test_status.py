@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from omstallning.check.rules import validate_region
+from omstallning.check.validate import validate_region
 from omstallning.commands.status import (
     Quality,
     RegionStatus,

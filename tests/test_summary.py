@@ -13,7 +13,7 @@ import docx
 import pytest
 from docx.enum.section import WD_ORIENT
 
-from omstallning.check.rules import validate_region
+from omstallning.check.validate import validate_region
 from omstallning.commands.build import build_plans
 from omstallning.commands.status import RegionStatus, region_status
 from omstallning.documents.region_analysis import (

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from omstallning import workers as workers_module
-from omstallning.check.rules import validate_region
+from omstallning.check.validate import validate_region
 from omstallning.workers import Workers
 
 from .conftest import KLIPPAN, region_files, write_tree
@@ -116,3 +116,24 @@ def test_without_fork_a_few_dozen_files_are_not_worth_fresh_interpreters(
     finally:
         stop.set()
         other.join()
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
+def test_region_rule_reading_outside_region_rule_paths_fails_loudly(
+    many_broken: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    # A worker sends back only REGION_RULE_PATHS of each map; a region rule that reads more
+    # would get other positions in parallel runs, so it must fail in serial runs too.
+    from omstallning.check.rules import registry
+    from omstallning.check.rules.registry import at, municipalities
+    from omstallning.findings import Severity
+
+    def reads_code(result: Any) -> Any:
+        for entry, sm in municipalities(result):
+            yield at(sm, entry.file, ("kommunkod",), "x", Severity.ERROR, "x")
+
+    monkeypatch.setattr(registry, "RULES", [*registry.RULES, reads_code])
+    with Workers(2 if parallel else 1) as workers:
+        with pytest.raises(LookupError, match="REGION_RULE_PATHS"):
+            validate_region(many_broken, workers)
+        assert workers.running is parallel

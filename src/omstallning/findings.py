@@ -8,7 +8,7 @@ message that says how to fix the problem.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class Severity(enum.Enum):
@@ -23,7 +23,10 @@ class Finding:
     """One problem in one place of a user's files.
 
     `file` is the path relative to the regional repository, with forward slashes.
-    `line` and `column` are 1-based; 0 means "the whole file".
+    `line` and `column` are 1-based; 0 means "the whole file". `subject` says what the
+    finding is about, as a YAML path (`("aktiviteter", 2)`) or, for a required section,
+    `("avsnitt", id)`: what `status` counts findings by. It is not part of the finding's
+    identity.
     """
 
     file: str
@@ -32,7 +35,7 @@ class Finding:
     code: str
     severity: Severity
     message: str
-    hint: str = ""
+    subject: tuple[str | int, ...] = field(default=(), compare=False)
 
     @property
     def is_error(self) -> bool:

@@ -187,7 +187,7 @@ def _validate_region(path: Path, workers: Any = None) -> tuple[Any, list[Any]]:
     """
     import gc
 
-    from omstallning.check.rules import validate_region
+    from omstallning.check.validate import validate_region
     from omstallning.workers import Workers, default_jobs
 
     enabled = gc.isenabled()

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from omstallning import __version__, clock
-from omstallning.check.rules import resolve_inside
 from omstallning.commands.status import RegionStatus
 from omstallning.documents import DOCUMENT_KINDS
 from omstallning.documents.tree import Document
 from omstallning.errors import OmstallningError
+from omstallning.load.paths import resolve_inside
 from omstallning.model import EXPORT_FORMATS, MunicipalityEntry, Region
 from omstallning.workers import WorkerError, Workers
 from omstallning.writers.files import write_files_atomic

@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 
 from omstallning import clock
 from omstallning.check.report import plural
+from omstallning.check.rules.followup import follow_up_findings
+from omstallning.check.validate import Validation
 from omstallning.findings import Finding
 from omstallning.load.loader import MUNICIPALITY_DIR, LoadResult
 from omstallning.model import (
     ACTIVITY_STATUSES,
-    PLACEHOLDER_WORDS,
     PLAN_STATUSES,
     STANDARD_SECTIONS,
     Municipality,
+    MunicipalityEntry,
     RegionConfig,
 )
 
@@ -32,7 +34,8 @@ FAILED_STATUS = "fel"
 
 MAX_IDS_SHOWN = 6
 _SWEDISH_LAST = {"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"}
-_OPEN_STATUSES = ("planerad", "pågår")
+# The codes of findings that leave a required section unwritten.
+UNWRITTEN_SECTION_CODES = frozenset({"avsnitt-saknas", "tomt-avsnitt", "avsnitt-ej-skrivet"})
 
 
 def reference_date(environ: Mapping[str, str] | None = None) -> dt.date:
@@ -85,97 +88,105 @@ def list_and(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " och " + items[-1]
 
 
-def plan_quality(
-    plan: Municipality,
-    config: RegionConfig,
-    placeholder_lines: Sequence[int],
-    today: dt.date,
-) -> Quality:
-    """Check that a plan can be followed up.
+class _Checks:
+    """The quality checks of one plan, each passed unless a finding says otherwise."""
+
+    def __init__(self, findings: Iterable[Finding]) -> None:
+        self.passed = self.total = 0
+        self.subjects: dict[str, list[tuple[str | int, ...]]] = {}
+        for f in findings:
+            self.subjects.setdefault(f.code, []).append(f.subject)
+
+    def has(self, code: str, subject: tuple[str | int, ...] | None = None) -> bool:
+        """Whether a finding of `code` (about `subject`, when given) exists."""
+        found = self.subjects.get(code, [])
+        return bool(found) if subject is None else subject in found
+
+    def count(self, failed: bool) -> bool:
+        """Count one check; return whether it failed."""
+        self.total += 1
+        self.passed += not failed
+        return failed
+
+
+def plan_quality(plan: Municipality, config: RegionConfig, findings: Sequence[Finding]) -> Quality:
+    """How far a plan can be followed up, from the findings about it.
 
     Every goal has an indicator with a target value; every activity has an owner, a start
     and an end, and a goal; no placeholder text is left; no activity whose end has passed is
     still `planerad` or `pågår`. A region that requires goals or activities also counts
-    having at least one as a check.
+    having at least one as a check. What fails is what the rules found (`validate`'s
+    findings of the file and `follow_up_findings`); the plan gives only how many checks
+    there are and the ids to name.
 
     Args:
         plan: The municipality's plan.
         config: The region's settings (which of goals and activities it requires).
-        placeholder_lines: The lines of the file where `validate` found placeholder text.
-        today: The day against which end dates are compared.
+        findings: The findings of the plan's file, with its follow-up findings.
     """
-    passed = total = 0
+    checks = _Checks(findings)
     missing: list[str] = []
-
-    def check(ok: bool) -> bool:
-        nonlocal passed, total
-        total += 1
-        passed += ok
-        return ok
-
     req = config.requirements
-    if req.goals and not check(bool(plan.goals)):
+    if req.goals and checks.count(checks.has("mal-saknas")):
         missing.append("Planen har inga mål")
-    if req.activities and not check(bool(plan.activities)):
+    if req.activities and checks.count(checks.has("aktiviteter-saknas")):
         missing.append("Planen har inga aktiviteter")
-
-    no_indicator: list[str] = []
-    no_target: list[str] = []
-    for goal in plan.goals:
-        if not check(any(i.target is not None for i in goal.indicators)):
-            (no_target if goal.indicators else no_indicator).append(goal.id)
-    if no_indicator:
-        missing.append(f"{len(no_indicator)} mål saknar indikator ({_ids(no_indicator)})")
-    if no_target:
-        missing.append(f"{len(no_target)} mål saknar målvärde ({_ids(no_target)})")
-
-    no_owner: list[str] = []
-    no_dates: list[str] = []
-    no_goal: list[str] = []
-    overdue: list[str] = []
-    for a in plan.activities:
-        if not check(bool(a.owner and a.owner.strip())):
-            no_owner.append(a.id)
-        if not check(a.start is not None and a.end is not None):
-            no_dates.append(a.id)
-        if not check(bool(a.goals)):
-            no_goal.append(a.id)
-        late = a.end is not None and a.end.last_day() < today and a.status in _OPEN_STATUSES
-        if not check(not late):
-            overdue.append(
-                f"{a.id} har passerat sitt slutdatum men har status {a.status} (slut {a.end})"
-            )
-    if no_owner:
-        missing.append(f"{_activities(len(no_owner))} saknar ansvarig ({_ids(no_owner)})")
-    if no_dates:
-        missing.append(
-            f"{_activities(len(no_dates))} saknar start- eller slutdatum ({_ids(no_dates)})"
-        )
-    if no_goal:
-        linked = "kopplad" if len(no_goal) == 1 else "kopplade"
-        missing.append(
-            f"{_activities(len(no_goal))} är inte {linked} till något mål ({_ids(no_goal)})"
-        )
-    missing += overdue
-
-    lines = sorted(set(placeholder_lines))
-    if not check(not lines):
+    missing += _goal_gaps(plan, checks)
+    missing += _activity_gaps(plan, checks)
+    missing += [f.message for f in findings if f.code == "forsenad"]
+    lines = sorted({f.line for f in findings if f.code == "platshallare"})
+    if checks.count(bool(lines)):
         where = "rad" if len(lines) == 1 else "rader"
         shown = [str(n) for n in lines[:MAX_IDS_SHOWN]]
         more = " m.fl." if len(lines) > MAX_IDS_SHOWN else ""
         missing.append(
             f"Platshållartext kvar på {len(lines)} {where} ({where} {list_and(shown)}{more})"
         )
-    return Quality(passed, total, tuple(missing))
+    return Quality(checks.passed, checks.total, tuple(missing))
+
+
+def _goal_gaps(plan: Municipality, checks: _Checks) -> list[str]:
+    """Goals without an indicator, and goals none of whose indicators has a target."""
+    no_indicator: list[str] = []
+    no_target: list[str] = []
+    for i, goal in enumerate(plan.goals):
+        # One check per goal: it passes when any of its indicators has a target.
+        indicators = [("mål", i, "indikatorer", j) for j in range(len(goal.indicators))]
+        lacks_indicator = checks.has("mal-utan-indikator", ("mål", i))
+        lacks_target = all(checks.has("malvarde-saknas", s) for s in indicators)
+        if checks.count(lacks_indicator or lacks_target):
+            (no_indicator if lacks_indicator else no_target).append(goal.id)
+    out: list[str] = []
+    if no_indicator:
+        out.append(f"{len(no_indicator)} mål saknar indikator ({_ids(no_indicator)})")
+    if no_target:
+        out.append(f"{len(no_target)} mål saknar målvärde ({_ids(no_target)})")
+    return out
+
+
+# The codes of the four checks per activity, each about one activity (`("aktiviteter", i)`).
+_ACTIVITY_CHECKS = ("ansvarig-saknas", "datum-saknas", "aktivitet-utan-mal", "forsenad")
+
+
+def _activity_gaps(plan: Municipality, checks: _Checks) -> list[str]:
+    """Activities without owner, dates or goal (the overdue ones are named by their finding)."""
+    failing: dict[str, list[str]] = {code: [] for code in _ACTIVITY_CHECKS}
+    for i, activity in enumerate(plan.activities):
+        for code in _ACTIVITY_CHECKS:
+            if checks.count(checks.has(code, ("aktiviteter", i))):
+                failing[code].append(activity.id)
+    out: list[str] = []
+    if no_owner := failing["ansvarig-saknas"]:
+        out.append(f"{_activities(len(no_owner))} saknar ansvarig ({_ids(no_owner)})")
+    if no_dates := failing["datum-saknas"]:
+        out.append(f"{_activities(len(no_dates))} saknar start- eller slutdatum ({_ids(no_dates)})")
+    if no_goal := failing["aktivitet-utan-mal"]:
+        linked = "kopplad" if len(no_goal) == 1 else "kopplade"
+        out.append(f"{_activities(len(no_goal))} är inte {linked} till något mål ({_ids(no_goal)})")
+    return out
 
 
 # --- One row per municipality ----------------------------------------------------------------
-
-
-def section_written(text: str) -> bool:
-    """A section counts as written when it has text that is not only a scaffold hint."""
-    stripped = text.strip()
-    return bool(stripped) and not stripped.startswith(PLACEHOLDER_WORDS)
 
 
 @dataclass(frozen=True)
@@ -241,27 +252,20 @@ class RegionStatus:
 
 
 def _loaded_row(
-    file: str,
-    slug: str,
-    plan: Municipality,
-    config: RegionConfig,
-    findings: list[Finding],
-    today: dt.date,
+    entry: MunicipalityEntry, config: RegionConfig, findings: list[Finding], today: dt.date
 ) -> StatusRow:
+    """The row of a loaded plan; `findings`: those of `validate` for its file."""
+    plan = entry.plan
+    gaps = findings + follow_up_findings(entry, config.requirements, today)
     required = list(config.requirements.sections)
-    written_ids = {s.id for s in plan.sections if section_written(s.text)}
-    missing = tuple(
-        s
-        for s in required
-        if s not in written_ids and not (s == "samverkan" and plan.collaboration)
-    )
-    placeholders = [f.line for f in findings if f.code == "platshallare"]
+    unwritten = {f.subject for f in gaps if f.code in UNWRITTEN_SECTION_CODES}
+    missing = tuple(s for s in required if ("avsnitt", s) in unwritten)
     counts = dict.fromkeys(ACTIVITY_STATUSES, 0)
     for a in plan.activities:
         counts[a.status] += 1
     return StatusRow(
-        file=file,
-        slug=slug,
+        file=entry.file,
+        slug=entry.slug,
         name=plan.name,
         loaded=True,
         code=plan.code,
@@ -277,19 +281,36 @@ def _loaded_row(
         interventions_without_assessment=sum(1 for i in plan.interventions if i.without_assessment),
         errors=sum(1 for f in findings if f.is_error),
         warnings=sum(1 for f in findings if not f.is_error),
-        quality=plan_quality(plan, config, placeholders, today),
+        quality=plan_quality(plan, config, gaps),
     )
 
 
-def region_status(result: LoadResult, findings: Iterable[Finding], today: dt.date) -> RegionStatus:
+def _unread_row(file: str, findings: list[Finding]) -> StatusRow:
+    """The row of a municipality file that could not be read."""
+    stem = file[len(MUNICIPALITY_DIR) + 1 :].rsplit(".", 1)[0]
+    return StatusRow(
+        file=file,
+        slug=stem,
+        name=stem,
+        loaded=False,
+        errors=sum(1 for f in findings if f.is_error),
+        warnings=sum(1 for f in findings if not f.is_error),
+    )
+
+
+def region_status(
+    result: Validation | LoadResult, findings: Iterable[Finding], today: dt.date
+) -> RegionStatus:
     """The overview of a loaded region.
 
     Every file in `kommuner/` gets a row, also one that could not be read (status `fel`).
     Findings in other files (omstallning.yaml, the introduction, sources) are counted as
-    shared.
+    shared. What a plan lacks comes from the findings (with `follow_up_findings` for the
+    day), never from looking at the plan again.
 
     Args:
-        result: The loaded region with its source maps.
+        result: The checked region (`check.validate.validate`), or the loaded one with
+            its source maps (`validate_region`, which the CLI still calls).
         findings: All findings of `validate` for the region.
         today: The day against which activities' end dates are compared.
     """
@@ -298,38 +319,16 @@ def region_status(result: LoadResult, findings: Iterable[Finding], today: dt.dat
     for f in findings:
         by_file.setdefault(f.file, []).append(f)
     prefix = f"{MUNICIPALITY_DIR}/"
+    read = result.files if isinstance(result, Validation) else result.maps
     municipality_files = {
-        name
-        for name in (*result.maps, *by_file)
-        if name.startswith(prefix) and name.count("/") == 1
+        name for name in (*read, *by_file) if name.startswith(prefix) and name.count("/") == 1
     }
-    rows: list[StatusRow] = []
-    loaded = set()
-    for entry in region.municipalities:
-        loaded.add(entry.file)
-        rows.append(
-            _loaded_row(
-                entry.file,
-                entry.slug,
-                entry.plan,
-                region.config,
-                by_file.get(entry.file, []),
-                today,
-            )
-        )
-    for file in sorted(municipality_files - loaded):
-        own = by_file.get(file, [])
-        stem = file[len(prefix) :].rsplit(".", 1)[0]
-        rows.append(
-            StatusRow(
-                file=file,
-                slug=stem,
-                name=stem,
-                loaded=False,
-                errors=sum(1 for f in own if f.is_error),
-                warnings=sum(1 for f in own if not f.is_error),
-            )
-        )
+    rows = [
+        _loaded_row(entry, region.config, by_file.get(entry.file, []), today)
+        for entry in region.municipalities
+    ]
+    unread = municipality_files - {entry.file for entry in region.municipalities}
+    rows += [_unread_row(file, by_file.get(file, [])) for file in sorted(unread)]
     rows.sort(key=lambda r: (swedish_key(r.name), r.file))
     shared = [f for name, group in by_file.items() if name not in municipality_files for f in group]
     return RegionStatus(

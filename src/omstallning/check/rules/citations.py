@@ -1,0 +1,129 @@
+"""Citations: every [@key] in a text names a source in kallor.yaml."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from omstallning.check.rules.registry import E, municipality_rule, rule
+from omstallning.findings import Finding
+from omstallning.load.loader import GLOSSARY_FILE, SOURCES_FILE, LoadResult
+from omstallning.load.yaml_source import SourceMap
+from omstallning.model import MunicipalityEntry
+from omstallning.text import fold
+
+# "@" and a key as `markdown_text._scan_citation` reads it (its _KEY_FIRST, _KEY_CHARS),
+# wherever it stands.
+_KEY_ANYWHERE = re.compile(r"@([A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*)")
+
+
+def possible_citation_keys(text: str) -> set[str]:
+    """Every key `find_citations` could find in `text`, and perhaps more.
+
+    A key is read from the source text as it stands, so each one appears there as `@key`;
+    this finds them all without parsing (in code spans too). When all of these are known,
+    no citation in the text can be unknown and the parse is skipped; a region whose
+    citations are all known never imports the Markdown parser (`validate` starts sooner).
+    A property test holds this against `find_citations`.
+    """
+    return {m.group(1).rstrip(".:") for m in _KEY_ANYWHERE.finditer(text)}
+
+
+def _yaml_texts(entry: MunicipalityEntry) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every Markdown-bearing text of a municipality, with its YAML path."""
+    plan = entry.plan
+    for i, s in enumerate(plan.sections):
+        yield ("avsnitt", i, "text"), s.text
+    for i, g in enumerate(plan.goals):
+        if g.description:
+            yield ("mål", i, "beskrivning"), g.description
+    for i, a in enumerate(plan.activities):
+        if a.description:
+            yield ("aktiviteter", i, "beskrivning"), a.description
+    for i, v in enumerate(plan.interventions):
+        for key, value in (("villkor", v.conditions), ("beskrivning", v.description)):
+            if value:
+                yield ("insatser", i, key), value
+    for i, c in enumerate(plan.collaboration):
+        for key, value in (("form", c.form), ("beskrivning", c.description)):
+            if value:
+                yield ("samverkan", i, key), value
+
+
+TextPosition = Callable[[int, int], tuple[int, int]]
+
+
+def _in_body(body_line: int) -> TextPosition:
+    return lambda line, col: (body_line + line - 1, col)
+
+
+def _in_scalar(sm: SourceMap, path: tuple[str | int, ...]) -> TextPosition:
+    return lambda line, col: sm.text_pos(path, line, col)
+
+
+def shared_texts(result: LoadResult) -> Iterator[tuple[str, str, TextPosition]]:
+    """The introduction's and the glossary's Markdown texts, which every plan shares.
+
+    Each as (file, text, map from a position in the text to one in the file).
+    """
+    region = result.region
+    for part in region.intro_parts:
+        yield part.file, part.text, _in_body(part.body_line)
+    gsm = result.maps.get(GLOSSARY_FILE)
+    if gsm is not None:
+        for term, definition in region.glossary.items():
+            yield GLOSSARY_FILE, definition, _in_scalar(gsm, (term,))
+
+
+def municipality_texts(
+    entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[tuple[str, str, TextPosition]]:
+    """The Markdown texts of one municipality file, as `shared_texts` gives them."""
+    if sm is not None:
+        for path, text in _yaml_texts(entry):
+            yield entry.file, text, _in_scalar(sm, path)
+
+
+@rule
+def citations(result: LoadResult) -> Iterator[Finding]:
+    """Every [@key] in the introduction and the glossary names a source in kallor.yaml."""
+    return _unknown_citations(result, shared_texts(result))
+
+
+@municipality_rule
+def municipality_citations(
+    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[Finding]:
+    """Every [@key] in a municipality's texts names a source in kallor.yaml."""
+    return _unknown_citations(result, municipality_texts(entry, sm))
+
+
+def _unknown_citations(
+    result: LoadResult, texts: Iterator[tuple[str, str, TextPosition]]
+) -> Iterator[Finding]:
+    known = result.region.sources
+    sources_exist = (result.region.root / SOURCES_FILE).is_file()
+    for file, text, where in texts:
+        if "[@" not in text or possible_citation_keys(text) <= known.keys():
+            continue  # no citation, or none that could be unknown: no need to parse
+        from omstallning.documents.markdown_text import find_citations
+
+        for key, line, col in find_citations(text):
+            if key in known:
+                continue
+            fline, fcol = where(line, col)
+            hint = (
+                f"Lägg till ”{key}” i {SOURCES_FILE}"
+                if sources_exist
+                else f"Skapa {SOURCES_FILE} med källan ”{key}”"
+            )
+            close = [k for k in known if fold(k) == fold(key)]
+            fix = f" Menade du @{close[0]}?" if close else ""
+            yield Finding(
+                file,
+                fline,
+                fcol,
+                "okand-kalla",
+                E,
+                f"Källan ”@{key}” finns inte i {SOURCES_FILE}.{fix} {hint}, eller rätta nyckeln.",
+            )

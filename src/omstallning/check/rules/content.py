@@ -1,0 +1,69 @@
+"""Required content: the sections, goals and activities the region requires."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from omstallning.check.rules.registry import E, at, municipality_rule
+from omstallning.findings import Finding
+from omstallning.load.loader import LoadResult
+from omstallning.load.yaml_source import SourceMap
+from omstallning.model import STANDARD_SECTIONS, MunicipalityEntry
+
+
+@municipality_rule
+def required_content(
+    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[Finding]:
+    """Required sections are present and not empty; required goals and activities exist."""
+    req = result.region.config.requirements
+    plan, f = entry.plan, entry.file
+    by_id = {s.id: (i, s) for i, s in reversed(list(enumerate(plan.sections)))}
+    for section_id in req.sections:
+        title = STANDARD_SECTIONS.get(section_id, section_id)
+        if section_id == "samverkan" and plan.collaboration:
+            continue
+        if section_id not in by_id:
+            yield at(
+                sm,
+                f,
+                ("avsnitt",) if sm and sm.exact(("avsnitt",)) else (),
+                "avsnitt-saknas",
+                E,
+                f"Avsnittet ”{section_id}” ({title}) krävs av regionen men saknas. "
+                f"Lägg till ”- id: {section_id}” med en text under avsnitt.",
+                key=True,
+                subject=("avsnitt", section_id),
+            )
+        elif not by_id[section_id][1].text.strip():
+            yield at(
+                sm,
+                f,
+                ("avsnitt", by_id[section_id][0], "text"),
+                "tomt-avsnitt",
+                E,
+                f"Avsnittet ”{section_id}” ({title}) krävs men har ingen text.",
+                subject=("avsnitt", section_id),
+            )
+    if req.goals and not plan.goals:
+        yield at(
+            sm,
+            f,
+            ("mål",) if sm and sm.exact(("mål",)) else (),
+            "mal-saknas",
+            E,
+            "Regionen kräver minst ett mål, men filen har inga. Lägg till ”mål:” "
+            "med id och rubrik.",
+            key=True,
+        )
+    if req.activities and not plan.activities:
+        yield at(
+            sm,
+            f,
+            ("aktiviteter",) if sm and sm.exact(("aktiviteter",)) else (),
+            "aktiviteter-saknas",
+            E,
+            "Regionen kräver minst en aktivitet, men filen har inga. Lägg till "
+            "”aktiviteter:” med id, rubrik och status.",
+            key=True,
+        )

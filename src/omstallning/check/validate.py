@@ -1,0 +1,185 @@
+"""Validation as one step: load a region, run every rule, in worker processes where worth it.
+
+`validate_region` loads what the region shares, then loads and checks the municipality files
+(`load_and_check`), in workers when there are enough of them, and last runs the region rules.
+The region rules see each municipality's source map only at `REGION_RULE_PATHS`, in every
+run: a worker sends back no more than that, so a rule that read more would get other
+positions in parallel runs than in serial ones; here it fails at once in both.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from omstallning.check.rules import check_municipality, run_region_rules
+from omstallning.findings import Finding, sort_findings
+from omstallning.load.loader import (
+    LoadedMunicipality,
+    LoadResult,
+    add_municipality,
+    load_municipality,
+    load_shared,
+    municipality_paths,
+)
+from omstallning.load.yaml_source import Path_, Place, SourceMap
+
+if TYPE_CHECKING:
+    from omstallning.model import Region
+    from omstallning.workers import Workers
+
+# What the region rules read of a municipality's source map, when it was checked elsewhere.
+REGION_RULE_PATHS: tuple[Path_, ...] = (("kommun",),)
+# Municipality files per task in a worker: small enough to share the work out evenly.
+FILES_PER_TASK = 4
+
+
+@dataclass
+class Validation:
+    """A checked region: the region, every finding sorted, and every file that was read."""
+
+    region: Region
+    findings: list[Finding]
+    files: frozenset[str]
+
+
+def validate(root: Path, workers: Workers | None = None) -> Validation:
+    """`validate_region`, without the source maps: what the commands need of a check."""
+    result, findings = validate_region(root, workers)
+    files = (
+        set(result.maps)
+        | {p.file for p in result.region.intro_parts}
+        | {m.file for m in result.region.municipalities}
+    )
+    return Validation(result.region, findings, frozenset(files))
+
+
+def load_and_check(shared: LoadResult, path: Path) -> LoadedMunicipality:
+    """Load one municipality file and run the municipality rules on it.
+
+    Its findings are those of both, so that the file can be loaded and checked in a worker
+    process; its source map is then no longer needed but for the region rules.
+    """
+    loaded = load_municipality(shared.region.root, path)
+    if loaded.entry is not None:
+        loaded.findings += check_municipality(shared, loaded.entry, loaded.source)
+    return loaded
+
+
+def validate_region(root: Path, workers: Workers | None = None) -> tuple[LoadResult, list[Finding]]:
+    """Load a region and check it: every finding of every file, sorted.
+
+    With `workers`, municipality files are loaded and checked in worker processes when
+    there are enough of them to gain by it; the result is the same.
+
+    Raises:
+        NotARegionError: `root` is not a regional repository.
+    """
+    result = load_shared(root)
+    for loaded in _load_and_check_all(result, municipality_paths(root), workers):
+        add_municipality(result, loaded)
+    region_findings = run_region_rules(_for_region_rules(result))
+    return result, sort_findings(result.findings + region_findings)
+
+
+class RegionRuleMap(SourceMap):
+    """A municipality's source map as the region rules see it: only `REGION_RULE_PATHS`.
+
+    Any other path raises, so a region rule that needs more fails in every run, not only
+    with the wrong positions when the file was checked in a worker.
+    """
+
+    def _kept(self, path: Path_) -> None:
+        if tuple(path) not in REGION_RULE_PATHS:
+            raise LookupError(
+                f"a region rule read {tuple(path)} of {self.file}; add it to REGION_RULE_PATHS"
+            )
+
+    def exact(self, path: Path_) -> Place | None:
+        """As in `SourceMap`, for a path in `REGION_RULE_PATHS` only."""
+        self._kept(path)
+        return super().exact(path)
+
+    def pos(self, path: Path_) -> tuple[int, int]:
+        """As in `SourceMap`, for a path in `REGION_RULE_PATHS` only."""
+        self._kept(path)
+        return super().pos(path)
+
+    def key_pos(self, path: Path_) -> tuple[int, int]:
+        """As in `SourceMap`, for a path in `REGION_RULE_PATHS` only."""
+        self._kept(path)
+        return super().key_pos(path)
+
+    def text_pos(self, path: Path_, line: int, column: int) -> tuple[int, int]:
+        """As in `SourceMap`, for a path in `REGION_RULE_PATHS` only."""
+        self._kept(path)
+        return super().text_pos(path, line, column)
+
+    def source_line(self, line: int) -> str | None:
+        """Never: the region rules read no text of a municipality."""
+        raise LookupError(f"a region rule read line {line} of {self.file}")
+
+    @property
+    def lines(self) -> list[str]:
+        """Never: the region rules read no text of a municipality."""
+        raise LookupError(f"a region rule read the lines of {self.file}")
+
+
+def region_rule_map(sm: SourceMap) -> RegionRuleMap:
+    """`sm` as the region rules may read it (`RegionRuleMap`)."""
+    kept = {p: sm.values[p] for p in REGION_RULE_PATHS if p in sm.values}
+    return RegionRuleMap(sm.file, b"", kept, sm.line_offset)
+
+
+def _for_region_rules(result: LoadResult) -> LoadResult:
+    """`result` with every municipality's map cut down to what region rules may read."""
+    maps = dict(result.maps)
+    for entry in result.region.municipalities:
+        if entry.file in maps:
+            maps[entry.file] = region_rule_map(maps[entry.file])
+    return dataclasses.replace(result, maps=maps, findings=[])
+
+
+def _load_and_check_all(
+    shared: LoadResult, paths: list[Path], workers: Workers | None
+) -> Iterator[LoadedMunicipality]:
+    """Every file of `paths` loaded and checked, in order; in `workers` where worth it."""
+    done = 0
+    if workers is not None and workers.start(
+        shared.region, len(paths), config_ok=shared.config_ok, light=True
+    ):
+        from omstallning.workers import WorkerError
+
+        tasks = [paths[i : i + FILES_PER_TASK] for i in range(0, len(paths), FILES_PER_TASK)]
+        try:
+            for loaded in workers.ordered(_load_and_check_in_worker, tasks):
+                yield from loaded
+                done += len(loaded)
+        except WorkerError:
+            pass  # the files not yet loaded are loaded here
+    for path in paths[done:]:
+        yield load_and_check(shared, path)
+
+
+def _load_and_check_in_worker(paths: list[Path]) -> list[LoadedMunicipality]:
+    """`load_and_check` for each file, in a worker process.
+
+    Of each source map only what the region rules read is sent back: the whole maps would
+    cost more to send than to make.
+    """
+    import gc
+
+    from omstallning.workers import shared
+
+    gc.disable()  # as in the main process: loading makes many objects and no cycles
+    try:
+        out = [load_and_check(shared(), path) for path in paths]
+    finally:
+        gc.enable()
+    for loaded in out:
+        if loaded.source is not None:
+            loaded.source = loaded.source.only(REGION_RULE_PATHS)
+    return out
