@@ -34,6 +34,8 @@ SOFFICE_ENV = "OMSTALLNING_SOFFICE"
 UNO_PYTHON_ENV = "OMSTALLNING_UNO_PYTHON"
 BRIDGE = Path(__file__).with_name("uno_bridge.py")
 DEFAULT_TIMEOUT = 120.0
+# How long a LibreOffice asked to quit may take before it is killed.
+QUIT_WAIT = 10.0
 
 INSTALL_HINT = (
     "Installera LibreOffice: på Debian/Ubuntu `sudo apt install libreoffice-writer-nogui "
@@ -175,34 +177,41 @@ class Session:
         self.timeout = timeout
         self._profile = Path(tempfile.mkdtemp(prefix="omstallning-lo-"))
         pipe = f"omstallning-{os.getpid()}-{uuid.uuid4().hex[:12]}"
-        self._soffice = _spawn(
-            [
-                str(office.soffice),
-                "--headless",
-                "--invisible",
-                "--norestore",
-                "--nologo",
-                "--nodefault",
-                "--nolockcheck",
-                f"--accept=pipe,name={pipe};urp;",
-                f"-env:UserInstallation={self._profile.as_uri()}",
-            ],
-            stdin=subprocess.DEVNULL,
-        )
-        self._bridge = _spawn(
-            [
-                str(office.python),
-                str(BRIDGE),
-                f"pipe,name={pipe};urp;StarOffice.ComponentContext",
-                str(timeout),
-            ],
-            stdin=subprocess.PIPE,
-        )
+        self._procs: list[subprocess.Popen[bytes]] = []
         self._lines: queue.Queue[bytes | None] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        ready = self._answer(self.timeout)
-        if not ready.get("ready"):
-            raise _Crashed(str(ready.get("error", "bryggan startade inte")))
+        try:
+            self._soffice = self._start(
+                [
+                    str(office.soffice),
+                    "--headless",
+                    "--invisible",
+                    "--norestore",
+                    "--nologo",
+                    "--nodefault",
+                    "--nolockcheck",
+                    f"--accept=pipe,name={pipe};urp;",
+                    f"-env:UserInstallation={self._profile.as_uri()}",
+                ],
+                talks=False,
+            )
+            connection = f"pipe,name={pipe};urp;StarOffice.ComponentContext"
+            self._bridge = self._start(
+                [str(office.python), str(BRIDGE), connection, str(timeout)], talks=True
+            )
+            threading.Thread(target=self._read, daemon=True).start()
+            ready = self._answer(self.timeout)
+            if not ready.get("ready"):
+                raise _Crashed(str(ready.get("error", "bryggan startade inte")))
+        except BaseException as exc:
+            self.close(kill=True)
+            if isinstance(exc, OSError):
+                raise _Crashed(str(exc)) from exc
+            raise
+
+    def _start(self, args: list[str], *, talks: bool) -> subprocess.Popen[bytes]:
+        proc = _spawn(args, talks=talks)
+        self._procs.append(proc)
+        return proc
 
     def _read(self) -> None:
         assert self._bridge.stdout is not None
@@ -235,34 +244,34 @@ class Session:
 
     def close(self, *, kill: bool = False) -> None:
         """Stop LibreOffice (politely unless `kill`), the bridge, and remove the profile."""
-        if not kill and self._bridge.poll() is None and self._bridge.stdin is not None:
+        if not kill and self._procs and self._bridge.poll() is None and self._bridge.stdin:
             with contextlib.suppress(OSError):
                 self._bridge.stdin.write(b'{"op": "quit"}\n')
                 self._bridge.stdin.flush()
             with contextlib.suppress(subprocess.TimeoutExpired):
-                self._soffice.wait(10)
-        for proc in (self._bridge, self._soffice):
+                self._soffice.wait(QUIT_WAIT)
+        for proc in self._procs:
             _kill_group(proc)
         shutil.rmtree(self._profile, ignore_errors=True)
 
 
-def _spawn(args: list[str], *, stdin: int) -> subprocess.Popen[bytes]:
-    """Start `args` in a process group of its own, so that it can be killed with its children."""
+def _spawn(args: list[str], *, talks: bool) -> subprocess.Popen[bytes]:
+    """Start `args` in a process group of its own, so that it can be killed with its children.
+
+    Only the bridge `talks` (over stdin and stdout); LibreOffice's own output is dropped, so
+    that it never blocks on a full pipe.
+    """
+    pipe = subprocess.PIPE if talks else subprocess.DEVNULL
     if sys.platform == "win32":
-        flags = subprocess.CREATE_NEW_PROCESS_GROUP
         return subprocess.Popen(
             args,
-            stdin=stdin,
-            stdout=subprocess.PIPE,
+            stdin=pipe,
+            stdout=pipe,
             stderr=subprocess.DEVNULL,
-            creationflags=flags,
+            creationflags=subprocess.CREATE_NEW_PROCESS_GROUP,
         )
     return subprocess.Popen(
-        args,
-        stdin=stdin,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        args, stdin=pipe, stdout=pipe, stderr=subprocess.DEVNULL, start_new_session=True
     )
 
 
@@ -323,9 +332,9 @@ class _Worker:
             session = Session(self.office, self.timeout)
             with self._lock:
                 self.session = session
-            if self.stop.is_set():
+            if self.stop.is_set():  # stopped while this one started: nobody else kills it
                 self.abort()
-                raise KeyboardInterrupt
+                raise _Crashed("avbrutet")
         return self.session
 
     def _do(self, task: _Task) -> Result:
