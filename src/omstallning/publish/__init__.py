@@ -1,0 +1,1 @@
+"""Publishing built plans: accessible PDF through LibreOffice, and its check."""
