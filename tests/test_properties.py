@@ -32,7 +32,7 @@ from omstallning.check.rules import RULE_CODES
 from omstallning.check.validate import validate_region
 from omstallning.cli import main as cli
 from omstallning.findings import Finding
-from omstallning.load import yaml_source
+from omstallning.load import yaml_compose
 from omstallning.load.yaml_source import ParsedYaml, parse_yaml
 
 from .conftest import CONFIG, KLIPPAN, SOURCES, region_files, write_tree
@@ -282,12 +282,12 @@ def test_parse_yaml_never_raises_and_places_findings(text: str) -> None:
 
 def parse_in_python(text: str) -> ParsedYaml:
     """`parse_yaml` with libyaml switched off: PyYAML's own composer, the reference."""
-    fast = yaml_source._CSafeLoader
-    yaml_source._CSafeLoader = None
+    fast = yaml_compose._CSafeLoader
+    yaml_compose._CSafeLoader = None
     try:
         return parse_yaml(text, "f.yaml")
     finally:
-        yaml_source._CSafeLoader = fast
+        yaml_compose._CSafeLoader = fast
 
 
 def same_parse(a: ParsedYaml, b: ParsedYaml) -> bool:

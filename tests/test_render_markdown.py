@@ -28,7 +28,7 @@ from omstallning.documents.tree import (
     TableOfContents,
     iter_headings,
 )
-from omstallning.writers import markdown as render_markdown_module
+from omstallning.writers.markdown import inline as markdown_inline
 from omstallning.writers.markdown import render_markdown
 
 
@@ -266,9 +266,9 @@ def test_the_fast_way_writes_what_the_checked_way_writes(runs: tuple[Inline, ...
     # `_simple_text` writes most paragraphs directly; where it answers, the general way
     # (character atoms, escaping, a check by parsing) must give the very same text.
     targets = {"sol": "kalla-sol", "mål 1": "mal-1"}
-    fast = render_markdown_module._simple_text(runs, targets)
+    fast = markdown_inline.simple_text(runs, targets)
     if fast is not None:
-        checked = render_markdown_module._inline_checked(runs, targets, context="paragraph")
+        checked = markdown_inline.inline_checked(runs, targets, context="paragraph")
         assert fast == checked
 
 

@@ -30,6 +30,9 @@ class Kommun:
         return slugify(self.name)
 
 
+# The two caches below are kept on purpose: they hold nothing but the packaged CSV (read
+# once, never changed while the process runs), so every caller gets the same answer
+# whenever it asks; they are not state a run could leave behind for the next.
 @functools.cache
 def all_kommuner() -> tuple[Kommun, ...]:
     """All municipalities, sorted by code."""
@@ -39,7 +42,7 @@ def all_kommuner() -> tuple[Kommun, ...]:
 
 
 @functools.cache
-def _by_folded_name() -> dict[str, Kommun]:
+def _by_folded_name() -> dict[str, Kommun]:  # read only: callers look names up
     return {fold(k.name): k for k in all_kommuner()} | {k.slug: k for k in all_kommuner()}
 
 

@@ -158,6 +158,21 @@ PathArg = Annotated[
     Path,
     typer.Argument(help="Regionens mapp (där omstallning.yaml ligger). Standard: aktuell mapp."),
 ]
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Visa vad som skulle skrivas, men skriv inget.")
+]
+
+
+_FORMAT_HELP = {
+    "validate": "Utdata: text (för människor), json eller github (anteckningar i GitHub Actions).",
+    "build": "docx, md eller all. Standard: export.format i omstallning.yaml, annars docx.",
+    "status": "Utdata: text (tabell), md (Markdown, t.ex. till $GITHUB_STEP_SUMMARY) eller json.",
+}
+
+
+def _format_option(command: str) -> Any:
+    """The --format/-f option of a command."""
+    return typer.Option("--format", "-f", help=_FORMAT_HELP[command])
 
 
 @contextlib.contextmanager
@@ -207,14 +222,7 @@ def _validate_region(path: Path, workers: Any = None) -> tuple[Any, list[Any]]:
 @_handle_errors
 def validate(
     path: PathArg = Path(),
-    format: Annotated[
-        ValidateFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Utdata: text (för människor), json eller github (anteckningar i GitHub Actions).",
-        ),
-    ] = ValidateFormat.text,
+    format: Annotated[ValidateFormat, _format_option("validate")] = ValidateFormat.text,
     strict: Annotated[
         bool, typer.Option("--strict", help="Behandla varningar som fel (slutstatus 1).")
     ] = False,
@@ -309,14 +317,7 @@ def build(
             "--kommun", "-k", help="Bygg bara den här kommunen (slug eller namn). Kan upprepas."
         ),
     ] = None,
-    format: Annotated[
-        BuildFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="docx, md eller all. Standard: export.format i omstallning.yaml, annars docx.",
-        ),
-    ] = None,
+    format: Annotated[BuildFormat | None, _format_option("build")] = None,
     out_dir: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Mapp för dokumenten. Standard: build/ i regionens mapp."),
@@ -362,23 +363,9 @@ def build(
         raise typer.Exit(EXIT_USAGE)
     # One set of worker processes loads the municipalities and then renders their plans.
     with Workers(jobs or default_jobs()) as workers:
-        result, findings = _validate_region(path, workers)
-        errors = [f for f in findings if f.is_error]
-        if errors:
-            _print_findings(errors, len({f.file for f in errors}), path, err)
-            err.print(
-                "Inget byggdes. Rätta felen ovan och kör igen (omstallning validate visar "
-                "även varningar).",
-                markup=False,
-            )
-            raise typer.Exit(EXIT_FINDINGS)
+        result, findings = _validate_for_build(path, workers)
         region = result.region
-        result.forget_positions()  # findings are printed; rendering needs none
-        formats: list[str]
-        if format is None:
-            formats = list(region.config.export.formats) or ["docx"]
-        else:
-            formats = ["docx", "md"] if format is BuildFormat.all else [format.value]
+        formats = _formats(format, region)
         entries = select_municipalities(region, kommun or [])
         if not entries:
             err.print(
@@ -404,27 +391,53 @@ def build(
                 force=force,
                 status=overview,
             )
-        regional = [b for b in built if b.kind != "plan"]
-        built = [b for b in built if b.kind == "plan"]
-        from omstallning.check.report import plural
+        _report_built(built, sum(not f.is_error for f in findings))
 
-        warnings = len(findings) - len(errors)
-        note = f" ({plural(warnings, 'varning', 'varningar')} – se omstallning validate)"
-        written = [b for b in built if not b.skipped]
-        unchanged = len(built) - len(written)
-        them = "den" if unchanged == 1 else "dem"
-        kept = f", {plural(unchanged, 'oförändrad', 'oförändrade')} (--force bygger om {them})"
-        out.print(
-            f"Skrev {plural(len(written), 'fil', 'filer')}{kept if unchanged else ''}"
-            f"{note if warnings else ''}" + (":" if written else "."),
+
+def _validate_for_build(path: Path, workers: Any) -> tuple[Any, list[Any]]:
+    """The loaded region and its findings; exits after printing them if any is an error."""
+    result, findings = _validate_region(path, workers)
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        _print_findings(errors, len({f.file for f in errors}), path, err)
+        err.print(
+            "Inget byggdes. Rätta felen ovan och kör igen (omstallning validate visar "
+            "även varningar).",
             markup=False,
         )
-        for b in written:
+        raise typer.Exit(EXIT_FINDINGS)
+    result.forget_positions()  # findings are printed; rendering needs none
+    return result, findings
+
+
+def _formats(format: BuildFormat | None, region: Any) -> list[str]:
+    """The formats asked for with --format, else those of omstallning.yaml, else DOCX."""
+    if format is None:
+        return list(region.config.export.formats) or ["docx"]
+    return ["docx", "md"] if format is BuildFormat.all else [format.value]
+
+
+def _report_built(built: list[Any], warnings: int) -> None:
+    from omstallning.check.report import plural
+
+    note = f" ({plural(warnings, 'varning', 'varningar')} – se omstallning validate)"
+    regional = [b for b in built if b.kind != "plan"]
+    built = [b for b in built if b.kind == "plan"]
+    written = [b for b in built if not b.skipped]
+    unchanged = len(built) - len(written)
+    them = "den" if unchanged == 1 else "dem"
+    kept = f", {plural(unchanged, 'oförändrad', 'oförändrade')} (--force bygger om {them})"
+    out.print(
+        f"Skrev {plural(len(written), 'fil', 'filer')}{kept if unchanged else ''}"
+        f"{note if warnings else ''}" + (":" if written else "."),
+        markup=False,
+    )
+    for b in written:
+        out.print(f"  {b.path}", markup=False)
+    if regional:
+        out.print("Skrev sammanställningen:", markup=False)
+        for b in regional:
             out.print(f"  {b.path}", markup=False)
-        if regional:
-            out.print("Skrev sammanställningen:", markup=False)
-            for b in regional:
-                out.print(f"  {b.path}", markup=False)
 
 
 class StatusFormat(enum.StrEnum):
@@ -439,15 +452,7 @@ class StatusFormat(enum.StrEnum):
 @_handle_errors
 def status(
     path: PathArg = Path(),
-    format: Annotated[
-        StatusFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Utdata: text (tabell), md (Markdown, t.ex. till $GITHUB_STEP_SUMMARY) "
-            "eller json.",
-        ),
-    ] = StatusFormat.text,
+    format: Annotated[StatusFormat, _format_option("status")] = StatusFormat.text,
 ) -> None:
     """Visa läget i regionen: en rad per kommun och vad som saknas i varje plan.
 
@@ -507,9 +512,7 @@ def new_region(
     force: Annotated[
         bool, typer.Option("--force", help="Skriv över filer som redan finns.")
     ] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Visa vad som skulle skrivas, men skriv inget.")
-    ] = False,
+    dry_run: DryRun = False,
 ) -> None:
     """Skapa ett komplett regionrepo med gemensam inledning, kommunfiler och CI.
 
@@ -543,9 +546,7 @@ def new_kommun(
     force: Annotated[
         bool, typer.Option("--force", help="Skriv över kommunens fil om den finns.")
     ] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Visa vad som skulle skrivas, men skriv inget.")
-    ] = False,
+    dry_run: DryRun = False,
 ) -> None:
     """Lägg till en kommun i regionen: kommuner/<kommun>.yaml med alla standardavsnitt.
 

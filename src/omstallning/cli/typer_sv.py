@@ -43,6 +43,8 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"^Option '(.+)' requires an argument\.$"), "Flaggan {0} behöver ett värde."),
     (re.compile(r"^'(.+)' is not one of (.+)\.$"), "”{0}” är inte ett av {1}."),
+    # Typer 0.26 checks numbers with Click, whose message names the type.
+    (re.compile(r"^'.+' is not a valid integer\.$"), "ange ett heltal."),
     (re.compile(r"^'(.+)' is not a valid (.+)\.$"), "”{0}” är inte ett giltigt värde."),
     # This Typer checks numbers with pydantic-core and prints its messages.
     (re.compile(r"^Input should be a valid integer.*$"), "ange ett heltal."),

@@ -20,20 +20,8 @@ from markdown_it.common.utils import normalizeReference, unescapeAll
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from omstallning.documents.tree import (
-    Block,
-    Cell,
-    CodeBlock,
-    Heading,
-    Inline,
-    LineBreak,
-    ListBlock,
-    ListItem,
-    Paragraph,
-    Quote,
-    Run,
-    Table,
-)
+from omstallning.documents import tree
+from omstallning.documents.tree import Block, Inline, Run
 from omstallning.text import slugify
 
 Cite = Callable[[tuple[str, ...]], tuple[Run, ...]]
@@ -191,6 +179,29 @@ class _Format:
             anchor=anchor,
         )
 
+    def apply(self, tok: Token) -> bool:
+        """Open or close the formatting a token stands for; False for any other token."""
+        kind = tok.type
+        if kind == "em_open":
+            self.italic += 1
+        elif kind == "em_close":
+            self.italic -= 1
+        elif kind == "strong_open":
+            self.bold += 1
+        elif kind == "strong_close":
+            self.bold -= 1
+        elif kind == "s_open":
+            self.strike += 1
+        elif kind == "s_close":
+            self.strike -= 1
+        elif kind == "link_open":
+            self.links.append(_link_target(str(tok.attrGet("href") or "")))
+        elif kind == "link_close":
+            self.links.pop()
+        else:
+            return False
+        return True
+
     def overlay(self, run: Run) -> Run:
         """A run returned by `cite`, with the surrounding formatting added to its own."""
         url, anchor = self.links[-1] if self.links else (None, None)
@@ -236,25 +247,11 @@ def _inline(tokens: Sequence[Token], fmt: _Format, cite: Cite | None, out: list[
         elif kind == "softbreak":
             out.append(fmt.run(" "))
         elif kind == "hardbreak":
-            out.append(LineBreak())
+            out.append(tree.LineBreak())
         elif kind == "code_inline":
             out.append(fmt.run(tok.content, code=True))
-        elif kind == "em_open":
-            fmt.italic += 1
-        elif kind == "em_close":
-            fmt.italic -= 1
-        elif kind == "strong_open":
-            fmt.bold += 1
-        elif kind == "strong_close":
-            fmt.bold -= 1
-        elif kind == "s_open":
-            fmt.strike += 1
-        elif kind == "s_close":
-            fmt.strike -= 1
-        elif kind == "link_open":
-            fmt.links.append(_link_target(str(tok.attrGet("href") or "")))
-        elif kind == "link_close":
-            fmt.links.pop()
+        elif fmt.apply(tok):
+            pass
         elif kind == "image":
             # There is no image block: the alt text stands in for the picture, in italics.
             fmt.italic += 1
@@ -349,33 +346,33 @@ class _BlockParser:
         if kind == "paragraph_open":
             runs = self.runs(self.tokens[self.pos + 1])
             self.pos += 3
-            return Paragraph(runs) if runs else None
+            return tree.Paragraph(runs) if runs else None
         if kind in ("bullet_list_open", "ordered_list_open"):
             return self.list_block(tok)
         if kind == "blockquote_open":
             self.pos += 1
-            return Quote(tuple(self.blocks("blockquote_close")))
+            return tree.Quote(tuple(self.blocks("blockquote_close")))
         if kind in ("fence", "code_block"):
             self.pos += 1
             text = tok.content
-            return CodeBlock(text[:-1] if text.endswith("\n") else text)
+            return tree.CodeBlock(text[:-1] if text.endswith("\n") else text)
         if kind == "table_open":
             return self.table()
         if kind == "html_block":  # only if html is enabled; never drop text silently
             self.pos += 1
-            return Paragraph((Run(tok.content.rstrip("\n")),))
+            return tree.Paragraph((Run(tok.content.rstrip("\n")),))
         if kind == "inline":
             self.pos += 1
             runs = self.runs(tok)
-            return Paragraph(runs) if runs else None
+            return tree.Paragraph(runs) if runs else None
         self.pos += 1  # hr, and closing tokens of containers we do not model
         return None
 
-    def heading(self, md_level: int) -> Heading:
+    def heading(self, md_level: int) -> tree.Heading:
         runs = self.runs(self.tokens[self.pos + 1])
         self.pos += 3
         level = min(max(self.base_level + md_level, 1), _MAX_HEADING_LEVEL)
-        text = Heading(level, runs).text
+        text = tree.Heading(level, runs).text
         slug = slugify(text) or _FALLBACK_SLUG
         anchor = self.anchor_prefix + slug
         n = 2
@@ -385,27 +382,27 @@ class _BlockParser:
         self.anchors.add(anchor)
         for name in (self.slugger.slug(text), anchor, anchor[len(self.anchor_prefix) :]):
             self.targets.setdefault(name, anchor)
-        return Heading(level, runs, anchor)
+        return tree.Heading(level, runs, anchor)
 
-    def list_block(self, tok: Token) -> ListBlock:
+    def list_block(self, tok: Token) -> tree.ListBlock:
         ordered = tok.type == "ordered_list_open"
         close = "ordered_list_close" if ordered else "bullet_list_close"
         start = int(tok.attrGet("start") or 1) if ordered else 1
         self.pos += 1
-        items: list[ListItem] = []
+        items: list[tree.ListItem] = []
         while self.pos < len(self.tokens):
             item = self.tokens[self.pos]
             self.pos += 1
             if item.type == close:
                 break
             if item.type == "list_item_open":
-                items.append(ListItem(tuple(self.blocks("list_item_close"))))
-        return ListBlock(ordered, tuple(items), start)
+                items.append(tree.ListItem(tuple(self.blocks("list_item_close"))))
+        return tree.ListBlock(ordered, tuple(items), start)
 
-    def table(self) -> Table:
-        header: list[Cell] = []
-        rows: list[tuple[Cell, ...]] = []
-        row: list[Cell] = []
+    def table(self) -> tree.Table:
+        header: list[tree.Cell] = []
+        rows: list[tuple[tree.Cell, ...]] = []
+        row: list[tree.Cell] = []
         self.pos += 1
         while self.pos < len(self.tokens):
             tok = self.tokens[self.pos]
@@ -415,14 +412,14 @@ class _BlockParser:
             if tok.type in ("th_open", "td_open"):
                 inline = self.tokens[self.pos]
                 self.pos += 2
-                row.append(Cell(self.runs(inline), align=_align(tok)))
+                row.append(tree.Cell(self.runs(inline), align=_align(tok)))
             elif tok.type == "tr_close":
                 if not header and not rows:
                     header = row
                 else:
                     rows.append(tuple(row))
                 row = []
-        return Table(tuple(header), tuple(rows))
+        return tree.Table(tuple(header), tuple(rows))
 
 
 def _align(tok: Token) -> str | None:
@@ -444,14 +441,16 @@ def _retarget_runs(runs: tuple[Inline, ...], targets: dict[str, str]) -> tuple[I
 
 def _retarget(block: Block, targets: dict[str, str]) -> Block:
     """Point `#fragment` links at the anchors of the headings they name."""
-    if isinstance(block, Paragraph | Heading):
+    if isinstance(block, tree.Paragraph | tree.Heading):
         return replace(block, runs=_retarget_runs(block.runs, targets))
-    if isinstance(block, Quote):
-        return Quote(tuple(_retarget(b, targets) for b in block.blocks))
-    if isinstance(block, ListBlock):
-        items = tuple(ListItem(tuple(_retarget(b, targets) for b in i.blocks)) for i in block.items)
+    if isinstance(block, tree.Quote):
+        return tree.Quote(tuple(_retarget(b, targets) for b in block.blocks))
+    if isinstance(block, tree.ListBlock):
+        items = tuple(
+            tree.ListItem(tuple(_retarget(b, targets) for b in i.blocks)) for i in block.items
+        )
         return replace(block, items=items)
-    if isinstance(block, Table):
+    if isinstance(block, tree.Table):
         header = tuple(replace(c, runs=_retarget_runs(c.runs, targets)) for c in block.header)
         rows = tuple(
             tuple(replace(c, runs=_retarget_runs(c.runs, targets)) for c in row)

@@ -18,7 +18,8 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from omstallning.findings import Finding
-from omstallning.load.loader import read_text, validate_model
+from omstallning.load.loader import read_text
+from omstallning.load.model_errors import validate_model
 from omstallning.load.yaml_source import SourceMap, parse_yaml
 from omstallning.model import (
     Day,

@@ -9,24 +9,15 @@ repository at all stops loading (`NotARegionError`).
 
 from __future__ import annotations
 
-import difflib
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, get_args, get_origin
-
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
+from typing import Any
 
 from omstallning.errors import NotARegionError
 from omstallning.findings import Finding, Severity
-from omstallning.load.yaml_source import (
-    ParsedYaml,
-    SourceMap,
-    describe_scalar,
-    find_forbidden_chars,
-    parse_yaml,
-)
+from omstallning.load.model_errors import describe_input, validate_model
+from omstallning.load.yaml_source import ParsedYaml, SourceMap, find_forbidden_chars, parse_yaml
 from omstallning.model import (
     INTRO_PARTS,
     IntroFrontMatter,
@@ -37,7 +28,6 @@ from omstallning.model import (
     RegionConfig,
     Source,
 )
-from omstallning.text import fold
 
 CONFIG_FILE = "omstallning.yaml"
 INTRO_DIR = "inledning"
@@ -45,8 +35,6 @@ MUNICIPALITY_DIR = "kommuner"
 GLOSSARY_FILE = "begrepp.yaml"
 SOURCES_FILE = "kallor.yaml"
 MAX_FILE_BYTES = 50 * 1024 * 1024
-
-M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -169,204 +157,6 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Finding]]:
             )
         ]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
-
-
-# --- pydantic errors -> findings -----------------------------------------------------------
-
-_TYPE_NAMES = {
-    "string_type": "text",
-    "int_type": "ett heltal",
-    "int_parsing": "ett heltal",
-    "float_type": "ett tal",
-    "bool_type": "true eller false",
-    "list_type": "en lista (rader som börjar med ”- ”)",
-    "dict_type": "en mappning (rader med ”nyckel: värde”)",
-    "model_type": "en mappning (rader med ”nyckel: värde”)",
-    "model_attributes_type": "en mappning (rader med ”nyckel: värde”)",
-}
-
-
-def _allowed_keys(model: type[BaseModel]) -> list[str]:
-    return [f.alias or name for name, f in model.model_fields.items()]
-
-
-def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
-    """Follow a pydantic loc through the model classes to the model that holds its last key."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        by_alias = {f.alias or n: f for n, f in current.model_fields.items()}
-        info = by_alias.get(part)
-        if info is None:
-            return None
-        current = _unwrap(info.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _unwrap(annotation: Any) -> Any:
-    """list[X] -> X, X | None -> X, to find a nested model class."""
-    for _ in range(4):
-        args = [a for a in get_args(annotation) if a is not type(None)]
-        if get_origin(annotation) is list or (args and len(args) == 1):
-            annotation = args[0]
-        else:
-            break
-    return annotation
-
-
-def suggest_key(key: str, allowed: list[str]) -> str | None:
-    """The allowed key a typo most likely meant: `mal` -> `mål`, `ansvarg` -> `ansvarig`."""
-    folded = {fold(a): a for a in allowed}
-    if fold(key) in folded:
-        return folded[fold(key)]
-    match = difflib.get_close_matches(fold(key), list(folded), n=1, cutoff=0.7)
-    return folded[match[0]] if match else None
-
-
-def _dotted(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
-
-
-def _error_finding(
-    err: ErrorDetails, model: type[BaseModel], parsed: ParsedYaml
-) -> tuple[tuple[str | int, ...], Finding] | None:
-    sm = parsed.source
-    loc = tuple(err["loc"])
-    # Union and validator branches add segments that are not YAML keys; cut them off.
-    path = loc
-    while path and sm.exact(path) is None and path[-1] not in ("__root__",):
-        if isinstance(path[-1], str) and _model_at(model, path[:-1]) is not None:
-            break  # a real key of a model: a missing field or an unknown key
-        path = path[:-1]
-    if any(tuple(path[:n]) in parsed.reported for n in range(len(path) + 1)):
-        return None
-    kind = err["type"]
-    where = _dotted(path) or "filen"
-
-    def make(code: str, message: str, line_col: tuple[int, int] | None = None) -> Finding:
-        line, col = line_col or sm.pos(path)
-        return Finding(sm.file, line, col, code, Severity.ERROR, message)
-
-    if kind == "extra_forbidden":
-        key = str(path[-1])
-        owner = _model_at(model, path[:-1])
-        allowed = _allowed_keys(owner) if owner else []
-        guess = suggest_key(key, allowed)
-        fix = f" Menade du ”{guess}”?" if guess else ""
-        listing = ", ".join(allowed)
-        return path, make(
-            "okand-nyckel",
-            f"Okänd nyckel ”{key}”.{fix} Tillåtna nycklar här: {listing}.",
-            sm.key_pos(path),
-        )
-    if kind == "missing":
-        parent = path[:-1]
-        field_name = str(path[-1])
-        inside = f" i {_dotted(parent)}" if parent else ""
-        return path, make(
-            "saknat-falt",
-            f"Fältet ”{field_name}” saknas{inside}. Lägg till ”{field_name}: …”.",
-            sm.pos(parent),
-        )
-    if kind in ("literal_error", "enum"):
-        expected = err.get("ctx", {}).get("expected", "")
-        allowed = [
-            a.strip().strip("'") for a in str(expected).replace(" or ", ",").split(",") if a.strip()
-        ]
-        value = err.get("input")
-        guess = suggest_key(str(value), allowed) if value is not None else None
-        fix = f" Menade du ”{guess}”?" if guess else ""
-        return path, make(
-            "ogiltigt-varde",
-            f"”{value}” är inte tillåtet i {where}.{fix} Tillåtna värden: {', '.join(allowed)}.",
-        )
-    if kind.startswith("ogiltigt-"):
-        return path, make(kind, f"{where}: {err['msg']}")
-    if kind == "string_pattern_mismatch":
-        return path, make("ogiltigt-varde", f"”{err.get('input')}” har fel form i {where}.")
-    if kind in ("string_too_short", "too_short"):
-        return path, make("tomt-varde", f"{where} är tomt. Skriv en text, eller ta bort raden.")
-    if kind == "int_parsing_size":  # more digits than Python turns into a number
-        return path, make("ogiltigt-varde", f"{where}: talet har för många siffror.")
-    if kind in ("greater_than_equal", "less_than_equal"):
-        return path, make("ogiltigt-varde", f"{where}: {err.get('input')} är inte ett rimligt år.")
-    node = sm.exact(path)
-    surprise = describe_scalar(node)
-    if kind == "string_type" and surprise:
-        text, became = surprise
-        return path, make(
-            "yaml-tolkning",
-            f"YAML läser det ociterade ”{text}” i {where} som "
-            f'{became}, men här ska det vara text. Skriv "{text}" inom citattecken.',
-        )
-    expected_kind = _TYPE_NAMES.get(kind)
-    if path and sm.exact(path) is not None and kind in ("string_type", "int_type", "float_type"):
-        # A union of text and number (indicator values) reports each branch; say it once.
-        siblings = {"string_type", "int_type", "float_type"}
-        if err["loc"][-1] in ("str", "int", "float") and kind in siblings:
-            expected_kind = "text eller ett tal"
-    if expected_kind:
-        got = "ingenting" if err.get("input") is None else _describe_input(err.get("input"))
-        return path, make("fel-typ", f"{where} ska vara {expected_kind}, men är {got}.")
-    return path, make("fel-typ", f"{where}: {err['msg']}")
-
-
-def _describe_input(value: Any) -> str:
-    if isinstance(value, bool):
-        return "sant/falskt"
-    if isinstance(value, (int, float)):
-        return "ett tal"
-    if isinstance(value, list):
-        return "en lista"
-    if isinstance(value, dict):
-        return "en mappning"
-    if isinstance(value, str):
-        return f"texten ”{value}”" if len(value) <= 30 else "text"
-    return "ett datum" if value.__class__.__name__ in ("date", "datetime") else "fel typ"
-
-
-def validate_model(
-    model: type[M], parsed: ParsedYaml, *, empty_message: str | None = None
-) -> tuple[M | None, list[Finding]]:
-    """Check parsed YAML against a model; every pydantic error becomes one positioned finding."""
-    sm = parsed.source
-    if parsed.data is None:
-        if any(f.is_error for f in parsed.findings):
-            return None, []
-        message = empty_message or "Filen är tom."
-        return None, [Finding(sm.file, 1 + sm.line_offset, 1, "tom-fil", Severity.ERROR, message)]
-    if not isinstance(parsed.data, dict):
-        found = _describe_input(parsed.data)
-        return None, [
-            Finding(
-                sm.file,
-                *sm.pos(()),
-                "fel-typ",
-                Severity.ERROR,
-                f"Filen ska vara en mappning (rader med ”nyckel: värde”), men är {found}.",
-            )
-        ]
-    try:
-        return model.model_validate(parsed.data), []
-    except ValidationError as exc:
-        findings: list[Finding] = []
-        seen: set[tuple[tuple[str | int, ...], str]] = set()
-        for err in exc.errors():
-            result = _error_finding(err, model, parsed)
-            if result is None:
-                continue
-            path, finding = result
-            if (path, finding.code) in seen:
-                continue
-            seen.add((path, finding.code))
-            findings.append(finding)
-        return None, findings
 
 
 # --- The repository ------------------------------------------------------------------------
@@ -634,7 +424,7 @@ def _load_sources(
                     "fel-typ",
                     Severity.ERROR,
                     f"Källan ”{key}” ska vara en text (titeln) eller en mappning med titel, "
-                    f"typ och url, men är {_describe_input(value)}.",
+                    f"typ och url, men är {describe_input(value)}.",
                 )
             )
             continue
