@@ -11,7 +11,8 @@ import pytest
 
 from omstallning import writers
 from omstallning.check.rules import validate_region
-from omstallning.documents.plan import STATUS_FILL, assemble_plan
+from omstallning.documents.blocks import STATUS_FILL
+from omstallning.documents.plan import assemble_plan
 from omstallning.documents.tree import (
     Cell,
     CodeBlock,
