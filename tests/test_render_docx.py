@@ -39,7 +39,6 @@ from omstallning.writers.docx import build_docx, render_docx
 from omstallning.writers.docx.body_xml import bookmark_name, clean_text
 from omstallning.writers.docx.cache import DocxCache
 from omstallning.writers.docx.package import package_members
-from omstallning.writers.docx.tables import column_widths
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -539,13 +538,6 @@ def test_rows_of_different_length_are_padded() -> None:
     ]
 
 
-def test_column_widths_scale_and_sum_exactly() -> None:
-    assert column_widths((1, 1, 1), 3, 100) == [34, 33, 33]
-    assert column_widths(None, 2, 9071) == [4536, 4535]
-    assert sum(column_widths((3, 0, 5), 3, 9071)) == 9071
-    assert len(column_widths((1,), 3, 90)) == 3
-
-
 def test_wide_table_gets_its_own_landscape_section_that_keeps_the_footer() -> None:
     data = render_docx(
         make(
@@ -578,24 +570,26 @@ def test_wide_table_gets_its_own_landscape_section_that_keeps_the_footer() -> No
     assert wide_width == pytest.approx((29.7 - 5) / 2.54 * 1440, abs=3)
 
 
-def test_heading_and_intro_move_with_the_wide_table_but_other_text_stays() -> None:
+def test_wide_table_takes_its_heading_intro_and_trail_to_the_landscape_page() -> None:
     data = render_docx(
         make(
             para("Stannar"),
             heading(2, "Tidsplan"),
             para("Inledning till tidsplanen"),
             timeline_table(wide=True),
-            para("Tillbaka"),
-            para("Utan rubrik"),
+            para("Beskrivning efter tabellen"),
+            heading(1, "Nästa kapitel"),
+            *(para(text) for text in ("Ett", "Två", "Tre", "Utan rubrik")),
             timeline_table(wide=True),
         )
     )
     root = xml(data)
     breaks = xp(root, "//w:p[w:pPr/w:sectPr]")
     texts = ["".join(xp(p, ".//w:t/text()")) for p in breaks]
-    # 1st section ends with "Stannar"; the landscape one after the table (tiny empty
-    # paragraph); the portrait one with "Utan rubrik"; the last wide table ends the document.
-    assert texts == ["Stannar", "", "Utan rubrik"]
+    # 1st section ends with "Stannar"; the landscape one with the text after the table (no
+    # near-empty portrait page for it); the portrait one with the next chapter's text (too
+    # long a lead-in to move); the last wide table ends the document.
+    assert texts == ["Stannar", "Beskrivning efter tabellen", "Utan rubrik"]
     orients = [xp(s, "string(w:pgSz/@w:orient)") or "portrait" for s in xp(root, "//w:sectPr")]
     assert orients == ["portrait", "landscape", "portrait", "landscape"]
 

@@ -19,6 +19,15 @@ STATUS_FILL = {
     "pausad": "FFC000",
     "stoppad": "A6A6A6",
 }
+# What a bar says in text, so that its status is not told by colour alone (WCAG 1.4.1);
+# short, to fit one quarter's column. The legend pairs each with the status's name.
+STATUS_SHORT = {
+    "planerad": "Pl",
+    "pågår": "På",
+    "klar": "Kl",
+    "pausad": "Pa",
+    "stoppad": "St",
+}
 MAX_QUARTER_COLUMNS = 20
 """More quarters than this in the plan period and a timeline shows years instead."""
 
@@ -108,6 +117,16 @@ def slot_header(slots: Sequence[Slot]) -> list[Cell]:
     ]
 
 
+def status_cell(status: str) -> Cell:
+    """A timeline bar's cell: the status's colour, its short form as text, its name as label."""
+    return Cell(
+        (Run(STATUS_SHORT[status]),),
+        fill=STATUS_FILL[status],
+        align="center",
+        label=ACTIVITY_STATUSES[status],
+    )
+
+
 def active_slots(activity: Activity, slots: Sequence[Slot]) -> list[bool]:
     """For each slot, whether the activity runs then; none without both start and end."""
     if not (activity.start and activity.end):
@@ -133,8 +152,8 @@ def timeline_table(
     """
     body = []
     for texts, activity in rows:
-        fill = STATUS_FILL[activity.status]
-        bars = [Cell((Run(""),), fill=fill if on else None) for on in active_slots(activity, slots)]
+        bar = status_cell(activity.status)
+        bars = [bar if on else Cell((Run(""),)) for on in active_slots(activity, slots)]
         body.append((*(text_cell(t) for t in texts), *bars))
     return Table(
         header=(*(text_cell(heading) for heading, _ in lead), *slot_header(slots)),
@@ -143,20 +162,25 @@ def timeline_table(
         caption=caption,
         description="Tidslinje: en rad per aktivitet, en kolumn per "
         + slot_unit(slots)
-        + "; färgade celler visar när aktiviteten pågår. "
-        + "; ".join(ACTIVITY_STATUSES[s] for s in STATUS_FILL),
+        + "; färgade celler visar när aktiviteten pågår, med statusen förkortad: "
+        + "; ".join(f"{STATUS_SHORT[s]} = {ACTIVITY_STATUSES[s]}" for s in STATUS_FILL),
         wide=True,
         compact=True,
     )
 
 
 def legend_table() -> Table:
-    """The timeline's legend: each status name over a cell in its colour."""
+    """The timeline's legend: each status name over a cell in its colour and short form.
+
+    Not numbered as a table of its own: it belongs to the timeline above it.
+    """
     return Table(
         header=tuple(text_cell(ACTIVITY_STATUSES[s], align="center") for s in STATUS_FILL),
-        rows=(tuple(Cell((Run(""),), fill=fill) for fill in STATUS_FILL.values()),),
-        caption="Färgerna i tidsplanen",
-        description="Teckenförklaring: vilken status varje färg i tidsplanen står för.",
+        rows=(tuple(status_cell(s) for s in STATUS_FILL),),
+        caption="Teckenförklaring till tidsplanen",
+        description="Teckenförklaring: vilken status varje färg och förkortning i tidsplanen "
+        "står för.",
         wide=True,
         compact=True,
+        numbered=False,
     )

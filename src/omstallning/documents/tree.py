@@ -91,11 +91,17 @@ class CodeBlock:
 
 @dataclass(frozen=True)
 class Cell:
-    """A table cell. `fill` is a background colour as six hex digits (timeline bars)."""
+    """A table cell. `fill` is a background colour as six hex digits (timeline bars).
+
+    `label` says in words what the cell stands for when its colour does (a timeline bar's
+    status, "Pågår"): writers show it as text or to assistive technology, so that colour
+    is never the only carrier of the meaning (WCAG 1.4.1). The runs then hold its short form.
+    """
 
     runs: tuple[Inline, ...]
     fill: str | None = None
     align: str | None = None  # None, "left", "center", "right"
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,7 @@ class Table:
     description: str | None = None
     wide: bool = False
     compact: bool = False  # small font, for dense tables such as the timeline
+    numbered: bool = True  # False: the caption is not counted as "Tabell N" (a legend)
 
 
 @dataclass(frozen=True)

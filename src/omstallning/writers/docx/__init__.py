@@ -21,6 +21,7 @@ from omstallning.writers.docx.cache import DocxCache
 from omstallning.writers.docx.package import docx_bytes_deterministic, set_properties
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
     from docx.document import Document as DocxDocument
@@ -37,7 +38,11 @@ def render(doc: Document, options: RenderOptions) -> bytes:
 
 
 def render_docx(
-    doc: Document, *, template: Path | None = None, cache: DocxCache = PROCESS_CACHE
+    doc: Document,
+    *,
+    template: Path | None = None,
+    cache: DocxCache = PROCESS_CACHE,
+    toc_pages: Mapping[str, int] | None = None,
 ) -> bytes:
     """Render `doc` to the bytes of a .docx file; the same input gives the same bytes.
 
@@ -46,29 +51,43 @@ def render_docx(
         template: A Word file (.docx or .dotx) whose styles, page setup, headers and
             footers are used; its body text is dropped.
         cache: What is kept between documents; the process's own by default.
+        toc_pages: The page of each heading by bookmark name, from a laid-out copy of
+            the same document (`toc.heading_pages_from_pdf`): the table of contents is
+            then written with its page numbers and Word is not asked to update fields.
     """
-    document, writer = _write(doc, template, cache, splice=True)
+    document, writer = _write(doc, template, cache, splice=True, toc_pages=toc_pages)
     return docx_bytes_deterministic(
         document, doc.meta.created, body_text=writer.body_text, cache=cache.deflated
     )
 
 
 def build_docx(
-    doc: Document, *, template: Path | None = None, cache: DocxCache = PROCESS_CACHE
+    doc: Document,
+    *,
+    template: Path | None = None,
+    cache: DocxCache = PROCESS_CACHE,
+    toc_pages: Mapping[str, int] | None = None,
 ) -> DocxDocument:
     """The python-docx document for `doc`, its body parsed instead of spliced.
 
     The same document `render_docx` saves; tests compare the two ways.
     """
-    document, _writer = _write(doc, template, cache, splice=False)
+    document, _writer = _write(doc, template, cache, splice=False, toc_pages=toc_pages)
     return document
 
 
 def _write(
-    doc: Document, template: Path | None, cache: DocxCache, *, splice: bool
+    doc: Document,
+    template: Path | None,
+    cache: DocxCache,
+    *,
+    splice: bool,
+    toc_pages: Mapping[str, int] | None = None,
 ) -> tuple[DocxDocument, BodyWriter]:
     document = cache.starting_document(template)
-    writer = BodyWriter(document, doc, splice=splice, parser=cache.body_parser())
+    writer = BodyWriter(
+        document, doc, splice=splice, parser=cache.body_parser(), toc_pages=toc_pages
+    )
     writer.write()
     set_properties(document, doc.meta)
     return document, writer

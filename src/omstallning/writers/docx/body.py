@@ -9,6 +9,7 @@ what happens once per document: styles (`styles`), sections, headers and footers
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +36,7 @@ from omstallning.documents.tree import (
 )
 from omstallning.errors import OmstallningError
 from omstallning.writers.docx import body_xml as bx
-from omstallning.writers.docx import ooxml, sections, tables
+from omstallning.writers.docx import column_layout, ooxml, sections, tables
 from omstallning.writers.docx import splice as splicing
 from omstallning.writers.docx.styles import CODE_FONT, MAX_HEADING, StyleSheet
 
@@ -54,6 +55,9 @@ _LEAD_IN = 3  # paragraphs between a heading and its wide table that move along 
 _P_TAG = qn("w:p")
 _TBL_TAG = qn("w:tbl")
 _NO_LINK_STYLE = "\0"  # no Hyperlink style: links are blue and underlined instead
+_TRAIL_STOPS = (Heading, PageBreak, CoverPage, TableOfContents)
+SPACE_AFTER_TABLE = 9  # points between a table and the paragraph after it
+DEFAULT_BODY_SIZE = 11.0
 
 
 @dataclass(frozen=True)
@@ -67,16 +71,20 @@ class _Context:
 _TOP = _Context()
 
 
-def plan_landscape(blocks: tuple[Block, ...]) -> set[int]:
+def plan_landscape(
+    blocks: tuple[Block, ...], too_wide: Callable[[Table], bool] = lambda _table: False
+) -> set[int]:
     """Indices of the top-level blocks that go on landscape pages.
 
-    Every wide table, plus its lead-in: the heading right before it and up to three
-    paragraphs between that heading and the table, so the heading is not left alone
-    at the foot of a portrait page.
+    Every wide table (and every table `too_wide` for a portrait page), plus its lead-in:
+    the heading right before it and up to three paragraphs between that heading and the
+    table, so the heading is not left alone at the foot of a portrait page; and its
+    trail: what follows the table up to the next heading (an activity's description
+    after the action plan), so it does not make a near-empty portrait page of its own.
     """
     chosen: set[int] = set()
     for index, block in enumerate(blocks):
-        if not (isinstance(block, Table) and block.wide):
+        if not (isinstance(block, Table) and (block.wide or too_wide(block))):
             continue
         chosen.add(index)
         start = index
@@ -84,6 +92,10 @@ def plan_landscape(blocks: tuple[Block, ...]) -> set[int]:
             start -= 1
         if start > 0 and isinstance(blocks[start - 1], Heading):
             chosen.update(range(start - 1, index))
+        end = index + 1
+        while end < len(blocks) and not isinstance(blocks[end], _TRAIL_STOPS):
+            chosen.add(end)
+            end += 1
     return chosen
 
 
@@ -120,9 +132,18 @@ class BodyWriter:
     paragraph a section break ends in, the text is parsed with `parser`.
     """
 
-    def __init__(self, document: DocxDocument, doc: Document, *, splice: bool, parser: Any) -> None:
+    def __init__(
+        self,
+        document: DocxDocument,
+        doc: Document,
+        *,
+        splice: bool,
+        parser: Any,
+        toc_pages: Mapping[str, int] | None = None,
+    ) -> None:
         self.document = document
         self.doc = doc
+        self.toc_pages = toc_pages
         self.styles = StyleSheet(document)
         self._parser = parser
         self._numbering: Any = None
@@ -142,12 +163,16 @@ class BodyWriter:
         self._link_rpr: str | None = None
         self._plain_rpr: dict[tuple[bool, bool, bool, float | None], str] = {}
         self._usable_width = ooxml.usable_width(document.sections[-1])
+        self._portrait_width = self._usable_width
+        font: Any = getattr(self.styles.named("Normal", WD_STYLE_TYPE.PARAGRAPH), "font", None)
+        size = font.size if font is not None else None
+        self._body_size = float(size.pt) if size else DEFAULT_BODY_SIZE
 
     # -- entry point ---------------------------------------------------------------------
 
     def write(self) -> None:
         """Write every block, then finish the sections (headers, footers)."""
-        landscape = plan_landscape(self.doc.blocks)
+        landscape = plan_landscape(self.doc.blocks, self._too_wide)
         for index, block in enumerate(self.doc.blocks):
             if not isinstance(block, PageBreak):
                 wanted = index in landscape
@@ -161,6 +186,11 @@ class BodyWriter:
             has_cover=bool(blocks) and isinstance(blocks[0], CoverPage),
             title=bx.clean_text(self.doc.meta.title),
         )
+
+    def _too_wide(self, block: Table) -> bool:
+        """Whether the longest words of `block` cannot fit side by side on a portrait page."""
+        columns = tables.column_count(block)
+        return not column_layout.fits(block, columns, self._portrait_width, self._body_size)
 
     # -- the body as text ----------------------------------------------------------------
 
@@ -204,6 +234,9 @@ class BodyWriter:
         if self._pending_break:
             paragraph.break_before = True
             self._pending_break = False
+        elif self._last_tag == _TBL_TAG and not (style or "").startswith("Heading"):
+            # Space after every table; a heading keeps its own, larger space before.
+            paragraph.spacing["before"] = bx.twips(SPACE_AFTER_TABLE)
         return paragraph
 
     def _end(self, paragraph: bx.ParaXml) -> None:
@@ -413,26 +446,29 @@ class BodyWriter:
         if columns == 0:
             return
         if block.caption:
-            self._caption(block.caption)
+            self._caption(block.caption, numbered=block.numbered)
         else:
             self._separate_from_previous_table()
             if self._pending_break:
                 # Word ignores "page break before" inside tables, so break explicitly.
                 self._pending_break = False
                 self._emit(bx.PAGE_BREAK, _P_TAG)
-        widths = tables.column_widths(block.widths, columns, self._usable_width)
+        widths = column_layout.content_widths(block, columns, self._usable_width, self._body_size)
         style_id = self.styles.style_id("Table Grid", WD_STYLE_TYPE.TABLE)
         self._emit(tables.table_xml(block, widths, style_id, self._cell_text), _TBL_TAG)
 
-    def _caption(self, caption: str) -> None:
-        self._table_count += 1
+    def _caption(self, caption: str, *, numbered: bool = True) -> None:
         paragraph = self._paragraph("Caption")
         paragraph.keep_next = True
-        paragraph.content.append(bx.run_xml(f"{TABLE_LABEL} "))
-        paragraph.content.append(
-            bx.field_xml(rf"SEQ {TABLE_LABEL} \* ARABIC", str(self._table_count))
-        )
-        paragraph.content.append(bx.run_xml(f": {bx.clean_text(caption)}"))
+        if numbered:
+            self._table_count += 1
+            paragraph.content.append(bx.run_xml(f"{TABLE_LABEL} "))
+            paragraph.content.append(
+                bx.field_xml(rf"SEQ {TABLE_LABEL} \* ARABIC", str(self._table_count))
+            )
+            paragraph.content.append(bx.run_xml(f": {bx.clean_text(caption)}"))
+        else:
+            paragraph.content.append(bx.run_xml(bx.clean_text(caption)))
         self._end(paragraph)
 
     # -- table of contents ---------------------------------------------------------------
@@ -448,24 +484,32 @@ class BodyWriter:
             for i, heading in enumerate(self.doc.blocks)
             if i > index and isinstance(heading, Heading) and heading.level <= levels
         ]
+        pages = self.toc_pages
+        prefilled = bool(entries) and pages is not None and all(n in pages for _, n in entries)
         if not entries:
             paragraph = self._paragraph()
             paragraph.content.append(bx.field_xml(instr, TOC_PLACEHOLDER, dirty=True))
             self._end(paragraph)
-        # The cached result lists the headings as links. Page numbers are left to Word,
-        # which recomputes the dirty field on open; LibreOffice shows this text as is.
+        # Without pages, the cached result lists the headings as links and page numbers
+        # are left to Word, which recomputes the dirty field on open. With the pages of a
+        # laid-out copy (`toc_pages`), the result is what Word itself would write.
         for position, (heading, name) in enumerate(entries):
             level = min(max(heading.level, 1), 9)
             paragraph = self._paragraph(f"toc {level}")
             if position == 0:
-                paragraph.content.append(bx.field_begin_xml(instr, dirty=True))
-            paragraph.content.append(
-                bx.hyperlink_xml(bx.run_xml(bx.clean_text(heading.text)), anchor=name)
-            )
+                paragraph.content.append(bx.field_begin_xml(instr, dirty=not prefilled))
+            if prefilled and pages is not None:
+                paragraph.tabs = bx.right_tab_xml(self._usable_width)
+                paragraph.content.append(bx.toc_entry_xml(heading.text, pages[name], name))
+            else:
+                paragraph.content.append(
+                    bx.hyperlink_xml(bx.run_xml(bx.clean_text(heading.text)), anchor=name)
+                )
             if position == len(entries) - 1:
                 paragraph.content.append(bx.FIELD_END_XML)
             self._end(paragraph)
-        ooxml.set_update_fields_on_open(self.document)
+        if not prefilled:
+            ooxml.set_update_fields_on_open(self.document)
         self._pending_break = True
 
     # -- cover page ----------------------------------------------------------------------

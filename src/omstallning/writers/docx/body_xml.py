@@ -218,8 +218,8 @@ class ParaXml:
     """One paragraph being written as text: its properties and content, in schema order."""
 
     __slots__ = (
-        "style_id", "keep_next", "break_before", "num", "border", "spacing", "ind", "jc",
-        "mark_size", "content", "bookmark",
+        "style_id", "keep_next", "break_before", "num", "border", "tabs", "spacing", "ind",
+        "jc", "mark_size", "content", "bookmark",
     )  # fmt: skip
 
     def __init__(self, style_id: str | None) -> None:
@@ -228,6 +228,7 @@ class ParaXml:
         self.break_before = False
         self.num: tuple[int, int] | None = None
         self.border = ""
+        self.tabs = ""
         self.spacing: dict[str, str] = {}  # attribute order is the order they were set
         self.ind = ""
         self.jc: str | None = None
@@ -258,6 +259,7 @@ class ParaXml:
             num_id, level = self.num
             ppr.append(f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
         ppr.append(self.border)
+        ppr.append(self.tabs)
         if self.spacing:
             attrs = " ".join(f'w:{k}="{v}"' for k, v in self.spacing.items())
             ppr.append(f"<w:spacing {attrs}/>")
@@ -280,6 +282,22 @@ def cell_paragraph_properties(align: str | None, size: float | None) -> str:
         # Empty cells (timeline bars) would otherwise keep a full-size line.
         paragraph.mark_size = round(size * 2)
     return paragraph.properties_xml()
+
+
+def right_tab_xml(position: int) -> str:
+    """A w:tabs with one right-aligned tab stop at `position` twips, led by dots (a TOC)."""
+    return f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{position}"/></w:tabs>'
+
+
+def toc_entry_xml(text: str, page: int, bookmark: str) -> str:
+    """A table of contents entry's content, as Word writes it when it updates the field.
+
+    A link to the heading's bookmark holding its text, a tab and a PAGEREF field whose
+    cached result is the page: a reader that does not update fields shows it as is.
+    """
+    page_field = field_xml(rf"PAGEREF {bookmark} \h", str(page))
+    inner = run_xml(clean_text(text)) + "<w:r><w:tab/></w:r>" + page_field
+    return f'<w:hyperlink w:anchor="{xml_attr(bookmark)}" w:history="1">{inner}</w:hyperlink>'
 
 
 def ind_xml(left: int, hanging: int = 0) -> str:

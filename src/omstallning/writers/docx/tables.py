@@ -1,6 +1,6 @@
 """Tables as text: the plan's tables and the cover page's facts (see `body_xml`).
 
-Tables have fixed column widths that fill the usable page width, a header row that
+Tables have fixed column widths (`column_layout`) that fill the usable page width, a header row that
 repeats on every page, rows that never split across pages, and alt text (caption and
 description). The text of the cells comes from the caller, which owns links and styles.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from omstallning.documents.tree import Cell, Inline, Table
+from omstallning.documents.tree import Cell, Inline, Table, plain_text
 from omstallning.writers.docx.body_xml import (
     NOT_BOLD,
     TBL_LOOK_XML,
@@ -17,6 +17,7 @@ from omstallning.writers.docx.body_xml import (
     cell_margins_xml,
     cell_paragraph_properties,
     clean_text,
+    half_points,
     rpr_xml,
     run_xml,
     shading_xml,
@@ -25,9 +26,11 @@ from omstallning.writers.docx.body_xml import (
     twips,
     xml_attr,
 )
+from omstallning.writers.docx.column_layout import COMPACT_SIZE, SLACK_TWIPS, cell_margins
+from omstallning.writers.docx.metrics import text_width
+from omstallning.writers.html.colours import text_colour
 
 HEADER_FILL = "D9E2F3"
-COMPACT_SIZE = 8.0
 
 # The content of a cell: its runs, whether they are bold (header) and their size.
 CellText = Callable[[tuple[Inline, ...], bool, float | None], str]
@@ -45,7 +48,6 @@ def table_xml(block: Table, widths: list[int], style_id: str | None, cell_text: 
     has_header = bool(block.header)
     rows: list[tuple[Cell, ...]] = [block.header] if has_header else []
     rows.extend(block.rows)
-    tc_widths = [f'<w:tcW w:w="{w}" w:type="dxa"/>' for w in widths]
     cell_props: dict[str | None, str] = {}  # paragraph properties by alignment
     for row_index, cells in enumerate(rows):
         header = has_header and row_index == 0
@@ -54,13 +56,19 @@ def table_xml(block: Table, widths: list[int], style_id: str | None, cell_text: 
             if header
             else "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
         )
-        for data, tc_width in zip(_pad(cells, len(widths)), tc_widths, strict=True):
+        for data, width, span in _spans(_pad(cells, len(widths)), widths):
             props = cell_props.get(data.align)
             if props is None:
                 props = cell_props[data.align] = cell_paragraph_properties(data.align, size)
-            content = cell_text(data.runs, header, size)
+            if data.label and data.fill:
+                content = _label_text(data, width, span, size or COMPACT_SIZE, block)
+            else:
+                content = cell_text(data.runs, header, size)
             fill = data.fill or (HEADER_FILL if header else None)
-            tc_pr = tc_width + (shading_xml(fill) if fill else "")
+            tc_pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+            if span > 1:
+                tc_pr += f'<w:gridSpan w:val="{span}"/>'
+            tc_pr += shading_xml(fill) if fill else ""
             if size is not None:
                 tc_pr += '<w:vAlign w:val="center"/>'
             out.append(
@@ -69,6 +77,36 @@ def table_xml(block: Table, widths: list[int], style_id: str | None, cell_text: 
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
+
+
+def _spans(cells: tuple[Cell, ...], widths: list[int]) -> list[tuple[Cell, int, int]]:
+    """The cells to write as (cell, width, columns spanned).
+
+    Neighbouring cells with the same label and fill (one timeline bar) become one cell
+    that says its label once, across the bar.
+    """
+    out: list[tuple[Cell, int, int]] = []
+    for cell, width in zip(cells, widths, strict=True):
+        if out and cell.label and out[-1][0] == cell:
+            previous, total, span = out[-1]
+            out[-1] = (previous, total + width, span + 1)
+        else:
+            out.append((cell, width, 1))
+    return out
+
+
+def _label_text(cell: Cell, width: int, span: int, size: float, block: Table) -> str:
+    """A labelled fill's text: the label across a bar where it fits, else the short form.
+
+    In the colour (black or white) that contrasts most with the fill.
+    """
+    room = width - cell_margins(block) - SLACK_TWIPS
+    label = cell.label or ""
+    fits = span > 1 and text_width(label, size, bold=True) <= room
+    text = label if fits else plain_text(cell.runs)
+    colour = text_colour(cell.fill or "FFFFFF")
+    rpr = rpr_xml(bold=True, color=colour, half_points=half_points(size))
+    return run_xml(clean_text(text), rpr)
 
 
 def _table_properties_xml(block: Table, widths: list[int], style_id: str | None) -> str:
@@ -126,21 +164,3 @@ def facts_xml(facts: tuple[tuple[str, str], ...], total: int) -> str:
 
 def _pad(cells: tuple[Cell, ...], columns: int) -> tuple[Cell, ...]:
     return (cells + (Cell(()),) * columns)[:columns]
-
-
-def column_widths(widths: tuple[float, ...] | None, columns: int, total: int) -> list[int]:
-    """Scale relative widths to `total` twips; the parts always add up to `total`."""
-    relative = [w if w > 0 else 0.0 for w in (widths or ())][:columns]
-    if len(relative) < columns or sum(relative) <= 0:
-        known = [w for w in relative if w > 0]
-        fill = sum(known) / len(known) if known else 1.0
-        relative = relative + [fill] * (columns - len(relative))
-        relative = [w if w > 0 else fill for w in relative]
-    scale = total / sum(relative)
-    exact = [w * scale for w in relative]
-    result = [int(x) for x in exact]
-    shortfall = total - sum(result)
-    by_fraction = sorted(range(columns), key=lambda i: (-(exact[i] - result[i]), i))
-    for i in by_fraction[:shortfall]:
-        result[i] += 1
-    return result

@@ -112,7 +112,8 @@ def collect(blocks: Sequence[Block], ids: Ids, fills: Fills) -> None:
     for table in tables:
         if _is_legend(table):
             for head, cell in zip(table.header, table.rows[0], strict=True):
-                fills.add(normal_hex(cell.fill or "") or "", plain_text(head.runs).strip())
+                name = cell.label or plain_text(head.runs).strip()
+                fills.add(normal_hex(cell.fill or "") or "", name)
     for table in tables:
         for cell in itertools.chain(table.header, *table.rows):
             fill = normal_hex(cell.fill or "")
@@ -131,7 +132,7 @@ def _is_legend(table: Table) -> bool:
     return (
         len(table.rows) == 1
         and len(table.header) == len(table.rows[0]) > 0
-        and all(normal_hex(c.fill or "") and _is_blank(c) for c in table.rows[0])
+        and all(normal_hex(c.fill or "") and (c.label or _is_blank(c)) for c in table.rows[0])
         and not any(_is_blank(h) for h in table.header)
     )
 
@@ -324,8 +325,10 @@ class Body:
         fill = normal_hex(cell.fill or "")
         if fill:
             attrs += f' style="{self.fills.style(fill)}"'
-            if _is_blank(cell):
-                name = esc(self.fills.name(fill))
+            if cell.label or _is_blank(cell):
+                # The cell's own label (a timeline bar's status) or the legend's name; the
+                # pattern shows it, so the label's short form in the runs is not repeated.
+                name = esc(cell.label or self.fills.name(fill))
                 classes += ["fylld", self.fills.pattern_class(fill)]
                 attrs += f' title="{name}"'
                 content = f'<span class="visuellt-dold">{name}</span>'
