@@ -117,8 +117,11 @@ def late_activities(activities: Sequence[Activity], period: ReportPeriod) -> lis
 
 
 def periods_up_to(indicator: Indicator, period: ReportPeriod) -> list[ReportPeriod]:
-    """The periods with outcomes that start no later than the report's period ends."""
-    return sorted({o.period for o in indicator.outcomes if o.period.start() <= period.end()})
+    """The periods with outcomes that are over when the report's period is.
+
+    2026H1 belongs to the report for 2026; 2026 does not belong to the one for 2026H1.
+    """
+    return sorted({o.period for o in indicator.outcomes if o.period.end() <= period.end()})
 
 
 def _by_sex(outcomes: Sequence[Outcome], when: ReportPeriod) -> dict[str, Outcome]:
@@ -144,7 +147,7 @@ def indicator_series(indicator: Indicator, period: ReportPeriod) -> IndicatorSer
         total = _by_sex(indicator.outcomes, when).get("totalt")
         number = parse_number(total.value) if total is not None else None
         if number is not None:
-            values.append(ChartPoint(str(when), period_x(when), number))
+            values.append(ChartPoint(period_words(when), period_x(when), number))
     targets = []
     points = [(p.year, p.value) for p in indicator.targets]
     if not points and indicator.target is not None and indicator.year is not None:
@@ -411,7 +414,7 @@ class _Assembler:
         return Table(
             header=header_cells("Id", "Aktivitet", "Ansvarig", "Slut", "Senaste lägesrapport"),
             rows=tuple(rows),
-            widths=(0.7, 3.2, 2.2, 1.1, 4.8),
+            widths=(0.6, 3.0, 2.7, 1.4, 4.3),
             caption=f"Aktiviteter: {label.lower()}",
         )
 

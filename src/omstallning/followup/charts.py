@@ -74,6 +74,18 @@ def _reached(value: float, target: float, direction: str | None) -> bool | None:
     return None
 
 
+def _when(label: str) -> str:
+    """`år 2025` for a year, the words as they are for a part of one."""
+    return f"år {label}" if label.isdigit() else label
+
+
+def _heading_for(first: float, last: float, direction: str | None) -> str:
+    if direction is None or first == last:
+        return ""
+    better = (last > first) == (direction == "högre")
+    return ", åt rätt håll" if better else ", åt fel håll"
+
+
 def trend_text(
     values: Sequence[ChartPoint],
     targets: Sequence[ChartPoint],
@@ -82,28 +94,31 @@ def trend_text(
 ) -> str:
     """The chart's content in one sentence, for its alt text.
 
-    "Värdet har ökat från 10 % 2024 till 18 % 2026; målet 30 % 2027 är inte nått."
+    "Värdet har ökat från 10 % år 2024 till 18 % år 2026; målet 30 % år 2027 är inte nått."
+    Value labels are periods in words (`2026`, `första halvåret 2026`), target labels years.
     """
     if not values:
         return "Inget utfall är rapporterat."
     first, last = values[0], values[-1]
     if len(values) == 1:
-        sentence = f"Värdet var {with_unit(last.value, unit)} {last.label}"
+        sentence = f"Värdet var {with_unit(last.value, unit)} {_when(last.label)}"
     elif last.value == first.value:
         sentence = (
-            f"Värdet är detsamma {last.label} som {first.label}, {with_unit(last.value, unit)}"
+            f"Värdet är detsamma {_when(last.label)} som {_when(first.label)}, "
+            f"{with_unit(last.value, unit)}"
         )
     else:
         verb = "ökat" if last.value > first.value else "minskat"
         sentence = (
-            f"Värdet har {verb} från {with_unit(first.value, unit)} {first.label} "
-            f"till {with_unit(last.value, unit)} {last.label}"
+            f"Värdet har {verb} från {with_unit(first.value, unit)} {_when(first.label)} "
+            f"till {with_unit(last.value, unit)} {_when(last.label)}"
+            + _heading_for(first.value, last.value, direction)
         )
     if targets:
         goal = targets[-1]
         reached = _reached(last.value, goal.value, direction)
         verdict = {True: "är nått", False: "är inte nått", None: "kan inte bedömas"}[reached]
-        sentence += f"; målet {with_unit(goal.value, unit)} {goal.label} {verdict}"
+        sentence += f"; målet {with_unit(goal.value, unit)} {_when(goal.label)} {verdict}"
     return sentence + "."
 
 

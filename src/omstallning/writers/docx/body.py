@@ -19,7 +19,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from docx.shared import Cm, Twips
+from docx.shared import Cm, Pt, Twips
 
 from omstallning.documents.tree import (
     CodeBlock,
@@ -452,6 +452,7 @@ class BodyWriter:
         paragraph = self.document.add_paragraph()
         self._last_tag = _P_TAG
         paragraph.paragraph_format.keep_with_next = bool(image.caption)
+        paragraph.paragraph_format.space_before = Pt(6)
         if self._pending_break:
             paragraph.paragraph_format.page_break_before = True
             self._pending_break = False
