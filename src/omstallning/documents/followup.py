@@ -79,9 +79,9 @@ def period_words(period: ReportPeriod) -> str:
 
 def value_with_unit(value: Value, unit: str | None) -> str:
     """A reported value as the table shows it: a number with its unit, or the text as is."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return with_unit(float(value), unit)
-    return value
+    if isinstance(value, str):
+        return value
+    return with_unit(float(value), unit)
 
 
 def latest_note(activity: Activity, until: dt.date) -> ProgressNote | None:

@@ -17,6 +17,7 @@ import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from omstallning.followup.period import ReportPeriod
 
@@ -151,7 +152,7 @@ def indicator_chart(
     from matplotlib.figure import Figure  # noqa: PLC0415
     from matplotlib.ticker import FixedLocator, FuncFormatter  # noqa: PLC0415
 
-    rc = {
+    rc: dict[str, Any] = {
         "font.family": "DejaVu Sans",
         "font.size": 9,
         "axes.titlesize": 10,
