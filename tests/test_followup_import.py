@@ -35,9 +35,10 @@ def root(tmp_path: Path) -> Path:
     astorp = target / "kommuner" / "astorp.yaml"
     text = astorp.read_text(encoding="utf-8")
     # A Kolada-backed indicator, to place rows by KPI id and to merge the snapshot into.
-    text = text.replace(
-        f"      - namn: {BISTAND}\n", f"      - namn: {BISTAND}\n        kolada: N31807\n"
-    )
+    if "kolada: N31807" not in text:  # the example may carry it already
+        text = text.replace(
+            f"      - namn: {BISTAND}\n", f"      - namn: {BISTAND}\n        kolada: N31807\n"
+        )
     astorp.write_text(text, encoding="utf-8")
     return target
 

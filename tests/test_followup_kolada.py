@@ -209,7 +209,8 @@ def test_fetch_snapshot_writes_kolada_yaml_for_the_region(server: Server, tmp_pa
     client = server.client()
     count, written = fetch_snapshot(root, region, client, dt.date(2026, 3, 1))
     assert (count, written) == (1, True)
-    assert server.paths[0].startswith("/v3/data/kpi/N00001/municipality/1257,1276,1277/")
+    # N31807: the example's own Kolada-backed indicators (Åstorp, Klippan).
+    assert server.paths[0].startswith("/v3/data/kpi/N00001,N31807/municipality/1257,1276,1277/")
     assert server.paths[0].endswith("/year/2024,2025,2026,2027,2028?per_page=5000")
     snapshot = load_outcome_files(root).kolada
     assert snapshot is not None and snapshot.source == "Källa: Kolada"

@@ -151,6 +151,21 @@ class CoverPage:
     logo_alt: str | None = None
 
 
+@dataclass(frozen=True)
+class Image:
+    """A picture (a chart) in the body: PNG bytes, alt text and a width on the page.
+
+    `name` is a file name for formats that keep the picture beside the document
+    (`klippan-uppfoljning-1.png` next to the Markdown); `caption` is shown under it.
+    """
+
+    png: bytes
+    alt: str
+    width_cm: float = 16.0
+    name: str = "bild.png"
+    caption: str | None = None
+
+
 Block = (
     Heading
     | Paragraph
@@ -161,6 +176,7 @@ Block = (
     | TableOfContents
     | PageBreak
     | CoverPage
+    | Image
 )
 
 

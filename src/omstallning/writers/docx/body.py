@@ -9,6 +9,7 @@ what happens once per document: styles (`styles`), sections, headers and footers
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +20,13 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Pt, Twips
 
 from omstallning.documents.tree import (
     CodeBlock,
     CoverPage,
     Heading,
+    Image,
     LineBreak,
     ListBlock,
     PageBreak,
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from omstallning.documents.tree import Block, Document, Inline
 
 TABLE_LABEL = "Tabell"
+FIGURE_LABEL = "Figur"
 MARKING_COLOR = "C00000"
 TOC_PLACEHOLDER = "Högerklicka och välj Uppdatera fält för att visa innehållsförteckningen."
 LOGO_WIDTH = Cm(4)
@@ -151,6 +154,7 @@ class BodyWriter:
         self._next_bookmark_id = 0
         self._used_bookmarks: set[str] = set()
         self._table_count = 0
+        self._figure_count = 0
         self._pending_break = False
         self._landscape = False
         self._heading_bookmarks = plan_heading_bookmarks(doc.blocks)
@@ -343,6 +347,8 @@ class BodyWriter:
             self._cover(block)
         elif isinstance(block, Table):
             self._table(block)
+        elif isinstance(block, Image):
+            self._image(block)
         else:
             self._block(block, _TOP)
 
@@ -470,6 +476,37 @@ class BodyWriter:
         else:
             paragraph.content.append(bx.run_xml(bx.clean_text(caption)))
         self._end(paragraph)
+
+    # -- pictures ------------------------------------------------------------------------
+
+    def _image(self, image: Image) -> None:
+        """A picture in a paragraph of its own, at most as wide as the page.
+
+        It carries its alt text; a numbered caption goes under it.
+        """
+        self._flush()
+        paragraph = self.document.add_paragraph()
+        self._last_tag = _P_TAG
+        paragraph.paragraph_format.keep_with_next = bool(image.caption)
+        paragraph.paragraph_format.space_before = Pt(6)
+        if self._pending_break:
+            paragraph.paragraph_format.page_break_before = True
+            self._pending_break = False
+        width = min(Cm(image.width_cm), Twips(self._usable_width))
+        try:
+            shape = paragraph.add_run().add_picture(io.BytesIO(image.png), width=width)
+        except UnrecognizedImageError as err:
+            raise OmstallningError(f"Bilden ”{image.name}” kan inte visas i Word.") from err
+        ooxml.set_picture_alt(shape, bx.clean_text(image.alt))
+        if image.caption:
+            self._figure_count += 1
+            caption = self._paragraph("Caption")
+            caption.content.append(bx.run_xml(f"{FIGURE_LABEL} "))
+            caption.content.append(
+                bx.field_xml(rf"SEQ {FIGURE_LABEL} \* ARABIC", str(self._figure_count))
+            )
+            caption.content.append(bx.run_xml(f": {bx.clean_text(image.caption)}"))
+            self._end(caption)
 
     # -- table of contents ---------------------------------------------------------------
 

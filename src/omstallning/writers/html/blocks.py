@@ -7,6 +7,7 @@ gaps under the page's single h1, whatever levels the tree skips.
 
 from __future__ import annotations
 
+import base64
 import html
 import itertools
 import re
@@ -19,6 +20,7 @@ from omstallning.documents.tree import (
     CodeBlock,
     CoverPage,
     Heading,
+    Image,
     Inline,
     LineBreak,
     ListBlock,
@@ -231,6 +233,8 @@ class Body:
             return self.table(block)
         if isinstance(block, PageBreak):
             return ['<div class="sidbrytning"></div>']
+        if isinstance(block, Image):
+            return image_html(block)
         if isinstance(block, CoverPage | TableOfContents):
             return []
         raise TypeError(f"unknown block {type(block).__name__}")
@@ -335,6 +339,17 @@ class Body:
         if classes:
             attrs += f' class="{" ".join(classes)}"'
         return f"<{tag}{attrs}>{content}</{tag}>"
+
+
+def image_html(image: Image) -> list[str]:
+    """A picture embedded as a data URL (the page makes no requests), with its caption."""
+    data = base64.b64encode(image.png).decode("ascii")
+    img = (
+        f'<img src="data:image/png;base64,{data}" alt="{esc(image.alt)}" '
+        f'style="width: {image.width_cm:g}cm; max-width: 100%; height: auto">'
+    )
+    caption = [f"<figcaption>{esc(image.caption)}</figcaption>"] if image.caption else []
+    return ['<figure class="bild">', img, *caption, "</figure>"]
 
 
 def _colgroup(widths: tuple[float, ...] | None, columns: int) -> list[str]:
