@@ -184,7 +184,7 @@ def test_validate_and_a_plan_build_never_import_matplotlib(tmp_path: Path) -> No
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from omstallning.check.rules import validate_region\n"
+        "from omstallning.check.validate import validate_region\n"
         "from omstallning.commands.build import render_plan\n"
         f"result, _ = validate_region(Path({str(EXAMPLE)!r}))\n"
         "region = result.region\n"

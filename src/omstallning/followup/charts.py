@@ -152,7 +152,7 @@ def indicator_chart(
     from matplotlib.figure import Figure  # noqa: PLC0415
     from matplotlib.ticker import FixedLocator, FuncFormatter  # noqa: PLC0415
 
-    rc: dict[str, Any] = {
+    rc: Any = {
         "font.family": "DejaVu Sans",
         "font.size": 9,
         "axes.titlesize": 10,
@@ -163,8 +163,7 @@ def indicator_chart(
     }
     with matplotlib.rc_context():
         matplotlib.rcdefaults()  # a user's matplotlibrc never changes the picture
-        for key, value in rc.items():
-            matplotlib.rcParams[key] = value
+        matplotlib.rcParams.update(rc)
         fig = Figure(figsize=(width_cm / _CM_PER_INCH, height_cm / _CM_PER_INCH), dpi=DPI)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
