@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, StrictBool, WithJsonSchema
 
@@ -38,6 +39,34 @@ class Decision(_Model):
     reference: str | None = Field(
         default=None, alias="diarienummer", description="Diarienummer, t.ex. SN 2025/118."
     )
+    paragraph: str | None = Field(
+        default=None, alias="paragraf", description="Protokollsparagraf, t.ex. § 137."
+    )
+
+
+class VersionEntry(_Model):
+    """One line of the plan's version history."""
+
+    version: Text = Field(description='Versionen inom citattecken, t.ex. "1.1".')
+    date: Day = Field(alias="datum", description="Versionens datum, ÅÅÅÅ-MM-DD.")
+    change: Text = Field(alias="ändring", description="Vad som ändrades i versionen.")
+    decision: str | None = Field(
+        default=None, alias="beslut", description="Beslutet, t.ex. SN 2025-11-19 § 137."
+    )
+
+
+def _date_as_text(value: Any) -> Any:
+    """An unquoted YAML date kept as the text the user wrote (`2026-12-31`)."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+DateOrText = Annotated[
+    str,
+    BeforeValidator(_date_as_text),
+    WithJsonSchema({"type": "string", "description": "ÅÅÅÅ-MM-DD eller text"}),
+]
 
 
 class Contact(_Model):
@@ -211,6 +240,38 @@ class Intervention(_Model):
     conditions: str | None = Field(
         default=None, alias="villkor", description="Villkor för insatsen."
     )
+    target_group: str | None = Field(
+        default=None, alias="målgrupp", description="Vilka insatsen riktar sig till."
+    )
+    age: str | None = Field(
+        default=None, alias="ålder", description="Åldrar insatsen gäller, t.ex. 13–20 år."
+    )
+    scope: str | None = Field(
+        default=None, alias="omfattning", description="Omfattning, t.ex. upp till fem samtal."
+    )
+    provider: str | None = Field(
+        default=None, alias="utförare", description="Vem som ger insatsen, t.ex. Familjeteamet."
+    )
+    identity_documented: StrictBool | None = Field(
+        default=None,
+        alias="identitet_dokumenteras",
+        description="false om den enskildes identitet inte dokumenteras.",
+    )
+    identity_motivation: str | None = Field(
+        default=None,
+        alias="identitet_motivering",
+        description="Varför identiteten dokumenteras eller inte.",
+    )
+    decision: str | None = Field(
+        default=None,
+        alias="beslut",
+        description="Beslutet om insatsen, t.ex. SN 2025-05-20 § 45.",
+    )
+    review: DateOrText | None = Field(
+        default=None,
+        alias="omprövas",
+        description="När beslutet omprövas: ÅÅÅÅ-MM-DD eller text.",
+    )
     digital: StrictBool | None = Field(default=None, description="true om insatsen ges digitalt.")
     state: State | None = Field(
         default=None, alias="läge", description="finns, planeras eller upphör."
@@ -242,6 +303,34 @@ class Municipality(_Model):
     decision: Decision | None = Field(
         default=None, alias="beslut", description="Beslutet; krävs när status är beslutad."
     )
+    case_number: str | None = Field(
+        default=None,
+        alias="diarienummer",
+        description="Ärendets diarienummer, även före beslut, t.ex. SN 2025/118.",
+    )
+    document_owner: str | None = Field(
+        default=None,
+        alias="dokumentansvarig",
+        description="Vem som ansvarar för dokumentet, t.ex. Socialchef.",
+    )
+    revise_by: Day | None = Field(
+        default=None,
+        alias="revideras_senast",
+        description="Planen revideras senast detta datum (giltig till), ÅÅÅÅ-MM-DD.",
+    )
+    replaces: str | None = Field(
+        default=None, alias="ersätter", description='Versionen som planen ersätter, t.ex. "1.0".'
+    )
+    history: list[VersionEntry] = Field(
+        default_factory=list,
+        alias="versionshistorik",
+        description='Versioner: [{version: "1.0", datum: 2025-06-10, ändring: …, beslut: …}].',
+    )
+    summary: str | None = Field(
+        default=None,
+        alias="sammanfattning",
+        description="Sammanfattning i Markdown, först i planen efter innehållsförteckningen.",
+    )
     contact: Contact | None = Field(default=None, alias="kontakt", description="Kontaktperson.")
     sections: list[Section] = Field(
         default_factory=list, alias="avsnitt", description="Avsnitt i den ordning de ska stå."
@@ -256,3 +345,8 @@ class Municipality(_Model):
     collaboration: list[Collaboration] = Field(
         default_factory=list, alias="samverkan", description="Samverkansparter."
     )
+
+    @property
+    def reference(self) -> str | None:
+        """The case number: the top-level `diarienummer`, else the decision's."""
+        return self.case_number or (self.decision.reference if self.decision else None)

@@ -12,7 +12,15 @@ from pathlib import Path
 from pydantic import Field, StrictBool, StrictInt
 
 from omstallning.model.municipality import Municipality
-from omstallning.model.vocab import INTRO_PARTS, ExportFormat, SourceKind, Text, Year, _Model
+from omstallning.model.vocab import (
+    INTRO_PARTS,
+    ExportFormat,
+    IntroPlacement,
+    SourceKind,
+    Text,
+    Year,
+    _Model,
+)
 
 # --- omstallning.yaml ----------------------------------------------------------------------
 
@@ -61,6 +69,12 @@ class ExportSettings(_Model):
     )
     logo: str | None = Field(
         default=None, alias="logotyp", description="Logotyp (PNG eller JPEG) för försättsbladet."
+    )
+    intro_placement: IntroPlacement = Field(
+        default="först",
+        alias="inledning",
+        description="Var den gemensamma inledningen står: först (före kommunens del), efter "
+        "(efter kommunens del) eller bilaga (sist, som bilaga).",
     )
 
 

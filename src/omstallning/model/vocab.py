@@ -103,6 +103,12 @@ SOURCE_KINDS = ("sfs", "prop", "sou", "ds", "bet", "webb", "annat")
 
 EXPORT_FORMATS = ("docx", "md")
 
+INTRO_PLACEMENTS: dict[str, str] = {
+    "först": "Före kommunens del",
+    "efter": "Efter kommunens del",
+    "bilaga": "Som bilaga sist i planen",
+}
+
 # Scaffolded files carry hints that start with this; `validate` warns until they are replaced.
 PLACEHOLDER_PREFIX = "ATT SKRIVA:"
 PLACEHOLDER_WORDS = ("TODO", "XXX", "FIXME", PLACEHOLDER_PREFIX)
@@ -129,6 +135,7 @@ Level = Literal["universell", "selektiv", "indikerad"]
 State = Literal["finns", "planeras", "upphör"]
 SourceKind = Literal["sfs", "prop", "sou", "ds", "bet", "webb", "annat"]
 ExportFormat = Literal["docx", "md"]
+IntroPlacement = Literal["först", "efter", "bilaga"]
 GoalStatus = Literal["uppfyllt", "delvis_uppfyllt", "ej_uppfyllt"]
 Sex = Literal["kvinnor", "män", "totalt"]
 Direction = Literal["högre", "lägre"]
