@@ -82,12 +82,13 @@ def label_table(
     *,
     caption: str | None = None,
     description: str | None = None,
+    widths: tuple[float, float] = (2.2, 6.8),
 ) -> Table:
     """A two-column table of labels and values, readable on paper: Målgrupp | Unga 13–20 år."""
     return Table(
         header=(text_cell(header[0]), text_cell(header[1])),
         rows=tuple((Cell((Run(label, bold=True),)), text_cell(value)) for label, value in rows),
-        widths=(2.2, 6.8),
+        widths=widths,
         caption=caption,
         description=description,
     )

@@ -3,10 +3,10 @@
 The socialnämnd decides, intervention by intervention, what is offered without an individual
 needs assessment and on what conditions. This module lists those interventions with what
 the nämnd decides about each (target group, age, conditions, scope, provider, whether the
-person's identity is documented, the decision and when it is reviewed), as a label | value
-table per intervention that reads well on paper. The plan ends with it as an appendix
-(`appendix_blocks`); `assemble_decision` makes it a document of its own for the nämnd's
-agenda (document kind `beslutsbilaga`). Pure.
+person's identity is documented, the decision and when it is reviewed), grouped by area, as
+a heading and a label | value table per intervention that reads well on paper. The plan
+ends with it as an appendix (`appendix_blocks`); `assemble_decision` makes it a document of
+its own for the nämnd's agenda (document kind `beslutsbilaga`). Pure.
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ def intervention_rows(intervention: Intervention) -> list[tuple[str, str]]:
     i = intervention
     digital = MISSING if i.digital is None else ("Ja" if i.digital else "Nej")
     rows = [
-        ("Verksamhetsområde", AREAS[i.area]),
         ("Nivå", LEVELS[i.level] if i.level else MISSING),
         ("Målgrupp", i.target_group or MISSING),
         ("Ålder", i.age or MISSING),
@@ -102,9 +101,11 @@ def appendix_blocks(plan: Municipality, level: int, title: str = TITLE) -> list[
             continue
         blocks.append(Heading(level + 1, (Run(label),), f"beslutsbilaga-{area}"))
         for intervention in in_area:
+            # A heading per intervention: it names the table and keeps tables apart.
+            blocks.append(Heading(level + 2, (Run(intervention.name),)))
             blocks.append(
                 label_table(
-                    ("Insats", intervention.name),
+                    ("Uppgift", "Innehåll"),
                     intervention_rows(intervention),
                     description=f"Beslutsuppgifter för insatsen {intervention.name}",
                 )

@@ -229,6 +229,7 @@ class _Assembler:
                     ("varav utan individuell behovsprövning", str(free)),
                 ],
                 caption=f"{municipality_title(plan.name)}s plan i siffror",
+                widths=(6.0, 3.0),
             )
         )
         if plan.history:
