@@ -12,6 +12,7 @@ its own for the nämnd's agenda (document kind `beslutsbilaga`). Pure.
 from __future__ import annotations
 
 from omstallning.documents.blocks import MARKINGS, label_table, municipality_title
+from omstallning.documents.properties import build_date, decision_text, document_meta
 from omstallning.documents.tree import Block, CoverPage, Document, Heading, Paragraph, Run
 from omstallning.model import (
     AREAS,
@@ -119,8 +120,7 @@ def decision_facts(plan: Municipality) -> list[tuple[str, str]]:
     if plan.reference:
         facts.append(("Diarienummer", plan.reference))
     if plan.decision:
-        d = plan.decision
-        facts.append(("Beslut", " ".join(x for x in (d.body, str(d.date), d.paragraph) if x)))
+        facts.append(("Beslut", decision_text(plan)))
     if plan.document_owner:
         facts.append(("Dokumentansvarig", plan.document_owner))
     if plan.revise_by:
@@ -132,8 +132,6 @@ def decision_facts(plan: Municipality) -> list[tuple[str, str]]:
 
 def assemble_decision(region: Region, entry: MunicipalityEntry) -> Document:
     """The decision appendix as a document of its own, for the nämnd's agenda."""
-    from omstallning.documents.plan import build_date, document_meta
-
     cfg, plan = region.config, entry.plan
     facts: list[tuple[str, str]] = [("Kommun", municipality_title(plan.name))]
     if plan.committee:

@@ -10,10 +10,8 @@ Pure: it reads the loaded `Region`, never YAML or files, and both writers render
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Sequence
 
-from omstallning import clock
 from omstallning.documents.blocks import (
     MARKINGS,
     STATUS_FILL,
@@ -36,11 +34,11 @@ from omstallning.documents.decision import (
     offered_without_assessment,
 )
 from omstallning.documents.markdown_text import parse_markdown
+from omstallning.documents.properties import build_date, document_meta
 from omstallning.documents.tree import (
     Block,
     CoverPage,
     Document,
-    DocumentMeta,
     Heading,
     Paragraph,
     Run,
@@ -55,7 +53,6 @@ from omstallning.model import (
     PLAN_STATUSES,
     STATES,
     Activity,
-    Municipality,
     MunicipalityEntry,
     Region,
     Section,
@@ -69,21 +66,6 @@ __all__ = [
     "genitive",
     "municipality_title",
 ]
-
-
-def build_date(plan: Municipality, period_start: int) -> dt.datetime:
-    """The date stamped into the document properties and zip entries.
-
-    `SOURCE_DATE_EPOCH` wins (reproducible builds); otherwise it comes from the plan itself, so
-    the same input always gives the same bytes.
-    """
-    fixed = clock.source_date()
-    if fixed is not None:
-        return fixed
-    day = plan.date or (plan.decision.date if plan.decision else None)
-    if day is not None:
-        return dt.datetime(day.year, day.month, day.day or 1)  # noqa: DTZ001
-    return dt.datetime(period_start, 1, 1)  # noqa: DTZ001
 
 
 class _Citations:
@@ -570,71 +552,6 @@ class _Assembler:
             created=build_date(plan, cfg.plan.period.start),
         )
         return Document(meta, tuple(self.blocks))
-
-
-def _decision_text(plan: Municipality) -> str:
-    """The decision in one line for the document properties: `Socialnämnden 2025-11-19 § 137`."""
-    d = plan.decision
-    if d is None:
-        return ""
-    return " ".join(x for x in (d.body, str(d.date), d.paragraph) if x)
-
-
-def document_meta(
-    region: Region,
-    entry: MunicipalityEntry,
-    *,
-    title: str,
-    subject: str,
-    created: dt.datetime,
-) -> DocumentMeta:
-    """The document properties of a municipality's document: title, author, decision data.
-
-    The Markdown front matter holds the same facts; the DOCX writer puts the diarienummer,
-    version and status in the core properties and the decision in its comments.
-    """
-    cfg, plan = region.config, entry.plan
-    has_date = bool(plan.date or plan.decision or clock.source_date())
-    decision = _decision_text(plan)
-    optional = {
-        "diarienummer": plan.reference or "",
-        "beslut": decision,
-        "dokumentansvarig": plan.document_owner or "",
-        "revideras_senast": str(plan.revise_by) if plan.revise_by else "",
-        "ersätter": plan.replaces or "",
-    }
-    front = {
-        "title": title,
-        "kommun": plan.name,
-        "kommunkod": plan.code,
-        "region": cfg.region,
-        "version": plan.version or "",
-        "status": plan.status,
-        **({"date": created.date().isoformat()} if has_date else {}),
-        **{key: value for key, value in optional.items() if value},
-        "lang": "sv",
-    }
-    notes = [f"Beslutad av {decision}." if decision else ""]
-    if plan.document_owner:
-        notes.append(f"Dokumentansvarig: {plan.document_owner}.")
-    if plan.revise_by:
-        notes.append(f"Revideras senast {plan.revise_by}.")
-    return DocumentMeta(
-        title=title,
-        subject=subject,
-        author=plan.committee
-        and f"{plan.committee}, {municipality_title(plan.name)}"
-        or municipality_title(plan.name),
-        keywords=f"socialtjänstlag; omställningsplan; {plan.name}; {cfg.region}",
-        language="sv-SE",
-        created=created,
-        front_matter=front,
-        marking=MARKINGS.get(plan.status),
-        version=plan.version or "",
-        status=PLAN_STATUSES[plan.status],
-        identifier=plan.reference or "",
-        comments=" ".join(n for n in notes if n),
-    )
 
 
 def assemble_plan(region: Region, entry: MunicipalityEntry) -> Document:
