@@ -53,8 +53,10 @@ def test_example_validates_without_findings() -> None:
 def test_example_is_rich_enough() -> None:
     region = validate_region(EXAMPLE)[0].region
     assert [m.slug for m in region.municipalities] == SLUGS
+    # One decided plan shows the decision data; the others stay examples (drafts).
+    assert {m.slug: m.plan.status for m in region.municipalities}["klippan"] == "beslutad"
     for m in region.municipalities:
-        assert m.plan.status == "exempel"
+        assert m.plan.status == ("beslutad" if m.slug == "klippan" else "exempel")
         assert len(m.plan.goals) >= 3 and all(g.indicators for g in m.plan.goals)
         assert len(m.plan.activities) >= 8
         assert len(m.plan.interventions) >= 10 and len({i.area for i in m.plan.interventions}) >= 4

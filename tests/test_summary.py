@@ -507,7 +507,7 @@ def example_summary(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_example_summary(example_summary: Path) -> None:
     md = (example_summary / "sammanstallning.md").read_text(encoding="utf-8")
-    assert "| Klippan | Exempel | 1.0 | 5/5 |" in md
+    assert "| Klippan | Beslutad | 1.0 | 5/5 |" in md
     assert "Alla planer uppfyller kontrollerna. Inget saknas." in md
     # The three example plans share interventions such as Budget- och skuldrådgivning.
     assert (

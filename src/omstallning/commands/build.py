@@ -17,7 +17,7 @@ import hashlib
 import itertools
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,7 @@ def build_plans(
     force: bool = False,
     workers: Workers | None = None,
     status: RegionStatus | None = None,
+    options: Collection[str] = (),
 ) -> list[BuiltFile]:
     """Render every chosen plan that changed, and the regional documents, then write them all.
 
@@ -117,9 +118,11 @@ def build_plans(
     plans that were up to date are marked `skipped`. With `status` (the region's overview)
     the region-scope documents (the regional summary) are rendered too, always, since they
     read every plan and the day; they are written in the same atomic batch as the plans and
-    recorded in the same manifest. `progress` is called with a municipality's slug when its
-    files are done (rendered or found up to date). Plans render in `jobs` processes when
-    there are enough of them, or in `workers` when given: those that loaded this region
+    recorded in the same manifest. A document kind with an `option` (the decision appendix,
+    `beslutsbilaga`) is built only when `options` holds it. `progress` is called with a
+    municipality's slug when its files are done (rendered or found up to date). Plans render
+    in `jobs` processes when there are enough of them, or in `workers` when given: those that
+    loaded this region
     (`validate_region`), since a worker keeps the shared part of the region it started with.
 
     Raises:
@@ -130,9 +133,9 @@ def build_plans(
         if fmt not in EXPORT_FORMATS:
             raise OmstallningError(f"Okänt format ”{fmt}”. Välj docx eller md.")
     batch = _Batch(region, out_dir, force=force)
-    planned = batch.plan_municipalities(entries, formats)
+    planned = batch.plan_municipalities(entries, formats, options)
     if status is not None:
-        planned += batch.plan_region(status, formats)
+        planned += batch.plan_region(status, formats, options)
     with contextlib.ExitStack() as stack:
         pool = workers if workers is not None else stack.enter_context(Workers(jobs))
         batch.write(pool, _Progress(entries, batch.todo, progress))
@@ -175,11 +178,16 @@ class _Batch:
         self.regional: list[tuple[str, Document, str]] = []  # (file name, document, format)
 
     def plan_municipalities(
-        self, entries: Sequence[MunicipalityEntry], formats: Sequence[str]
+        self,
+        entries: Sequence[MunicipalityEntry],
+        formats: Sequence[str],
+        options: Collection[str] = (),
     ) -> list[BuiltFile]:
-        """Every municipality kind's file for each entry; those out of date go to `todo`."""
+        """Every wanted municipality kind's file for each entry; those out of date go to `todo`."""
         planned: list[BuiltFile] = []
-        kinds = [k for k in DOCUMENT_KINDS.values() if k.scope == "municipality"]
+        kinds = [
+            k for k in DOCUMENT_KINDS.values() if k.scope == "municipality" and k.wanted(options)
+        ]
         for entry in entries:
             for kind in kinds:
                 for fmt in formats:
@@ -192,11 +200,13 @@ class _Batch:
                         self.todo.append((kind.name, entry, fmt))
         return planned
 
-    def plan_region(self, status: RegionStatus, formats: Sequence[str]) -> list[BuiltFile]:
-        """Every region kind's file, assembled now: one document, rendered per format."""
+    def plan_region(
+        self, status: RegionStatus, formats: Sequence[str], options: Collection[str] = ()
+    ) -> list[BuiltFile]:
+        """Every wanted region kind's file, assembled now: one document, rendered per format."""
         planned: list[BuiltFile] = []
         for kind in DOCUMENT_KINDS.values():
-            if kind.scope != "region":
+            if kind.scope != "region" or not kind.wanted(options):
                 continue
             document = kind.assemble_region(self.region, status)
             for fmt in formats:

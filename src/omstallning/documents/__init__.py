@@ -16,12 +16,16 @@ others, and add one entry here. `commands.build` writes every municipality kind 
 chosen municipality, and the region kinds when it is given the overview (`build
 --sammanstallning` today), all in one atomic batch with one manifest. A region kind that
 should not come with `--sammanstallning` needs its own flag in `cli.main` as well.
+
+A kind with an `option` is built only when `build` is given that option
+(`build_plans(..., options={"beslutsbilaga"})`, the flag `--beslutsbilaga`): the decision
+appendix (`decision`, `{slug}-beslutsbilaga`) is one.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -41,6 +45,12 @@ class DocumentKind:
     scope: Literal["municipality", "region"]
     module: str
     function: str
+    option: str | None = None
+    """Built only when `build` is given this option (`beslutsbilaga`); None: always built."""
+
+    def wanted(self, options: Collection[str]) -> bool:
+        """Whether a build with these options writes this kind."""
+        return self.option is None or self.option in options
 
     def file_stem(self, slug: str = "") -> str:
         """The output file's stem: `klippan`, `sammanstallning`."""
@@ -67,6 +77,14 @@ class DocumentKind:
 DOCUMENT_KINDS: dict[str, DocumentKind] = {
     "plan": DocumentKind(
         "plan", "{slug}", "municipality", "omstallning.documents.plan", "assemble_plan"
+    ),
+    "beslutsbilaga": DocumentKind(
+        "beslutsbilaga",
+        "{slug}-beslutsbilaga",
+        "municipality",
+        "omstallning.documents.decision",
+        "assemble_decision",
+        option="beslutsbilaga",
     ),
     "sammanstallning": DocumentKind(
         "sammanstallning",

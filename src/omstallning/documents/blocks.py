@@ -43,6 +43,19 @@ STATUS_COUNT_WORDS = {
 Slot = tuple[int, int]
 """A timeline column: (year, quarter), or (year, 0) for a whole year."""
 
+MARKINGS = {"exempel": "EXEMPEL", "utkast": "UTKAST", "remiss": "REMISSVERSION"}
+"""The word on the cover and in every page header of a plan that is not decided."""
+
+
+def genitive(name: str) -> str:
+    """Swedish genitive of a place name: Klippan -> Klippans, Höganäs -> Höganäs, Lomma -> Lomma."""
+    return name if name[-1:].lower() in "aeiouyåäösxz" else f"{name}s"
+
+
+def municipality_title(name: str) -> str:
+    """`Klippans kommun`, `Örkelljunga kommun`."""
+    return f"{genitive(name)} kommun"
+
 
 # --- Cells -------------------------------------------------------------------------------------
 
@@ -70,6 +83,24 @@ def lines_cell(lines: Sequence[str], *, bold: bool = False, align: str | None = 
 def number_cell(text: str, *, bold: bool = False) -> Cell:
     """A centred cell for a figure."""
     return Cell((Run(text, bold=bold),), align="center")
+
+
+def label_table(
+    header: tuple[str, str],
+    rows: Sequence[tuple[str, str]],
+    *,
+    caption: str | None = None,
+    description: str | None = None,
+    widths: tuple[float, float] = (2.2, 6.8),
+) -> Table:
+    """A two-column table of labels and values, readable on paper: Målgrupp | Unga 13–20 år."""
+    return Table(
+        header=(text_cell(header[0]), text_cell(header[1])),
+        rows=tuple((Cell((Run(label, bold=True),)), text_cell(value)) for label, value in rows),
+        widths=widths,
+        caption=caption,
+        description=description,
+    )
 
 
 def value_text(value: Value | None) -> str:

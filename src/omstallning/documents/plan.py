@@ -10,26 +10,35 @@ Pure: it reads the loaded `Region`, never YAML or files, and both writers render
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Sequence
 
-from omstallning import clock
 from omstallning.documents.blocks import (
+    MARKINGS,
+    STATUS_FILL,
     activity_counts,
+    genitive,
     header_cells,
+    label_table,
     legend_table,
+    municipality_title,
     slot_unit,
     text_cell,
     timeline_slots,
     timeline_table,
     value_text,
 )
+from omstallning.documents.decision import TITLE as DECISION_TITLE
+from omstallning.documents.decision import (
+    appendix_blocks,
+    decision_facts,
+    offered_without_assessment,
+)
 from omstallning.documents.markdown_text import parse_markdown
+from omstallning.documents.properties import build_date, document_meta
 from omstallning.documents.tree import (
     Block,
     CoverPage,
     Document,
-    DocumentMeta,
     Heading,
     Paragraph,
     Run,
@@ -44,38 +53,19 @@ from omstallning.model import (
     PLAN_STATUSES,
     STATES,
     Activity,
-    Municipality,
     MunicipalityEntry,
     Region,
     Section,
 )
 
-MARKINGS = {"exempel": "EXEMPEL", "utkast": "UTKAST", "remiss": "REMISSVERSION"}
-
-
-def genitive(name: str) -> str:
-    """Swedish genitive of a place name: Klippan -> Klippans, Höganäs -> Höganäs, Lomma -> Lomma."""
-    return name if name[-1:].lower() in "aeiouyåäösxz" else f"{name}s"
-
-
-def municipality_title(name: str) -> str:
-    """`Klippans kommun`, `Örkelljunga kommun`."""
-    return f"{genitive(name)} kommun"
-
-
-def build_date(plan: Municipality, period_start: int) -> dt.datetime:
-    """The date stamped into the document properties and zip entries.
-
-    `SOURCE_DATE_EPOCH` wins (reproducible builds); otherwise it comes from the plan itself, so
-    the same input always gives the same bytes.
-    """
-    fixed = clock.source_date()
-    if fixed is not None:
-        return fixed
-    day = plan.date or (plan.decision.date if plan.decision else None)
-    if day is not None:
-        return dt.datetime(day.year, day.month, day.day or 1)  # noqa: DTZ001
-    return dt.datetime(period_start, 1, 1)  # noqa: DTZ001
+__all__ = [
+    "MARKINGS",
+    "STATUS_FILL",
+    "assemble_plan",
+    "build_date",
+    "genitive",
+    "municipality_title",
+]
 
 
 class _Citations:
@@ -143,6 +133,7 @@ class _Assembler:
         self.cite = _Citations(list(region.sources))
         self.blocks: list[Block] = []
         self.anchor_count = 0
+        self.appendices = 0
 
     def markdown(self, text: str, level: int, prefix: str, *, shared: bool = False) -> list[Block]:
         """Parse Markdown so that its top headings sit one level below `level`.
@@ -182,10 +173,7 @@ class _Assembler:
         facts.append(("Status", PLAN_STATUSES[plan.status]))
         if plan.date:
             facts.append(("Datum", str(plan.date)))
-        if plan.decision:
-            d = plan.decision
-            ref = f", diarienummer {d.reference}" if d.reference else ""
-            facts.append(("Beslut", f"{d.body} {d.date}{ref}"))
+        facts += decision_facts(plan)
         if plan.contact and (plan.contact.name or plan.contact.role):
             who = ", ".join(
                 x for x in (plan.contact.name, plan.contact.role, plan.contact.email) if x
@@ -205,30 +193,90 @@ class _Assembler:
         )
         self.blocks.append(TableOfContents(levels=2))
 
-    def intro(self) -> None:
+    def summary(self) -> None:
+        """The municipality's summary, the key figures and the version history."""
+        plan = self.plan
+        self.heading(1, "Sammanfattning", "sammanfattning")
+        if plan.summary:
+            self.blocks += self.markdown(plan.summary, 1, "sammanfattning-")
+        offered = [i for i in plan.interventions if i.state != "upphör"]
+        free = sum(1 for i in offered if i.without_assessment)
+        self.blocks.append(
+            label_table(
+                ("Nyckeltal", "Antal"),
+                [
+                    ("Mål", str(len(plan.goals))),
+                    ("Aktiviteter i handlingsplanen", str(len(plan.activities))),
+                    ("Insatser som finns eller planeras", str(len(offered))),
+                    ("varav utan individuell behovsprövning", str(free)),
+                ],
+                caption=f"{municipality_title(plan.name)}s plan i siffror",
+                widths=(6.0, 3.0),
+            )
+        )
+        if plan.history:
+            self.heading(2, "Versionshistorik", "versionshistorik")
+            self.blocks.append(
+                Table(
+                    header=header_cells("Version", "Datum", "Ändring", "Beslut"),
+                    rows=tuple(
+                        (
+                            text_cell(v.version),
+                            text_cell(str(v.date)),
+                            text_cell(v.change),
+                            text_cell(v.decision or "–"),
+                        )
+                        for v in plan.history
+                    ),
+                    widths=(1.0, 1.6, 4.6, 2.4),
+                    caption="Planens versioner",
+                )
+            )
+
+    def intro(self, placement: str) -> None:
+        """The shared introduction, placed as `export.inledning` says.
+
+        First or after the municipality's part: one chapter per part. As an appendix: one
+        chapter holding the parts.
+        """
         parts = self.region.ordered_intro()
         if not parts:
             return
-        first = True
-        for part in parts:
-            self.heading(1, part.title, f"del-{part.id}")
-            if first:
-                self.blocks.append(
-                    Paragraph(
-                        (
-                            Run(
-                                f"Kapitel 1–{len(parts)} är den gemensamma inledningen för "
-                                f"{self.region.config.region}, lika i alla kommuners planer. "
-                                "Därefter "
-                                f"följer {municipality_title(self.plan.name)}s egna avsnitt.",
-                                italic=True,
-                            ),
-                        ),
-                        role="note",
-                    )
-                )
-                first = False
-            self.blocks += self.markdown(part.text, 1, f"{part.id}-", shared=True)
+        region, own = self.region.config.region, municipality_title(self.plan.name)
+        level = 1
+        first = sum(1 for b in self.blocks if isinstance(b, Heading) and b.level == 1) + 1
+        if placement == "först":
+            chapters = f"{first}–{first + len(parts) - 1}" if len(parts) > 1 else str(first)
+            note = (
+                f"Kapitel {chapters} är den gemensamma inledningen för {region}, lika i "
+                f"alla kommuners planer. Därefter följer {own}s egna avsnitt."
+            )
+        else:
+            note = (
+                f"Den gemensamma inledningen för {region} är lika i alla kommuners planer "
+                f"och står här efter {own}s egna del."
+            )
+        if placement == "bilaga":
+            self.appendix_heading("Gemensam inledning", "bilaga-inledning")
+            self.blocks.append(Paragraph((Run(note, italic=True),), role="note"))
+            level = 2
+        for index, part in enumerate(parts):
+            self.heading(level, part.title, f"del-{part.id}")
+            if index == 0 and placement != "bilaga":
+                self.blocks.append(Paragraph((Run(note, italic=True),), role="note"))
+            self.blocks += self.markdown(part.text, level, f"{part.id}-", shared=True)
+
+    def appendix_heading(self, title: str, anchor: str) -> None:
+        """A chapter heading `Bilaga n. title`, numbering the appendices in order."""
+        self.appendices += 1
+        self.heading(1, f"Bilaga {self.appendices}. {title}", anchor)
+
+    def decision_appendix(self) -> None:
+        """The interventions without needs assessment, when there are any, as the last appendix."""
+        if not offered_without_assessment(self.plan):
+            return
+        self.appendices += 1
+        self.blocks += appendix_blocks(self.plan, 1, f"Bilaga {self.appendices}. {DECISION_TITLE}")
 
     def sections(self) -> None:
         for section in self.plan.sections:
@@ -479,38 +527,29 @@ class _Assembler:
             self.blocks.append(Paragraph(tuple(runs), anchor=f"kalla-{key}"))
 
     def document(self) -> Document:
+        placement = self.region.config.export.intro_placement
         self.cover()
-        self.intro()
+        self.summary()
+        if placement == "först":
+            self.intro(placement)
         self.sections()
         self.goals()
         self.action_plan()
         self.interventions()
+        if placement == "efter":
+            self.intro(placement)
         self.glossary()
         self.sources()
+        if placement == "bilaga":
+            self.intro(placement)
+        self.decision_appendix()
         cfg, plan = self.region.config, self.plan
-        created = build_date(plan, cfg.plan.period.start)
-        has_date = bool(plan.date or plan.decision or clock.source_date())
-        title = f"{cfg.plan.title} – {municipality_title(plan.name)}"
-        front = {
-            "title": title,
-            "kommun": plan.name,
-            "kommunkod": plan.code,
-            "region": cfg.region,
-            "version": plan.version or "",
-            "status": plan.status,
-            **({"date": created.date().isoformat()} if has_date else {}),
-            "lang": "sv",
-        }
-        meta = DocumentMeta(
-            title=title,
+        meta = document_meta(
+            self.region,
+            self.entry,
+            title=f"{cfg.plan.title} – {municipality_title(plan.name)}",
             subject="Omställningsplan enligt socialtjänstlagen (2025:400)",
-            author=plan.committee
-            and f"{plan.committee}, {municipality_title(plan.name)}"
-            or municipality_title(plan.name),
-            keywords=f"socialtjänstlag; omställningsplan; {plan.name}; {cfg.region}",
-            language="sv-SE",
-            created=created,
-            front_matter=front,
+            created=build_date(plan, cfg.plan.period.start),
         )
         return Document(meta, tuple(self.blocks))
 

@@ -191,6 +191,12 @@ class DocumentMeta:
     language: str = "sv-SE"
     created: datetime = datetime(2025, 1, 1)  # noqa: DTZ001 - naive UTC by convention
     front_matter: dict[str, str] = field(default_factory=dict)  # for the Markdown writer
+    marking: str | None = None
+    """A word for every page header of a document that is not decided (UTKAST), or None."""
+    version: str = ""
+    status: str = ""  # the plan's status as a word: "Beslutad", "Utkast"
+    identifier: str = ""  # the diarienummer
+    comments: str = ""  # the decision and document owner in a sentence
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,7 @@ class BodyWriter:
             self.document,
             has_cover=bool(blocks) and isinstance(blocks[0], CoverPage),
             title=bx.clean_text(self.doc.meta.title),
+            marking=self.doc.meta.marking and bx.clean_text(self.doc.meta.marking),
         )
 
     def _too_wide(self, block: Table) -> bool:

@@ -44,7 +44,10 @@ def set_properties(document: DocxDocument, meta: DocumentMeta) -> None:
     props.keywords = _prop(meta.keywords)
     props.language = _prop(meta.language)
     props.category = CATEGORY
-    props.comments = ""
+    props.comments = _prop(meta.comments)
+    props.identifier = _prop(meta.identifier)
+    props.version = _prop(meta.version)
+    props.content_status = _prop(meta.status)
     created = naive_utc(meta.created)
     props.created = props.modified = props.last_printed = created
     props.revision = 1

@@ -3,7 +3,9 @@
 A wide table gets a landscape section of its own; every section after the first
 inherits the first one's header and footer, and a cover page gets an empty first-page
 header and footer. A template's own header or footer text is kept; empty ones get the
-plan's title and "Sida x av y".
+plan's title and "Sida x av y". A document that is not decided carries its marking
+(UTKAST, REMISSVERSION, EXEMPEL) in the header of every page but the cover: before the
+title, or as a line of its own under a template's header text.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from docx.section import Section, _Footer, _Header
 
 _SECT_PR = qn("w:sectPr")
+MARKING_COLOR = "C00000"  # as the cover's marking (body.MARKING_COLOR)
 
 
 def last_block(document: DocxDocument) -> Any:
@@ -74,7 +77,9 @@ def turn_section(section: Section, *, landscape: bool) -> int:
     return ooxml.usable_width(section)
 
 
-def finish_sections(document: DocxDocument, *, has_cover: bool, title: str) -> None:
+def finish_sections(
+    document: DocxDocument, *, has_cover: bool, title: str, marking: str | None = None
+) -> None:
     """Headers and footers once the body is written: see the module's description."""
     sections = list(document.sections)
     first = sections[0]
@@ -101,7 +106,19 @@ def finish_sections(document: DocxDocument, *, has_cover: bool, title: str) -> N
             _page_number_footer(footer)
     for header in headers:
         if title and not _has_text(header):
-            _title_header(header, title)
+            _title_header(header, title, marking)
+        elif marking and _has_text(header):
+            _marking_line(header, marking)
+
+
+def _marking_line(header: _Header, marking: str) -> None:
+    """The marking as a line of its own under a template's header text."""
+    paragraph = header.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = paragraph.add_run(marking)
+    run.bold = True
+    run.font.size = Pt(8)
+    run.font.color.rgb = RGBColor.from_string(MARKING_COLOR)
 
 
 def _page_number_footer(footer: _Footer) -> None:
@@ -116,10 +133,16 @@ def _page_number_footer(footer: _Footer) -> None:
         run.font.size = Pt(9)
 
 
-def _title_header(header: _Header, title: str) -> None:
+def _title_header(header: _Header, title: str, marking: str | None = None) -> None:
     header.is_linked_to_previous = False
     paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if marking:
+        # A page printed on its own still shows that the plan is not decided.
+        mark = paragraph.add_run(f"{marking} – ")
+        mark.bold = True
+        mark.font.size = Pt(8)
+        mark.font.color.rgb = RGBColor.from_string(MARKING_COLOR)
     run = paragraph.add_run(title)
     run.font.size = Pt(8)
     run.font.color.rgb = RGBColor.from_string("595959")
