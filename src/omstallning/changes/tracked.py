@@ -141,7 +141,7 @@ def units(children: Iterable[Element]) -> list[Unit]:
             else:
                 out.append(Unit("toc", [child], "\x00toc", []))
         elif name in ("p", "tbl"):
-            text = plain(child)
+            text = plain(child) if name == "p" else " ".join(plain(p) for p in child.iter(w("p")))
             key = f"{name}\x00{_style(child) if name == 'p' else ''}\x00{text}"
             out.append(Unit(name, [child], key, text.split()))  # type: ignore[arg-type]
     return out
