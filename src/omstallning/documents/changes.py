@@ -42,7 +42,7 @@ CONTEXT_WORDS = 6
 """Unchanged words kept on each side of a change in a shortened text."""
 ELLIPSIS = "…"
 COLUMNS = ("Ändring", "Id", "Fält", "Tidigare", "Nu")
-WIDTHS = (1.1, 1.6, 1.4, 3.6, 3.6)
+WIDTHS = (1.5, 2.0, 1.9, 3.3, 3.3)
 
 
 def version_label(changes: PlanChanges, ref_label: str) -> str:
