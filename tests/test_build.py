@@ -111,10 +111,12 @@ def test_a_render_that_fails_halfway_leaves_earlier_output_untouched(
     )
     real = build_module.render_plan
 
-    def failing(region: Any, entry: Any, fmt: str, kind: str = "plan") -> bytes:
+    def failing(
+        region: Any, entry: Any, fmt: str, kind: str = "plan", options: Any = None
+    ) -> bytes:
         if entry.slug == "klippan" and fmt == "docx":
             raise OutputError("simulerat fel")
-        return real(region, entry, fmt, kind)
+        return real(region, entry, fmt, kind, options)
 
     monkeypatch.setattr(build_module, "render_plan", failing)
     result = run_cli("build", str(root))

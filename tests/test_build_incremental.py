@@ -214,11 +214,13 @@ def test_a_failure_after_some_plans_leaves_no_folder_and_no_temporary_file(
     real = build_module.render_plan
     calls: list[str] = []
 
-    def third_fails(region: Any, entry: Any, fmt: str, kind: str = "plan") -> bytes:
+    def third_fails(
+        region: Any, entry: Any, fmt: str, kind: str = "plan", options: Any = None
+    ) -> bytes:
         calls.append(entry.slug)
         if len(calls) == 3:
             raise OmstallningError("Planen gick inte att bygga.")
-        return real(region, entry, fmt, kind)
+        return real(region, entry, fmt, kind, options)
 
     monkeypatch.setattr(build_module, "render_plan", third_fails)
     with pytest.raises(OmstallningError):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from omstallning.check.rules import validate_region
+from omstallning.check.validate import validate_region
 from omstallning.commands.build import build_plans, render_plan
 from omstallning.documents import DOCUMENT_KINDS
 from omstallning.documents.decision import TITLE, assemble_decision

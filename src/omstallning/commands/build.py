@@ -17,7 +17,7 @@ import hashlib
 import itertools
 import json
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,9 +80,16 @@ def select_municipalities(region: Region, slugs: Sequence[str]) -> list[Municipa
     return chosen
 
 
-def render_plan(region: Region, entry: MunicipalityEntry, fmt: str, kind: str = "plan") -> bytes:
+def render_plan(
+    region: Region,
+    entry: MunicipalityEntry,
+    fmt: str,
+    kind: str = "plan",
+    options: Mapping[str, object] | None = None,
+) -> bytes:
     """One municipality's document of a kind (its plan by default) in one format, as bytes."""
-    return render_document(region, DOCUMENT_KINDS[kind].assemble_for(region, entry), fmt)
+    document = DOCUMENT_KINDS[kind].assemble_for(region, entry, options)
+    return render_document(region, document, fmt)
 
 
 def render_document(region: Region, document: Document, fmt: str) -> bytes:
@@ -110,7 +117,7 @@ def build_plans(
     force: bool = False,
     workers: Workers | None = None,
     status: RegionStatus | None = None,
-    options: Collection[str] = (),
+    options: Collection[str] | Mapping[str, object] = (),
 ) -> list[BuiltFile]:
     """Render every chosen plan that changed, and the regional documents, then write them all.
 
@@ -119,10 +126,11 @@ def build_plans(
     the region-scope documents (the regional summary) are rendered too, always, since they
     read every plan and the day; they are written in the same atomic batch as the plans and
     recorded in the same manifest. A document kind with an `option` (the decision appendix,
-    `beslutsbilaga`) is built only when `options` holds it. `progress` is called with a
-    municipality's slug when its files are done (rendered or found up to date). Plans render
-    in `jobs` processes when there are enough of them, or in `workers` when given: those that
-    loaded this region
+    `beslutsbilaga`) is built only when `options` holds it; `options` may map an option to a
+    value that kinds take (`jamfor` -> the comparison, `uppfoljning` -> the period).
+    `progress` is called with a municipality's slug when its files are done (rendered or
+    found up to date). Plans render in `jobs` processes when there are enough of them, or in
+    `workers` when given: those that loaded this region
     (`validate_region`), since a worker keeps the shared part of the region it started with.
 
     Raises:
@@ -132,10 +140,11 @@ def build_plans(
     for fmt in formats:
         if fmt not in EXPORT_FORMATS:
             raise OmstallningError(f"Okänt format ”{fmt}”. Välj docx eller md.")
-    batch = _Batch(region, out_dir, force=force)
-    planned = batch.plan_municipalities(entries, formats, options)
+    values = options if isinstance(options, Mapping) else dict.fromkeys(options, True)
+    batch = _Batch(region, out_dir, force=force, options=values)
+    planned = batch.plan_municipalities(entries, formats)
     if status is not None:
-        planned += batch.plan_region(status, formats, options)
+        planned += batch.plan_region(status, formats)
     with contextlib.ExitStack() as stack:
         pool = workers if workers is not None else stack.enter_context(Workers(jobs))
         batch.write(pool, _Progress(entries, batch.todo, progress))
@@ -167,8 +176,16 @@ class _Progress:
 class _Batch:
     """The files of one build: what to render, their manifest entries, the atomic write."""
 
-    def __init__(self, region: Region, out_dir: Path, *, force: bool) -> None:
+    def __init__(
+        self,
+        region: Region,
+        out_dir: Path,
+        *,
+        force: bool,
+        options: Mapping[str, object] | None = None,
+    ) -> None:
         self.region = region
+        self.options = dict(options or {})
         self.out_dir = out_dir
         self.force = force
         self.inputs = _InputHashes(region)
@@ -178,21 +195,22 @@ class _Batch:
         self.regional: list[tuple[str, Document, str]] = []  # (file name, document, format)
 
     def plan_municipalities(
-        self,
-        entries: Sequence[MunicipalityEntry],
-        formats: Sequence[str],
-        options: Collection[str] = (),
+        self, entries: Sequence[MunicipalityEntry], formats: Sequence[str]
     ) -> list[BuiltFile]:
         """Every wanted municipality kind's file for each entry; those out of date go to `todo`."""
         planned: list[BuiltFile] = []
         kinds = [
-            k for k in DOCUMENT_KINDS.values() if k.scope == "municipality" and k.wanted(options)
+            k
+            for k in DOCUMENT_KINDS.values()
+            if k.scope == "municipality" and k.wanted(self.options)
         ]
         for entry in entries:
             for kind in kinds:
                 for fmt in formats:
-                    path = self.out_dir / f"{kind.file_stem(entry.slug)}.{fmt}"
-                    key = self.keys[path.name] = self.inputs.key(entry, fmt, kind.name)
+                    path = self.out_dir / _file_name(kind.name, entry, fmt, self.options)
+                    key = self.keys[path.name] = self.inputs.key(
+                        entry, fmt, kind.name, _value_keys(kind.values(self.options))
+                    )
                     recorded = self.manifest.get(path.name)
                     fresh = not self.force and _is_fresh(recorded, key, path)
                     planned.append(BuiltFile(path, entry.slug, fmt, fresh, kind.name))
@@ -200,13 +218,11 @@ class _Batch:
                         self.todo.append((kind.name, entry, fmt))
         return planned
 
-    def plan_region(
-        self, status: RegionStatus, formats: Sequence[str], options: Collection[str] = ()
-    ) -> list[BuiltFile]:
+    def plan_region(self, status: RegionStatus, formats: Sequence[str]) -> list[BuiltFile]:
         """Every wanted region kind's file, assembled now: one document, rendered per format."""
         planned: list[BuiltFile] = []
         for kind in DOCUMENT_KINDS.values():
-            if kind.scope != "region" or not kind.wanted(options):
+            if kind.scope != "region" or not kind.wanted(self.options):
                 continue
             document = kind.assemble_region(self.region, status)
             for fmt in formats:
@@ -219,7 +235,7 @@ class _Batch:
     def rendered(self, pool: Workers, progress: _Progress) -> Iterator[tuple[Path, bytes]]:
         """(path, bytes) of every file to write, the manifest last when anything changed."""
         region = self.region
-        pieces = _render_all(region, self.todo, pool, progress.done)
+        pieces = _render_all(region, self.todo, pool, progress.done, self.options)
         regional = ((n, render_document(region, d, fmt)) for n, d, fmt in self.regional)
         for name, data in itertools.chain(pieces, regional):
             self.manifest[name] = {"inputs": self.keys[name], "output": _sha256(data)}
@@ -257,33 +273,47 @@ def _render_all(
     todo: Sequence[Task],
     workers: Workers,
     done: Callable[[MunicipalityEntry], None],
+    options: Mapping[str, object],
 ) -> Iterator[tuple[str, bytes]]:
     """(file name, bytes) for every (kind, municipality, format) in `todo`, as they finish.
 
     In the worker processes when they run already (they loaded the region) or when there
-    are enough plans to start them; a document is the same bytes wherever it renders.
+    are enough plans to start them; a document is the same bytes wherever it renders. A
+    document that takes an option's value (the comparison of `--jamfor`) renders here, where
+    that value is.
     """
-    plans = len({id(entry) for _, entry, _ in todo})
+    elsewhere = [t for t in todo if not DOCUMENT_KINDS[t[0]].values(options)]
+    plans = len({id(entry) for _, entry, _ in elsewhere})
     finished: set[str] = set()
-    if workers.running or workers.start(region, plans):
+    if elsewhere and (workers.running or workers.start(region, plans)):
         try:
-            for (kind, entry, fmt), data in workers.unordered(_render_in_worker, todo):
-                name = _file_name(kind, entry, fmt)
+            for (kind, entry, fmt), data in workers.unordered(_render_in_worker, elsewhere):
+                name = _file_name(kind, entry, fmt, options)
                 finished.add(name)
                 done(entry)
                 yield name, data
         except WorkerError:
             pass  # no worker processes here (a sandbox that forbids them, one killed)
     for kind, entry, fmt in todo:
-        name = _file_name(kind, entry, fmt)
+        name = _file_name(kind, entry, fmt, options)
         if name not in finished:
-            data = render_plan(region, entry, fmt, kind)
+            data = render_plan(region, entry, fmt, kind, options)
             done(entry)
             yield name, data
 
 
-def _file_name(kind: str, entry: MunicipalityEntry, fmt: str) -> str:
-    return f"{DOCUMENT_KINDS[kind].file_stem(entry.slug)}.{fmt}"
+def _file_name(kind: str, entry: MunicipalityEntry, fmt: str, options: Mapping[str, object]) -> str:
+    return f"{DOCUMENT_KINDS[kind].file_stem(entry.slug, options)}.{fmt}"
+
+
+def _value_keys(values: Mapping[str, object]) -> str:
+    """What an option's values contribute to a file's inputs key (`fingerprint()` or text)."""
+    parts = []
+    for name in sorted(values):
+        value = values[name]
+        fingerprint = getattr(value, "fingerprint", None)
+        parts.append(f"{name}={fingerprint() if callable(fingerprint) else value}")
+    return "\0".join(parts)
 
 
 def _render_in_worker(task: Task) -> bytes:
@@ -331,10 +361,12 @@ class _InputHashes:
 
         self.municipality_files = [m.file for m in region.municipalities]
 
-    def key(self, entry: MunicipalityEntry, fmt: str, kind: str = "plan") -> str:
+    def key(self, entry: MunicipalityEntry, fmt: str, kind: str = "plan", values: str = "") -> str:
         """The key of a municipality's document: shared inputs, its own file, the format."""
         digest = hashlib.sha256(self.shared)
         digest.update(f"{fmt}\0{kind}".encode())
+        if values:
+            digest.update(f"\0{values}".encode())
         digest.update(_file_digest(self.root, self.root / entry.file))
         return digest.hexdigest()
 

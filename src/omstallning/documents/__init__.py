@@ -25,7 +25,7 @@ appendix (`decision`, `{slug}-beslutsbilaga`) is one.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -47,14 +47,23 @@ class DocumentKind:
     function: str
     option: str | None = None
     """Built only when `build` is given this option (`beslutsbilaga`); None: always built."""
+    uses: tuple[tuple[str, str], ...] = ()
+    """(option, parameter): build options whose values the assemble function takes as that
+    keyword argument when they are given (`jamfor` -> the comparison, `uppfoljning` -> the
+    period). A document that uses a value is rendered in the main process, which has it."""
 
     def wanted(self, options: Collection[str]) -> bool:
         """Whether a build with these options writes this kind."""
         return self.option is None or self.option in options
 
-    def file_stem(self, slug: str = "") -> str:
-        """The output file's stem: `klippan`, `sammanstallning`."""
-        return self.stem.format(slug=slug)
+    def values(self, options: Mapping[str, object]) -> dict[str, object]:
+        """The keyword arguments this kind takes from the build's option values."""
+        return {param: options[name] for name, param in self.uses if name in options}
+
+    def file_stem(self, slug: str = "", options: Mapping[str, object] | None = None) -> str:
+        """The output file's stem: `klippan`, `sammanstallning`, `klippan-uppfoljning-2026`."""
+        texts = {name: str(value) for name, value in (options or {}).items()}
+        return self.stem.format(slug=slug, **texts)
 
     def _function(self) -> Callable[..., Document]:
         # Imported on use: `validate` and `status` never load the assembly code.
@@ -63,10 +72,15 @@ class DocumentKind:
         )
         return function
 
-    def assemble_for(self, region: Region, entry: MunicipalityEntry) -> Document:
+    def assemble_for(
+        self,
+        region: Region,
+        entry: MunicipalityEntry,
+        options: Mapping[str, object] | None = None,
+    ) -> Document:
         """A municipality kind's document for one municipality."""
         assert self.scope == "municipality", self.name
-        return self._function()(region, entry)
+        return self._function()(region, entry, **self.values(options or {}))
 
     def assemble_region(self, region: Region, status: RegionStatus) -> Document:
         """A region kind's document, from the region and its status overview."""
@@ -76,7 +90,12 @@ class DocumentKind:
 
 DOCUMENT_KINDS: dict[str, DocumentKind] = {
     "plan": DocumentKind(
-        "plan", "{slug}", "municipality", "omstallning.documents.plan", "assemble_plan"
+        "plan",
+        "{slug}",
+        "municipality",
+        "omstallning.documents.plan",
+        "assemble_plan",
+        uses=(("jamfor", "comparison"),),
     ),
     "beslutsbilaga": DocumentKind(
         "beslutsbilaga",
@@ -85,6 +104,24 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
         "omstallning.documents.decision",
         "assemble_decision",
         option="beslutsbilaga",
+    ),
+    "andringar": DocumentKind(
+        "andringar",
+        "{slug}-andringar",
+        "municipality",
+        "omstallning.commands.compare",
+        "change_document",
+        option="jamfor",
+        uses=(("jamfor", "comparison"),),
+    ),
+    "uppfoljning": DocumentKind(
+        "uppfoljning",
+        "{slug}-uppfoljning-{uppfoljning}",
+        "municipality",
+        "omstallning.documents.followup",
+        "assemble_followup",
+        option="uppfoljning",
+        uses=(("uppfoljning", "period"),),
     ),
     "sammanstallning": DocumentKind(
         "sammanstallning",

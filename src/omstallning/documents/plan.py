@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from omstallning.documents.blocks import (
     MARKINGS,
@@ -57,6 +58,9 @@ from omstallning.model import (
     Region,
     Section,
 )
+
+if TYPE_CHECKING:
+    from omstallning.commands.compare import Comparison
 
 __all__ = [
     "MARKINGS",
@@ -134,6 +138,7 @@ class _Assembler:
         self.blocks: list[Block] = []
         self.anchor_count = 0
         self.appendices = 0
+        self.appendix: list[Block] = []  # blocks a build adds last (the change list)
 
     def markdown(self, text: str, level: int, prefix: str, *, shared: bool = False) -> list[Block]:
         """Parse Markdown so that its top headings sit one level below `level`.
@@ -543,6 +548,7 @@ class _Assembler:
         if placement == "bilaga":
             self.intro(placement)
         self.decision_appendix()
+        self.blocks += self.appendix
         cfg, plan = self.region.config, self.plan
         meta = document_meta(
             self.region,
@@ -554,6 +560,17 @@ class _Assembler:
         return Document(meta, tuple(self.blocks))
 
 
-def assemble_plan(region: Region, entry: MunicipalityEntry) -> Document:
-    """The whole plan of one municipality as a document tree."""
-    return _Assembler(region, entry).document()
+def assemble_plan(
+    region: Region, entry: MunicipalityEntry, comparison: Comparison | None = None
+) -> Document:
+    """The whole plan of one municipality as a document tree.
+
+    With `comparison` (`build --jamfor`), the plan ends with the appendix of what changed
+    since that version.
+    """
+    assembler = _Assembler(region, entry)
+    if comparison is not None:
+        from omstallning.commands.compare import changes_appendix
+
+        assembler.appendix = changes_appendix(comparison, entry)
+    return assembler.document()
