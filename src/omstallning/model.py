@@ -275,6 +275,13 @@ class Requirements(_Model):
     activities: StrictBool = Field(
         default=True, alias="aktiviteter", description="Minst en aktivitet krävs."
     )
+    # feat-reforms (issue 16): the clear-language warnings can be turned off.
+    plain_language: StrictBool = Field(
+        default=True,
+        alias="klarspråk",
+        description="Varna för långa meningar, svår text (LIX) och oförklarade förkortningar. "
+        "Sätt till false för att stänga av kontrollen.",
+    )
 
 
 class ExportSettings(_Model):
@@ -325,6 +332,13 @@ class IntroFrontMatter(_Model):
         description="Delens id, t.ex. lagen. Listas under inledning i omstallning.yaml."
     )
     title: Text = Field(alias="rubrik", description="Delens rubrik i dokumentet.")
+    # feat-reforms (issue 16): when the part's facts were last checked.
+    knowledge: MonthOrDay | None = Field(
+        default=None,
+        alias="kunskapslage",
+        description="När delens uppgifter senast stämdes av (ÅÅÅÅ-MM), t.ex. 2026-12. "
+        "Visas som ”Kunskapsläge: december 2026”; validate varnar när det är äldre än ett år.",
+    )
 
 
 # --- kallor.yaml ---------------------------------------------------------------------------
@@ -575,6 +589,43 @@ class Municipality(_Model):
     )
 
 
+# --- feat-reforms (issue 16): reformer.yaml, the register of reforms ----------------------
+# One block, so that it can move as a whole when model.py becomes a package.
+
+REFORM_STATUSES: dict[str, str] = {
+    "förslag": "Förslag",
+    "beslutad": "Beslutad",
+    "gäller": "Gäller",
+    "avslagen": "Avslagen",
+}
+ReformStatus = Literal["förslag", "beslutad", "gäller", "avslagen"]
+
+
+class Reform(_Model):
+    """One reform in adjacent legislation, as the part "angränsande lagstiftning" shows it."""
+
+    id: Text = Field(description="Reformens id, unikt i filen, t.ex. skolor-mot-brott.")
+    name: Text = Field(alias="namn", description="Reformens namn, t.ex. Skolor mot brott.")
+    meaning: Text = Field(
+        alias="betydelse", description="Vad reformen betyder för socialtjänsten (Markdown)."
+    )
+    status: ReformStatus = Field(description="förslag, beslutad, gäller eller avslagen.")
+    date: Day | None = Field(
+        default=None,
+        alias="datum",
+        description="Föreslaget eller beslutat startdatum, ÅÅÅÅ-MM-DD.",
+    )
+    sources: list[str] = Field(
+        default_factory=list, alias="källor", description="Nycklar i kallor.yaml."
+    )
+    checked: MonthOrDay | None = Field(
+        default=None,
+        alias="kontrollerad",
+        description="När läget senast kontrollerades (ÅÅÅÅ-MM). Tystar varningen om "
+        "passerat startdatum i sex månader.",
+    )
+
+
 # --- The loaded region ---------------------------------------------------------------------
 
 
@@ -587,6 +638,7 @@ class IntroPart:
     title: str
     text: str
     body_line: int  # the file line where `text` starts, for positions of findings
+    knowledge: PlanDate | None = None  # feat-reforms: front matter `kunskapslage`
 
 
 @dataclass(frozen=True)
@@ -608,6 +660,9 @@ class Region:
     glossary: dict[str, str] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     municipalities: list[MunicipalityEntry] = field(default_factory=list)
+    # feat-reforms: reformer.yaml, {index in the file: reform} for the reforms without
+    # errors; None until read (omstallning.intro.reforms.attach_reforms)
+    reforms: dict[int, Reform] | None = None
 
     def ordered_intro(self) -> list[IntroPart]:
         """The intro parts listed in `inledning`, in that order."""
