@@ -25,6 +25,7 @@ from omstallning.documents.blocks import (
     value_text,
 )
 from omstallning.documents.markdown_text import parse_markdown
+from omstallning.documents.reforms import intro_part_blocks
 from omstallning.documents.tree import (
     Block,
     CoverPage,
@@ -228,7 +229,8 @@ class _Assembler:
                     )
                 )
                 first = False
-            self.blocks += self.markdown(part.text, 1, f"{part.id}-", shared=True)
+            parsed = self.markdown(part.text, 1, f"{part.id}-", shared=True)
+            self.blocks += intro_part_blocks(self.region, part, parsed, self.cite)
 
     def sections(self) -> None:
         for section in self.plan.sections:

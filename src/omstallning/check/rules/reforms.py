@@ -48,7 +48,7 @@ def reform_register(result: LoadResult) -> Iterator[Finding]:
                     "eller rätta nyckeln.",
                 )
         if reform.date is not None and _stale(reform, today):
-            message = _stale_text(reform, reform.date)
+            message = _stale_text(reform, reform.date, today)
             yield at(sm, REFORMS_FILE, (index, "status"), "reform-kontrollera", W, message)
 
 
@@ -61,13 +61,13 @@ def _stale(reform: Reform, today: dt.date) -> bool:
     return not (reform.checked and months_between(reform.checked, today) <= CHECK_VALID_MONTHS)
 
 
-def _stale_text(reform: Reform, when: PlanDate) -> str:
+def _stale_text(reform: Reform, when: PlanDate, today: dt.date) -> str:
     return (
         f"Kontrollera läget: {reform.name} skulle träda i kraft {swedish_date(when)}, "
         f"men står fortfarande som {reform.status}. Se efter på riksdagen.se om riksdagen har "
         "beslutat och när reglerna gäller, och ändra status och datum. Har du kontrollerat "
-        "utan att läget är klart: skriv kontrollerad: ÅÅÅÅ-MM (i dag), så tystnar varningen "
-        f"i {CHECK_VALID_MONTHS} månader."
+        f"utan att läget är klart: skriv kontrollerad: {today:%Y-%m}, så tystnar varningen "
+        "i sex månader."
     )
 
 
