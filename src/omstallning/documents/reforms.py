@@ -19,7 +19,7 @@ HEADER = ("Reform", "Vad det betyder för socialtjänsten", "Läge", "Datum", "K
 
 
 def knowledge_note(knowledge: PlanDate) -> Paragraph:
-    """ "Kunskapsläge: december 2026", shown under a part's heading."""
+    """The line "Kunskapsläge: december 2026", shown under a part's heading."""
     return Paragraph((Run(f"Kunskapsläge: {swedish_date(knowledge)}", italic=True),), role="note")
 
 
