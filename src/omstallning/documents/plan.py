@@ -36,6 +36,7 @@ from omstallning.documents.decision import (
 )
 from omstallning.documents.markdown_text import parse_markdown
 from omstallning.documents.properties import build_date, document_meta
+from omstallning.documents.reforms import intro_part_blocks
 from omstallning.documents.tree import (
     Block,
     CoverPage,
@@ -269,7 +270,8 @@ class _Assembler:
             self.heading(level, part.title, f"del-{part.id}")
             if index == 0 and placement != "bilaga":
                 self.blocks.append(Paragraph((Run(note, italic=True),), role="note"))
-            self.blocks += self.markdown(part.text, level, f"{part.id}-", shared=True)
+            parsed = self.markdown(part.text, level, f"{part.id}-", shared=True)
+            self.blocks += intro_part_blocks(self.region, part, parsed, self.cite)
 
     def appendix_heading(self, title: str, anchor: str) -> None:
         """A chapter heading `Bilaga n. title`, numbering the appendices in order."""

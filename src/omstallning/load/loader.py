@@ -241,7 +241,12 @@ def load_shared(root: Path) -> LoadResult:
                 region.glossary = loaded  # type: ignore[assignment]
             else:
                 region.sources = loaded  # type: ignore[assignment]
-    return LoadResult(region, findings, maps, config_ok)
+    result = LoadResult(region, findings, maps, config_ok)
+    # reformer.yaml is read with the shared files; imported here since it imports the loader
+    from omstallning.intro.reforms import attach_reforms
+
+    result.findings += attach_reforms(result)
+    return result
 
 
 def municipality_paths(root: Path) -> list[Path]:
@@ -355,7 +360,8 @@ def _load_intro_part(
     findings += model_findings
     if meta is None:
         return None, findings, parsed.source
-    return IntroPart(rel, meta.id, meta.title, body, body_line), findings, parsed.source
+    part = IntroPart(rel, meta.id, meta.title, body, body_line, meta.knowledge)
+    return part, findings, parsed.source
 
 
 def _load_mapping_file(

@@ -30,6 +30,7 @@ from omstallning.model.municipality import (
     Trajectory,
     VersionEntry,
 )
+from omstallning.model.reforms import REFORM_STATUSES, Reform, ReformStatus
 from omstallning.model.region import (
     ExportSettings,
     IntroFrontMatter,
@@ -81,6 +82,9 @@ from omstallning.model.vocab import (
 )
 
 __all__ = [
+    "REFORM_STATUSES",
+    "Reform",
+    "ReformStatus",
     "ACTIVITY_STATUSES",
     "AREAS",
     "Activity",

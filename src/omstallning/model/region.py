@@ -12,10 +12,13 @@ from pathlib import Path
 from pydantic import Field, StrictBool, StrictInt
 
 from omstallning.model.municipality import Municipality
+from omstallning.model.reforms import Reform
 from omstallning.model.vocab import (
     INTRO_PARTS,
     ExportFormat,
     IntroPlacement,
+    MonthOrDay,
+    PlanDate,
     SourceKind,
     Text,
     Year,
@@ -51,6 +54,12 @@ class Requirements(_Model):
     goals: StrictBool = Field(default=True, alias="mål", description="Minst ett mål krävs.")
     activities: StrictBool = Field(
         default=True, alias="aktiviteter", description="Minst en aktivitet krävs."
+    )
+    plain_language: StrictBool = Field(
+        default=True,
+        alias="klarspråk",
+        description="Varna för långa meningar, svår text (LIX) och oförklarade förkortningar. "
+        "Sätt till false för att stänga av kontrollen.",
     )
 
 
@@ -108,6 +117,12 @@ class IntroFrontMatter(_Model):
         description="Delens id, t.ex. lagen. Listas under inledning i omstallning.yaml."
     )
     title: Text = Field(alias="rubrik", description="Delens rubrik i dokumentet.")
+    knowledge: MonthOrDay | None = Field(
+        default=None,
+        alias="kunskapslage",
+        description="När delens uppgifter senast stämdes av (ÅÅÅÅ-MM), t.ex. 2026-12. "
+        "Visas som ”Kunskapsläge: december 2026”; validate varnar när det är äldre än ett år.",
+    )
 
 
 # --- kallor.yaml ---------------------------------------------------------------------------
@@ -139,6 +154,7 @@ class IntroPart:
     title: str
     text: str
     body_line: int  # the file line where `text` starts, for positions of findings
+    knowledge: PlanDate | None = None  # front matter `kunskapslage`
 
 
 @dataclass(frozen=True)
@@ -160,6 +176,9 @@ class Region:
     glossary: dict[str, str] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     municipalities: list[MunicipalityEntry] = field(default_factory=list)
+    # reformer.yaml, {index in the file: reform} for the reforms without errors; None until
+    # read (omstallning.intro.reforms.attach_reforms)
+    reforms: dict[int, Reform] | None = None
 
     def ordered_intro(self) -> list[IntroPart]:
         """The intro parts listed in `inledning`, in that order."""

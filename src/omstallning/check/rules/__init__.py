@@ -16,9 +16,11 @@ from omstallning.check.rules import (  # noqa: F401
     files,
     identity,
     intro,
+    intro_language,
     placeholders,
     quality,
     references,
+    reforms,
 )
 from omstallning.check.rules.citations import possible_citation_keys
 from omstallning.check.rules.registry import (

@@ -122,4 +122,9 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
     "malvarde-saknas": (W, "en indikator utan målvärde"),
     "filnamn": (W, "filens namn stämmer inte med kommunen"),
     "del-ej-listad": (W, "en inledningsdel som inte står i inledning och lämnas utanför"),
+    "reform-kontrollera": (W, "en reform i reformer.yaml vars startdatum har passerat"),
+    "kunskapslage-gammalt": (W, "en inledningsdels kunskapsläge är mer än ett år gammalt"),
+    "lang-mening": (W, "en mening med fler än 35 ord (klarspråk)"),
+    "svar-text": (W, "ett avsnitt med läsbarhetsindex LIX över 60 (klarspråk)"),
+    "oforklarad-forkortning": (W, "en förkortning som varken texten eller begrepp.yaml förklarar"),
 }
