@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from omstallning.check.decision_rules import (
+from omstallning.check.rules.decision import (
     DECISION_RULE_CODES,
     check_decision,
     version_key,

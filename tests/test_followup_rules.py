@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from omstallning.check.followup_rules import FOLLOWUP_RULES
+from omstallning.check.rules.outcomes import FOLLOWUP_RULES
 from omstallning.findings import Finding
 from omstallning.load.loader import load_region
 

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from omstallning.check.rules.registry import RULE_CODES, municipality_rule
 from omstallning.findings import Finding, Severity
 from omstallning.followup.status import parse_number
 from omstallning.model import Indicator, MunicipalityEntry, Value
@@ -177,3 +178,16 @@ def outcome_duplicates(
 
 FOLLOWUP_RULES = (outcome_periods, outcome_units, outcome_sources, outcome_duplicates)
 """The rules, for `check.rules`: `for r in FOLLOWUP_RULES: municipality_rule(r)`."""
+
+
+for _each in FOLLOWUP_RULES:
+    municipality_rule(_each)
+
+RULE_CODES.update(
+    {
+        "utfall-utanfor-perioden": (W, "ett utfall ligger utanför planperioden"),
+        "utfall-fel-enhet": (E, "ett värde har en annan enhet än indikatorns enhet"),
+        "utfall-utan-kalla": (W, "ett utfall saknar källa"),
+        "utfall-dubblett": (E, "två utfall för samma period och kön"),
+    }
+)

@@ -12,7 +12,10 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 
+from omstallning import clock
+from omstallning.check.rules.registry import RULE_CODES, municipality_rule
 from omstallning.findings import Finding, Severity
+from omstallning.load.loader import LoadResult
 from omstallning.load.yaml_source import SourceMap
 from omstallning.model import Intervention, MunicipalityEntry
 
@@ -212,3 +215,14 @@ def check_decision(
     """Every decision rule's findings for one municipality."""
     for rule in DECISION_RULES:
         yield from rule(entry, sm, today)
+
+
+@municipality_rule
+def decision_data(
+    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[Finding]:
+    """The decision rules above, registered: today is `clock.today()`."""
+    yield from check_decision(entry, sm, clock.today())
+
+
+RULE_CODES.update(DECISION_RULE_CODES)
