@@ -16,6 +16,11 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import os
+import re
+import stat
+import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,12 +35,22 @@ from omstallning.errors import OmstallningError
 from omstallning.load.paths import resolve_inside
 from omstallning.model import EXPORT_FORMATS, MunicipalityEntry, Region
 from omstallning.workers import WorkerError, Workers
-from omstallning.writers.files import write_files_atomic
+from omstallning.writers.files import (
+    check_real_folders,
+    ensure_real_folders,
+    shown_path,
+    sweep_temporary,
+    write_files_atomic,
+)
 
 Progress = Callable[[str], None]
+Warn = Callable[[str], None]
 
 MANIFEST_FILE = ".omstallning-cache.json"
 MANIFEST_VERSION = 1
+MANIFEST_MAX_BYTES = 16 * 1024 * 1024  # 290 municipalities take about 150 KB
+MANIFEST_MAX_DEPTH = 8  # the manifest nests 3 deep; anything deeper is not ours
+UNSETTLED = "ändrad under bygget"  # an inputs key no build computes: rebuilt next time
 
 
 class UnknownMunicipalityError(OmstallningError):
@@ -110,6 +125,10 @@ def build_plans(
     force: bool = False,
     workers: Workers | None = None,
     status: RegionStatus | None = None,
+    trusted_out: bool = False,
+    loaded_at: float | None = None,
+    warn: Warn | None = None,
+    removed: list[Path] | None = None,
 ) -> list[BuiltFile]:
     """Render every chosen plan that changed, and the regional documents, then write them all.
 
@@ -122,21 +141,51 @@ def build_plans(
     there are enough of them, or in `workers` when given: those that loaded this region
     (`validate_region`), since a worker keeps the shared part of the region it started with.
 
+    Safety: an output folder inside the region is written only through real folders, never
+    through a symbolic link (a committed `build` link must not lead out of the repo), unless
+    `trusted_out` (the user named the folder with --out). `loaded_at` is when the region's
+    files were read (time.time()); a file changed after that is recorded as unsettled in the
+    manifest, so the next build renders it again. Temporary files that a killed build left
+    are removed; outputs recorded in the manifest whose municipality is gone are removed
+    when unchanged and listed in `removed`. `warn` receives Swedish warnings (a cache that
+    is not a file, files changed during the build).
+
     Raises:
         OmstallningError: a format is unknown, a document cannot be rendered or the files
             cannot be written. Nothing is written then.
+        UnsafeOutputError: the output folder leads through a symbolic link (exit status 2).
     """
     for fmt in formats:
         if fmt not in EXPORT_FORMATS:
             raise OmstallningError(f"Okänt format ”{fmt}”. Välj docx eller md.")
-    batch = _Batch(region, out_dir, force=force)
+    anchor = output_anchor(region.root, out_dir, trusted=trusted_out)
+    check_real_folders(anchor, out_dir)
+    batch = _Batch(region, out_dir, force=force, warn=warn)
+    batch.anchor = anchor
+    batch.loaded_at = loaded_at if loaded_at is not None else batch.started
     planned = batch.plan_municipalities(entries, formats)
     if status is not None:
         planned += batch.plan_region(status, formats)
     with contextlib.ExitStack() as stack:
         pool = workers if workers is not None else stack.enter_context(Workers(jobs))
         batch.write(pool, _Progress(entries, batch.todo, progress))
+    if removed is not None:
+        removed += batch.removed
     return planned
+
+
+def output_anchor(root: Path, out_dir: Path, *, trusted: bool) -> Path:
+    """The folder from which every component to an output file must be a real folder.
+
+    The region's folder when the output folder lies inside it (the default `build/`), so no
+    link committed to the repo is followed; the output folder itself when the user named it
+    (`trusted`) or when it lies outside the region (only the user can choose that).
+    """
+    # Lexically (`..` folded, no link followed): a link must not decide where this lies.
+    base, folder = os.path.abspath(root), os.path.abspath(out_dir)  # noqa: PTH100
+    if trusted or os.path.commonpath([base, folder]) != base:
+        return Path(folder)
+    return Path(base)
 
 
 class _Progress:
@@ -164,15 +213,35 @@ class _Progress:
 class _Batch:
     """The files of one build: what to render, their manifest entries, the atomic write."""
 
-    def __init__(self, region: Region, out_dir: Path, *, force: bool) -> None:
+    def __init__(
+        self, region: Region, out_dir: Path, *, force: bool, warn: Warn | None = None
+    ) -> None:
+        self.started = time.time()
         self.region = region
         self.out_dir = out_dir
+        self.anchor = out_dir
+        self.loaded_at = self.started
         self.force = force
+        self.warn = warn or (lambda _message: None)
         self.inputs = _InputHashes(region)
-        self.manifest = _read_manifest(out_dir)
+        self.manifest, self.keep_manifest = _read_manifest(out_dir, self.warn)
         self.keys: dict[str, str] = {}  # file name -> its inputs key
+        self.owners: dict[str, str] = {}  # folded file name -> the input it is built from
+        self.sources: dict[str, list[str]] = {}  # file name -> municipality files it reads
         self.todo: list[Task] = []
         self.regional: list[tuple[str, Document, str]] = []  # (file name, document, format)
+        self.removed: list[Path] = []
+
+    def _claim(self, name: str, owner: str) -> None:
+        """Refuse two inputs that would write one file (also where case is not told apart)."""
+        folded = unicodedata.normalize("NFC", name).casefold()
+        other = self.owners.setdefault(folded, owner)
+        if other != owner:
+            raise OmstallningError(
+                f"{shown_path(other)} och {shown_path(owner)} skulle båda bli "
+                f"{shown_path(self.out_dir / name)}. Inget skrevs. Byt namn på en av filerna "
+                "(omstallning validate visar felet som utdata-krock)."
+            )
 
     def plan_municipalities(
         self, entries: Sequence[MunicipalityEntry], formats: Sequence[str]
@@ -184,6 +253,8 @@ class _Batch:
             for kind in kinds:
                 for fmt in formats:
                     path = self.out_dir / f"{kind.file_stem(entry.slug)}.{fmt}"
+                    self._claim(path.name, entry.file)
+                    self.sources[path.name] = [entry.file]
                     key = self.keys[path.name] = self.inputs.key(entry, fmt, kind.name)
                     recorded = self.manifest.get(path.name)
                     fresh = not self.force and _is_fresh(recorded, key, path)
@@ -201,6 +272,8 @@ class _Batch:
             document = kind.assemble_region(self.region, status)
             for fmt in formats:
                 path = self.out_dir / f"{kind.file_stem()}.{fmt}"
+                self._claim(path.name, f"regionens {kind.name}")
+                self.sources[path.name] = [m.file for m in self.region.municipalities]
                 self.keys[path.name] = self.inputs.region_key(fmt, kind.name, status.today)
                 self.regional.append((path.name, document, fmt))
                 planned.append(BuiltFile(path, kind.file_stem(), fmt, kind=kind.name))
@@ -211,11 +284,53 @@ class _Batch:
         region = self.region
         pieces = _render_all(region, self.todo, pool, progress.done)
         regional = ((n, render_document(region, d, fmt)) for n, d, fmt in self.regional)
+        written: list[str] = []
         for name, data in itertools.chain(pieces, regional):
             self.manifest[name] = {"inputs": self.keys[name], "output": _sha256(data)}
+            written.append(name)
             yield self.out_dir / name, data
-        if self.todo or self.regional:
+        self._unsettle(written)
+        stale = self._stale_outputs()
+        for name in stale:
+            del self.manifest[name]
+        if (self.todo or self.regional or stale) and self.keep_manifest:
             yield self.out_dir / MANIFEST_FILE, _manifest_bytes(self.manifest)
+        self.removed = [self.out_dir / name for name in stale]
+
+    def _unsettle(self, written: Sequence[str]) -> None:
+        """Files whose inputs changed after they were read are built again next time."""
+        changed = _changed_since(self.region, self.loaded_at)
+        if not changed:
+            return
+        shared_changed = any(c not in self.sources_all() for c in changed)
+        for name in written:
+            if shared_changed or changed.intersection(self.sources.get(name, ())):
+                self.manifest[name]["inputs"] = UNSETTLED
+        self.warn(
+            f"{', '.join(shown_path(c) for c in sorted(changed))} ändrades medan bygget pågick. "
+            "Dokumenten byggdes av innehållet som det var när bygget började; kör build igen "
+            "för att få med ändringen."
+        )
+
+    def sources_all(self) -> set[str]:
+        return {m.file for m in self.region.municipalities}
+
+    def _stale_outputs(self) -> list[str]:
+        """Outputs this tool wrote for municipalities that are gone, still as written."""
+        current = set(self.keys)
+        for kind in DOCUMENT_KINDS.values():
+            if kind.scope == "municipality":
+                stems = [kind.file_stem(m.slug) for m in self.region.municipalities]
+            else:
+                stems = [kind.file_stem()]
+            current |= {f"{stem}.{fmt}" for stem in stems for fmt in EXPORT_FORMATS}
+        stale = []
+        for name, recorded in self.manifest.items():
+            if name in current or not _our_output_name(name) or not isinstance(recorded, dict):
+                continue
+            if _is_fresh(recorded, recorded.get("inputs"), self.out_dir / name):
+                stale.append(name)
+        return sorted(stale)
 
     def write(self, pool: Workers, progress: _Progress) -> None:
         """Write every file in one atomic batch, or none.
@@ -227,16 +342,62 @@ class _Batch:
         """
         missing: list[Path] = []  # folders this build would create, deepest first
         for folder in (self.out_dir, *self.out_dir.parents):
-            if folder.exists():
+            if folder.exists() or folder.is_symlink():
                 break
             missing.append(folder)
         try:
+            ensure_real_folders(self.anchor, self.out_dir)
+            swept = sweep_temporary(self.out_dir, self.started)
+            if swept:
+                self.warn(
+                    f"Tog bort {len(swept)} tillfälliga filer som ett avbrutet bygge lämnade "
+                    f"i {shown_path(self.out_dir)}."
+                )
+            # Every file lies directly in the folder just checked; a rename replaces a link
+            # in its place rather than writing through it.
             write_files_atomic(self.rendered(pool, progress))
         except BaseException:
             for folder in missing:
                 with contextlib.suppress(OSError):
                     folder.rmdir()  # only when empty
             raise
+        for path in self.removed:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _our_output_name(name: str) -> bool:
+    """A plain file name in the output folder with one of the output formats' suffixes."""
+    stem, dot, fmt = name.rpartition(".")
+    return (
+        bool(stem and dot)
+        and fmt in EXPORT_FORMATS
+        and "/" not in name
+        and "\\" not in name
+        and not name.startswith(".")
+    )
+
+
+def _changed_since(region: Region, moment: float) -> set[str]:
+    """The region's input files (relative names) last changed after `moment`."""
+    from omstallning.load.loader import CONFIG_FILE, GLOSSARY_FILE, INTRO_DIR, SOURCES_FILE
+
+    root = region.root
+    names = [CONFIG_FILE, GLOSSARY_FILE, SOURCES_FILE]
+    names += [m.file for m in region.municipalities]
+    with contextlib.suppress(OSError):
+        names += [f"{INTRO_DIR}/{e.name}" for e in os.scandir(root / INTRO_DIR)]
+    export = region.config.export
+    names += [rel for rel in (export.template, export.logo) if rel]
+    changed: set[str] = set()
+    for name in names:
+        try:
+            info = (root / name).lstat()
+        except OSError:
+            continue
+        if info.st_mtime > moment or info.st_ctime > moment:
+            changed.add(name)
+    return changed
 
 
 # --- Rendering, here or in worker processes -------------------------------------------------
@@ -377,26 +538,94 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _is_fresh(recorded: Any, key: str, path: Path) -> bool:
-    """Whether `path` was built from exactly these inputs and is still as it was written."""
+def _is_fresh(recorded: Any, key: Any, path: Path) -> bool:
+    """Whether `path` was built from exactly these inputs and is still as it was written.
+
+    Only a regular file is read (never a link, a pipe or a device put there by someone).
+    """
     if not isinstance(recorded, dict) or recorded.get("inputs") != key:
         return False
+    data = _read_regular(path, limit=None)
+    return data is not None and _sha256(data) == recorded.get("output")
+
+
+def _read_regular(path: Path, limit: int | None) -> bytes | None:
+    """The bytes of `path` when it is a regular file (not a link) within `limit`, else None."""
     try:
-        return _sha256(path.read_bytes()) == recorded.get("output")
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
     except OSError:
-        return False
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
+            return None
+        try:
+            return fh.read() if limit is None else fh.read(limit + 1)
+        except OSError:
+            return None
 
 
-def _read_manifest(out_dir: Path) -> dict[str, Any]:
-    """The manifest's entries by file name; empty when it is missing or unreadable."""
+def _read_manifest(out_dir: Path, warn: Warn) -> tuple[dict[str, Any], bool]:
+    """The manifest's entries by file name, and whether a new manifest can be written there.
+
+    A manifest that is missing, unreadable, not a regular file, too large, too deeply nested
+    or not JSON is no manifest: every document is built again. One that is a folder cannot
+    be replaced, so the build then writes none (and says so).
+    """
+    path = out_dir / MANIFEST_FILE
     try:
-        data = json.loads((out_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        info = path.lstat()
+    except OSError:
+        return {}, True
+    if stat.S_ISDIR(info.st_mode):
+        warn(
+            f"{shown_path(path)} är en mapp, inte byggets cachefil. Alla dokument byggs om och "
+            "ingen cache sparas. Ta bort mappen."
+        )
+        return {}, False
+    data = _read_regular(path, MANIFEST_MAX_BYTES)
+    files = _manifest_files(data)
+    if files is None:
+        warn(
+            f"{shown_path(path)} är ingen giltig cachefil (ingen vanlig fil, för stor eller "
+            "trasig). Alla dokument byggs om och filen ersätts."
+        )
+        return {}, True
+    return files, True
+
+
+def _manifest_files(data: bytes | None) -> dict[str, Any] | None:
+    """The `files` of a manifest's bytes; an empty dict for another version; None if bad."""
+    if data is None or len(data) > MANIFEST_MAX_BYTES:
+        return None
+    try:
+        text = data.decode("utf-8")
+        if json_depth(text) > MANIFEST_MAX_DEPTH:
+            return None
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    if parsed.get("version") != MANIFEST_VERSION:
         return {}
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
-        return {}
-    files = data.get("files")
-    return dict(files) if isinstance(files, dict) else {}
+    files = parsed.get("files")
+    return dict(files) if isinstance(files, dict) else None
+
+
+def json_depth(text: str) -> int:
+    """How deeply arrays and objects nest in JSON `text` (strings are skipped), in one pass."""
+    depth = deepest = 0
+    for token in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', text):
+        char = token.group()[0]
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def _manifest_bytes(files: dict[str, Any]) -> bytes:

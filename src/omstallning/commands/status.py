@@ -469,7 +469,10 @@ def _heading(status: RegionStatus) -> str:
 
 def format_text(status: RegionStatus) -> str:
     """A plain-text table with aligned columns, then what each municipality lacks."""
-    rows = table_rows(status)
+    from omstallning.check.report import visible
+
+    # Control characters from a file (an escape sequence in a name) are shown escaped.
+    rows = [[visible(cell) for cell in row] for row in table_rows(status)]
     # Long column heads are shortened in text; the Markdown and JSON keep the full words.
     rows[0] = [{"Utan behovsprövning": "Utan bp", "Varningar": "Varn."}.get(h, h) for h in rows[0]]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -501,11 +504,14 @@ def format_text(status: RegionStatus) -> str:
             f"{plural(status.shared_warnings, 'varning', 'varningar')}.",
         ]
     lines += ["", summary_sentence(status)]
-    return "\n".join(lines) + "\n"
+    return "\n".join(visible(line) for line in lines) + "\n"
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Literal text in the job summary: no Markdown, HTML or table break from a file."""
+    from omstallning.check.report import md_inline
+
+    return md_inline(text)
 
 
 def format_markdown(status: RegionStatus) -> str:
@@ -532,7 +538,9 @@ def format_markdown(status: RegionStatus) -> str:
             lines.append(f"- **{_md_cell(r.name)}** ({quality_text(r)})")
             lines += [f"  - {_md_cell(item)}" for item in items]
     if status.shared_errors or status.shared_warnings:
-        files = ", ".join(f"`{f}`" for f in status.shared_files)
+        from omstallning.check.report import md_code
+
+        files = ", ".join(md_code(f) for f in status.shared_files)
         lines += [
             "",
             f"Gemensamma filer ({files}): {plural(status.shared_errors, 'fel', 'fel')} och "
