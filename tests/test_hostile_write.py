@@ -27,6 +27,7 @@ from omstallning.check import report
 from omstallning.check.validate import validate_region
 from omstallning.commands import build as build_module
 from omstallning.commands.build import MANIFEST_FILE, UNSETTLED, build_plans
+from omstallning.commands.build_cache import json_depth
 from omstallning.findings import Finding, Severity
 from omstallning.writers.files import UnsafeOutputError, sweep_temporary, write_files_atomic
 
@@ -43,7 +44,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
         if path.is_symlink():
-            out[rel] = b"-> " + os.readlink(path).encode()
+            out[rel] = b"-> " + str(path.readlink()).encode()
         elif path.is_file():
             out[rel] = path.read_bytes()
     return out
@@ -98,8 +99,9 @@ def test_a_folder_the_user_names_is_trusted(tmp_path: Path) -> None:
     (root / "build").symlink_to(elsewhere)
     result, findings = validate_region(root)
     assert not [f for f in findings if f.is_error]
-    built = build_plans(result.region, result.region.municipalities, ["md"], root / "build",
-                        trusted_out=True)
+    built = build_plans(
+        result.region, result.region.municipalities, ["md"], root / "build", trusted_out=True
+    )
     assert [b.path.name for b in built] == ["klippan.md"]
     assert (elsewhere / "klippan.md").is_file()
     # An output folder outside the region can only come from the user: trusted as well.
@@ -107,9 +109,7 @@ def test_a_folder_the_user_names_is_trusted(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "klippan.md").is_file()
 
 
-def test_new_kommun_does_not_write_through_a_linked_kommuner(
-    tmp_path: Path, run_cli: Run
-) -> None:
+def test_new_kommun_does_not_write_through_a_linked_kommuner(tmp_path: Path, run_cli: Run) -> None:
     root = write_tree(tmp_path / "region", region_files())
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -130,8 +130,14 @@ def test_new_kommun_does_not_write_through_a_linked_kommuner(
 def test_every_github_annotation_is_escaped() -> None:
     evil = "nyckel\n::stop-commands::x\r\n::error file=x::falsk 100%"
     findings = [
-        Finding(f"kommuner/k{i:02}\n::add-mask::x.yaml", i + 1, 1, "okand-nyckel",
-                Severity.ERROR, f"{evil} {i}")
+        Finding(
+            f"kommuner/k{i:02}\n::add-mask::x.yaml",
+            i + 1,
+            1,
+            "okand-nyckel",
+            Severity.ERROR,
+            f"{evil} {i}",
+        )
         for i in range(25)
     ]
     text = report.format_github(findings, 25)
@@ -161,8 +167,14 @@ def test_a_file_changed_during_the_build_is_rebuilt_next_time(tmp_path: Path) ->
     source = root / "kommuner" / "klippan.yaml"
     source.write_text(KLIPPAN.replace("Vi samverkar.", "Ny text."), encoding="utf-8")
     warnings: list[str] = []
-    build_plans(result.region, result.region.municipalities, ["md"], root / "build",
-                loaded_at=loaded_at, warn=warnings.append)
+    build_plans(
+        result.region,
+        result.region.municipalities,
+        ["md"],
+        root / "build",
+        loaded_at=loaded_at,
+        warn=warnings.append,
+    )
     manifest = json.loads((root / "build" / MANIFEST_FILE).read_text(encoding="utf-8"))
     assert manifest["files"]["klippan.md"]["inputs"] == UNSETTLED
     assert warnings and "ändrades medan bygget pågick" in warnings[0]
@@ -188,10 +200,13 @@ def test_a_file_changed_during_the_build_is_rebuilt_next_time(tmp_path: Path) ->
 def test_two_inputs_for_one_output_are_an_error_before_writing(
     tmp_path: Path, run_cli: Run, name: str, content: str
 ) -> None:
-    root = write_tree(tmp_path / "region", region_files(**{name.replace("/", "__").replace(".", "_DOT_"): content}))
+    root = write_tree(
+        tmp_path / "region",
+        region_files(**{name.replace("/", "__").replace(".", "_DOT_"): content}),
+    )
     validated = run_cli("validate", str(root), "--format", "json")
     codes = [f["code"] for f in json.loads(validated.stdout)["findings"]]
-    assert validated.exit_code == 1 and "utdata-krock" in codes
+    assert validated.exit_code == 1 and "utdata-namn" in codes
     built = run_cli("build", str(root), "--format", "all", "--sammanstallning")
     assert built.exit_code == 1
     assert not (root / "build").exists()
@@ -234,7 +249,9 @@ def test_text_output_shows_control_characters_escaped(tmp_path: Path, run_cli: R
     kommun = KLIPPAN.replace("Vi samverkar.", "Vi \x1b]0;hackad\x07samverkar.")
     root = write_tree(
         tmp_path / "region",
-        region_files(kommuner__klippan_DOT_yaml=kommun, **{"kommuner__a\x1b[2J_DOT_yaml": "x: [\n"}),
+        region_files(
+            kommuner__klippan_DOT_yaml=kommun, **{"kommuner__a\x1b[2J_DOT_yaml": "x: [\n"}
+        ),
     )
     result = run_cli("validate", str(root))
     assert result.exit_code == 1
@@ -276,8 +293,12 @@ def test_sigterm_cleans_up_and_exits_143(tmp_path: Path) -> None:
         """
     )
     (tmp_path / "a.md").write_bytes(b"gammal")
-    done = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(SRC)},
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 143
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]
     assert (tmp_path / "a.md").read_bytes() == b"gammal"
@@ -346,8 +367,11 @@ def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
         """
     )
     write_tree(tmp_path / "region", region_files())
-    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                              env={**os.environ, "PYTHONPATH": str(SRC)})
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+    )
     assert parent.stdout is not None
     pids = [int(p) for p in parent.stdout.readline().split()]
     assert len(pids) == 2
@@ -362,7 +386,7 @@ def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
 
 def _running(pid: int) -> bool:
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        with Path(f"/proc/{pid}/stat").open(encoding="ascii") as fh:
             return fh.read().split(") ")[1][0] != "Z"
     except OSError:
         return False
@@ -374,9 +398,7 @@ def _running(pid: int) -> bool:
 @pytest.mark.parametrize("fmt", ["text", "json", "github"])
 def test_a_non_utf8_file_name_is_shown_escaped(tmp_path: Path, fmt: str) -> None:
     root = write_tree(tmp_path / "region", region_files())
-    bad = os.path.join(os.fsencode(root / "kommuner"), b"kl\xe4ppan.yaml")
-    with open(bad, "wb") as fh:
-        fh.write(BJUV.encode())
+    (root / "kommuner" / os.fsdecode(b"kl\xe4ppan.yaml")).write_bytes(BJUV.encode())
     strict = {"PYTHONIOENCODING": "utf-8:strict", "LC_ALL": "C.UTF-8"}
     result = cli_subprocess("validate", str(root), "--format", fmt, env=strict)
     assert result.returncode in (0, 1), result.stderr
@@ -420,7 +442,9 @@ def test_an_unreadable_folder_is_a_message_not_a_crash(
         result = subprocess.run(
             [*prefix, sys.executable, "-m", "omstallning", command, str(root)],
             env={**os.environ, "PYTHONPATH": str(SRC)},
-            capture_output=True, timeout=120, check=False,
+            capture_output=True,
+            timeout=120,
+            check=False,
         )
         assert result.returncode in ((1,) if command == "validate" else (0, 1)), result.stderr
         shown = (result.stdout + result.stderr).decode()
@@ -461,7 +485,7 @@ def test_an_odd_cache_is_no_cache(tmp_path: Path, run_cli: Run, kind: str) -> No
     elif kind == "deep":
         cache.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
     elif kind == "huge-number":
-        cache.write_text('{"version": 1, "files": ' + "{\"a\": " * 50 + "1" + "}" * 51, "utf-8")
+        cache.write_text('{"version": 1, "files": ' + '{"a": ' * 50 + "1" + "}" * 51, "utf-8")
     else:
         cache.symlink_to("/dev/zero")
     result = run_cli("build", str(root), "--format", "md")
@@ -472,8 +496,8 @@ def test_an_odd_cache_is_no_cache(tmp_path: Path, run_cli: Run, kind: str) -> No
 
 
 def test_json_depth_is_counted_without_recursion() -> None:
-    assert build_module.json_depth('{"a": ["[[[", {"b": 1}]}') == 3
-    assert build_module.json_depth("[" * 100_000) == 100_000
+    assert json_depth('{"a": ["[[[", {"b": 1}]}') == 3
+    assert json_depth("[" * 100_000) == 100_000
 
 
 def test_a_target_that_is_a_folder_stops_before_anything_is_replaced(tmp_path: Path) -> None:
@@ -502,7 +526,9 @@ def test_new_region_refuses_a_name_with_control_characters(tmp_path: Path, run_c
 
 
 def test_status_md_escapes_what_it_prints(tmp_path: Path, run_cli: Run) -> None:
-    kommun = KLIPPAN.replace("  - id: A1\n", '  - id: "A1|<img src=x onerror=alert(1)>[l](javascript:x)"\n')
+    kommun = KLIPPAN.replace(
+        "  - id: A1\n", '  - id: "A1|<img src=x onerror=alert(1)>[l](javascript:x)"\n'
+    )
     kommun = kommun.replace("    ansvarig: Enhetschef\n", "")  # so the id is listed
     root = write_tree(tmp_path / "region", region_files(kommuner__klippan_DOT_yaml=kommun))
     result = run_cli("status", str(root), "--format", "md")
@@ -517,8 +543,9 @@ def test_outputs_of_a_removed_municipality_are_removed(tmp_path: Path, run_cli: 
     (root / "build" / "bjuv.md").write_text("ändrad för hand\n", encoding="utf-8")
     removed: list[Path] = []
     result, _ = validate_region(root)
-    build_plans(result.region, result.region.municipalities, ["md"], root / "build",
-                removed=removed)
+    build_plans(
+        result.region, result.region.municipalities, ["md"], root / "build", removed=removed
+    )
     assert removed == [root / "build" / "bjuv.docx"]
     assert not (root / "build" / "bjuv.docx").exists()
     assert (root / "build" / "bjuv.md").exists()  # changed by hand: kept

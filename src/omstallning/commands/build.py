@@ -17,8 +17,6 @@ import hashlib
 import itertools
 import json
 import os
-import re
-import stat
 import time
 import unicodedata
 from collections import Counter
@@ -28,6 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from omstallning import __version__, clock
+from omstallning.commands.build_cache import (
+    MANIFEST_VERSION,
+    Warn,
+    changed_since,
+    our_output_name,
+    read_manifest,
+    read_regular,
+)
 from omstallning.commands.status import RegionStatus
 from omstallning.documents import DOCUMENT_KINDS
 from omstallning.documents.tree import Document
@@ -44,12 +50,8 @@ from omstallning.writers.files import (
 )
 
 Progress = Callable[[str], None]
-Warn = Callable[[str], None]
 
 MANIFEST_FILE = ".omstallning-cache.json"
-MANIFEST_VERSION = 1
-MANIFEST_MAX_BYTES = 16 * 1024 * 1024  # 290 municipalities take about 150 KB
-MANIFEST_MAX_DEPTH = 8  # the manifest nests 3 deep; anything deeper is not ours
 UNSETTLED = "ändrad under bygget"  # an inputs key no build computes: rebuilt next time
 
 
@@ -224,7 +226,7 @@ class _Batch:
         self.force = force
         self.warn = warn or (lambda _message: None)
         self.inputs = _InputHashes(region)
-        self.manifest, self.keep_manifest = _read_manifest(out_dir, self.warn)
+        self.manifest, self.keep_manifest = read_manifest(out_dir / MANIFEST_FILE, self.warn)
         self.keys: dict[str, str] = {}  # file name -> its inputs key
         self.owners: dict[str, str] = {}  # folded file name -> the input it is built from
         self.sources: dict[str, list[str]] = {}  # file name -> municipality files it reads
@@ -240,7 +242,7 @@ class _Batch:
             raise OmstallningError(
                 f"{shown_path(other)} och {shown_path(owner)} skulle båda bli "
                 f"{shown_path(self.out_dir / name)}. Inget skrevs. Byt namn på en av filerna "
-                "(omstallning validate visar felet som utdata-krock)."
+                "(omstallning validate visar felet som utdata-namn)."
             )
 
     def plan_municipalities(
@@ -299,7 +301,7 @@ class _Batch:
 
     def _unsettle(self, written: Sequence[str]) -> None:
         """Files whose inputs changed after they were read are built again next time."""
-        changed = _changed_since(self.region, self.loaded_at)
+        changed = changed_since(self.region, self.loaded_at)
         if not changed:
             return
         shared_changed = any(c not in self.sources_all() for c in changed)
@@ -326,7 +328,7 @@ class _Batch:
             current |= {f"{stem}.{fmt}" for stem in stems for fmt in EXPORT_FORMATS}
         stale = []
         for name, recorded in self.manifest.items():
-            if name in current or not _our_output_name(name) or not isinstance(recorded, dict):
+            if name in current or not our_output_name(name) or not isinstance(recorded, dict):
                 continue
             if _is_fresh(recorded, recorded.get("inputs"), self.out_dir / name):
                 stale.append(name)
@@ -364,40 +366,6 @@ class _Batch:
         for path in self.removed:
             with contextlib.suppress(OSError):
                 path.unlink()
-
-
-def _our_output_name(name: str) -> bool:
-    """A plain file name in the output folder with one of the output formats' suffixes."""
-    stem, dot, fmt = name.rpartition(".")
-    return (
-        bool(stem and dot)
-        and fmt in EXPORT_FORMATS
-        and "/" not in name
-        and "\\" not in name
-        and not name.startswith(".")
-    )
-
-
-def _changed_since(region: Region, moment: float) -> set[str]:
-    """The region's input files (relative names) last changed after `moment`."""
-    from omstallning.load.loader import CONFIG_FILE, GLOSSARY_FILE, INTRO_DIR, SOURCES_FILE
-
-    root = region.root
-    names = [CONFIG_FILE, GLOSSARY_FILE, SOURCES_FILE]
-    names += [m.file for m in region.municipalities]
-    with contextlib.suppress(OSError):
-        names += [f"{INTRO_DIR}/{e.name}" for e in os.scandir(root / INTRO_DIR)]
-    export = region.config.export
-    names += [rel for rel in (export.template, export.logo) if rel]
-    changed: set[str] = set()
-    for name in names:
-        try:
-            info = (root / name).lstat()
-        except OSError:
-            continue
-        if info.st_mtime > moment or info.st_ctime > moment:
-            changed.add(name)
-    return changed
 
 
 # --- Rendering, here or in worker processes -------------------------------------------------
@@ -545,87 +513,8 @@ def _is_fresh(recorded: Any, key: Any, path: Path) -> bool:
     """
     if not isinstance(recorded, dict) or recorded.get("inputs") != key:
         return False
-    data = _read_regular(path, limit=None)
+    data = read_regular(path, limit=None)
     return data is not None and _sha256(data) == recorded.get("output")
-
-
-def _read_regular(path: Path, limit: int | None) -> bytes | None:
-    """The bytes of `path` when it is a regular file (not a link) within `limit`, else None."""
-    try:
-        fd = os.open(
-            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        )
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
-            return None
-        try:
-            return fh.read() if limit is None else fh.read(limit + 1)
-        except OSError:
-            return None
-
-
-def _read_manifest(out_dir: Path, warn: Warn) -> tuple[dict[str, Any], bool]:
-    """The manifest's entries by file name, and whether a new manifest can be written there.
-
-    A manifest that is missing, unreadable, not a regular file, too large, too deeply nested
-    or not JSON is no manifest: every document is built again. One that is a folder cannot
-    be replaced, so the build then writes none (and says so).
-    """
-    path = out_dir / MANIFEST_FILE
-    try:
-        info = path.lstat()
-    except OSError:
-        return {}, True
-    if stat.S_ISDIR(info.st_mode):
-        warn(
-            f"{shown_path(path)} är en mapp, inte byggets cachefil. Alla dokument byggs om och "
-            "ingen cache sparas. Ta bort mappen."
-        )
-        return {}, False
-    data = _read_regular(path, MANIFEST_MAX_BYTES)
-    files = _manifest_files(data)
-    if files is None:
-        warn(
-            f"{shown_path(path)} är ingen giltig cachefil (ingen vanlig fil, för stor eller "
-            "trasig). Alla dokument byggs om och filen ersätts."
-        )
-        return {}, True
-    return files, True
-
-
-def _manifest_files(data: bytes | None) -> dict[str, Any] | None:
-    """The `files` of a manifest's bytes; an empty dict for another version; None if bad."""
-    if data is None or len(data) > MANIFEST_MAX_BYTES:
-        return None
-    try:
-        text = data.decode("utf-8")
-        if json_depth(text) > MANIFEST_MAX_DEPTH:
-            return None
-        parsed = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(parsed, dict):
-        return None
-    if parsed.get("version") != MANIFEST_VERSION:
-        return {}
-    files = parsed.get("files")
-    return dict(files) if isinstance(files, dict) else None
-
-
-def json_depth(text: str) -> int:
-    """How deeply arrays and objects nest in JSON `text` (strings are skipped), in one pass."""
-    depth = deepest = 0
-    for token in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', text):
-        char = token.group()[0]
-        if char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
 
 
 def _manifest_bytes(files: dict[str, Any]) -> bytes:

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from omstallning import clock
-from omstallning.check.report import plural
+from omstallning.check.report import md_code, plural, visible
+from omstallning.check.report import md_inline as _md_cell  # no Markdown or HTML from a file
 from omstallning.check.rules.followup import follow_up_findings
 from omstallning.check.validate import Validation
 from omstallning.findings import Finding
@@ -469,8 +470,6 @@ def _heading(status: RegionStatus) -> str:
 
 def format_text(status: RegionStatus) -> str:
     """A plain-text table with aligned columns, then what each municipality lacks."""
-    from omstallning.check.report import visible
-
     # Control characters from a file (an escape sequence in a name) are shown escaped.
     rows = [[visible(cell) for cell in row] for row in table_rows(status)]
     # Long column heads are shortened in text; the Markdown and JSON keep the full words.
@@ -507,13 +506,6 @@ def format_text(status: RegionStatus) -> str:
     return "\n".join(visible(line) for line in lines) + "\n"
 
 
-def _md_cell(text: str) -> str:
-    """Literal text in the job summary: no Markdown, HTML or table break from a file."""
-    from omstallning.check.report import md_inline
-
-    return md_inline(text)
-
-
 def format_markdown(status: RegionStatus) -> str:
     """The overview as GFM, for `$GITHUB_STEP_SUMMARY` or a wiki page."""
     rows = table_rows(status)
@@ -538,8 +530,6 @@ def format_markdown(status: RegionStatus) -> str:
             lines.append(f"- **{_md_cell(r.name)}** ({quality_text(r)})")
             lines += [f"  - {_md_cell(item)}" for item in items]
     if status.shared_errors or status.shared_warnings:
-        from omstallning.check.report import md_code
-
         files = ", ".join(md_code(f) for f in status.shared_files)
         lines += [
             "",

@@ -7,7 +7,6 @@ expressions here. Pure: no I/O, and nothing from the package except the document
 
 from __future__ import annotations
 
-import re
 import string
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -21,6 +20,7 @@ from markdown_it.common.utils import normalizeReference, unescapeAll
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from omstallning.documents.markdown_nesting import MAX_NESTING, lost_text
 from omstallning.documents.tree import (
     Block,
     Cell,
@@ -130,13 +130,8 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-# markdown-it skips what nests deeper than this (lists in lists, `> > >`); its default of
-# 20 lost a list item ten lists deep. Deeper text still is not dropped: `_lost_text`.
-MAX_NESTING = 100
-
-
 def _make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING})
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING})  # not 20
     md.enable(["table", "strikethrough"])
     md.inline.ruler.before("link", "citation", _citation_rule)
     return md
@@ -497,35 +492,12 @@ def parse_markdown(
     tokens = _MD.parse(text, env)
     parser = _BlockParser(tokens, base_level, cite, anchor_prefix)
     blocks = parser.blocks()
-    lost = _lost_text(text, tokens)
+    lost = lost_text(_source_lines(text), tokens)
     if lost:  # nested deeper than the parser goes: kept as plain text at the end
         blocks.append(Paragraph((Run(lost),)))
     if parser.has_fragment_links:
         blocks = [_retarget(b, parser.targets) for b in blocks]
     return blocks
-
-
-_LEAF_TOKENS = frozenset(
-    ("paragraph_open", "heading_open", "fence", "code_block", "hr", "html_block", "table_open")
-)
-_CONTAINER_MARKS = re.compile(r"^(?:\s*(?:>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)))*\s*")
-_REFERENCE_DEFINITION = re.compile(r"^\s*\[[^\]]+\]:")
-
-
-def _lost_text(text: str, tokens: Sequence[Token]) -> str:
-    """The text of lines markdown-it put in no block (nested deeper than MAX_NESTING)."""
-    if not any(t.level >= MAX_NESTING - 2 for t in tokens):
-        return ""
-    covered: set[int] = set()
-    for token in tokens:
-        if token.type in _LEAF_TOKENS and token.map:
-            covered.update(range(token.map[0], token.map[1]))
-    lost = []
-    for number, line in enumerate(_source_lines(text)):
-        core = _CONTAINER_MARKS.sub("", line, count=1).strip()
-        if number not in covered and core and not _REFERENCE_DEFINITION.match(core):
-            lost.append(core)
-    return " ".join(lost)
 
 
 def _source_lines(text: str) -> list[str]:

@@ -61,7 +61,7 @@ def output_names(result: LoadResult) -> Iterator[Finding]:
                 entry.file,
                 1,
                 1,
-                "utdata-krock",
+                "utdata-namn",
                 E,
                 f"Filen skulle ge samma dokument som {other}: build/{stem}.docx och "
                 f"build/{stem}.md skulle skriva över varandra. Byt namn på filen, t.ex. "

@@ -121,7 +121,10 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
     "mal-utan-indikator": (W, "ett mål utan indikator"),
     "malvarde-saknas": (W, "en indikator utan målvärde"),
     "filnamn": (W, "filens namn stämmer inte med kommunen"),
-    "utdata-krock": (E, "två filer skulle ge samma dokument (klippan.yaml och klippan.yml)"),
-    "utdata-namn": (E, "filnamnet har styrtecken eller tecken som Windows förbjuder"),
+    "utdata-namn": (
+        E,
+        "filnamnet ger inget eget dokument: två filer skulle ge samma (klippan.yaml och "
+        "klippan.yml), eller namnet har styrtecken",
+    ),
     "del-ej-listad": (W, "en inledningsdel som inte står i inledning och lämnas utanför"),
 }
