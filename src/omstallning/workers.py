@@ -11,6 +11,7 @@ itself, to the same result.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import os
@@ -61,8 +62,17 @@ class Workers:
     def __enter__(self) -> Workers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is not None and issubclass(kind, KeyboardInterrupt):
+            self.terminate()  # Ctrl-C or SIGTERM: do not finish the tasks under way
         self.close()
+
+    def terminate(self) -> None:
+        """Stop the worker processes now, in the middle of their tasks."""
+        processes = getattr(self._executor, "_processes", None) or {}
+        for process in list(processes.values()):
+            with contextlib.suppress(OSError, AttributeError):
+                process.terminate()
 
     @property
     def running(self) -> bool:
@@ -102,7 +112,7 @@ class Workers:
             max_workers=size,
             mp_context=multiprocessing.get_context(method),
             initializer=_init_worker,
-            initargs=(dataclasses.replace(region, municipalities=[]), config_ok),
+            initargs=(dataclasses.replace(region, municipalities=[]), config_ok, os.getpid()),
         )
         self._size = size
         return True
@@ -169,12 +179,64 @@ class Workers:
 _SHARED: LoadResult | None = None
 
 
-def _init_worker(region: Region, config_ok: bool) -> None:
+def _init_worker(region: Region, config_ok: bool, parent: int | None = None) -> None:
     global _SHARED
     from omstallning.load.loader import LoadResult
 
+    end_with_parent(parent)
     _SHARED = LoadResult(region, [], {}, config_ok)
     gc.enable()  # a forked worker inherits a collector held off while the region loaded
+
+
+WATCHDOG_SECONDS = 1.0
+
+
+def end_with_parent(parent: int | None) -> None:
+    """Make this worker end when the process that started it dies (even by SIGKILL).
+
+    On Linux the kernel sends SIGKILL when the parent dies (PR_SET_PDEATHSIG); everywhere,
+    a daemon thread checks once a second whether this process was handed to another parent.
+    A worker also takes SIGTERM's default action: the main process handles it to clean up,
+    and a forked worker would otherwise inherit that.
+    """
+    import signal
+
+    with contextlib.suppress(ValueError, OSError):  # not in the main thread
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    started_by = os.getppid()
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if not _alive(parent):
+        os._exit(1)  # the main process died before the signal was armed
+    threading.Thread(
+        target=_watch_parent, args=(started_by, parent), name="omstallning-watchdog", daemon=True
+    ).start()
+
+
+def _alive(pid: int | None) -> bool:
+    if pid is None:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, another user's
+    return True
+
+
+def _watch_parent(started_by: int, main: int | None) -> None:
+    """End this worker once its parent changed (it died) or the main process is gone."""
+    import time
+
+    while os.getppid() == started_by and _alive(main):
+        time.sleep(WATCHDOG_SECONDS)
+    os._exit(1)
 
 
 def shared() -> LoadResult:

@@ -8,6 +8,7 @@ plain text everywhere else.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from itertools import groupby
 
@@ -23,6 +24,56 @@ JSON_FORMAT_VERSION = 1
 
 # GitHub shows at most 10 error and 10 warning annotations per step; more are dropped.
 GITHUB_ANNOTATION_CAP = 10
+
+
+# C0 and C1 control characters, DEL, lone surrogates (undecodable bytes in a file name) and
+# the bidirectional overrides that can make a line read differently than it is.
+_INVISIBLE = re.compile(
+    "[\\x00-\\x08\\x0a-\\x1f\\x7f-\\x9f\\ud800-\\udfff"
+    "\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]"
+)
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    r"""`text` with control characters shown as escapes (`\x1b`), safe on any terminal.
+
+    Tabs are kept; an undecodable byte of a file name is shown as `\xe4`. The result
+    encodes as UTF-8 without error.
+    """
+    return _INVISIBLE.sub(_escape_char, text)
+
+
+# Inline syntax (emphasis, code, links, tables, strikethrough, GitHub's math); with `[` and
+# `]` escaped, `(` and `!` cannot start a link or an image.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
+_MD_BLOCK_START = re.compile(r"^(\s*)([-+=#]|\d+[.)])(?=\s|$)")
+
+
+def md_inline(text: str) -> str:
+    """`text` as literal Markdown inline text in a table cell or a list item (GFM).
+
+    Markdown punctuation is backslash-escaped, `<`, `>` and `&` become entities (no HTML),
+    line breaks become spaces and control characters are shown escaped.
+    """
+    text = visible(text.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def md_code(text: str) -> str:
+    """`text` as a code span (a file name, a rule code), or as escaped text if it cannot be."""
+    if "`" in text or visible(text) != text:
+        return md_inline(text)
+    return "`" + text.replace("|", "\\|") + "`"
 
 
 def plural(n: int, one: str, many: str) -> str:
@@ -47,31 +98,39 @@ def format_text(
     """Findings grouped by file, each with the offending line and a marker under the column."""
     out: list[list[Segment]] = []
     for file, group in groupby(findings, key=lambda f: f.file):
-        out.append([(file, "bold")])
+        out.append([(visible(file), "bold")])
         for f in group:
             where = f"{f.line}:{f.column}" if f.line else "-"
             out.append(
                 [
                     (f"  {where}: ", None),
                     (SEVERITY_WORD[f.severity], SEVERITY_STYLE[f.severity]),
-                    (f": {f.message} ", None),
+                    (f": {visible(f.message)} ", None),
                     (f"[{f.code}]", "dim"),
                 ]
             )
             source = line_source(f.file, f.line) if f.line else None
             if source is not None:
-                shown = source.replace("\t", " ").rstrip()
-                number = f"{f.line:>5} | "
-                out.append([(number, "dim"), (shown, None)])
-                out.append(
-                    [
-                        (" " * (len(number) - 2) + "| ", "dim"),
-                        (" " * max(f.column - 1, 0) + "^", SEVERITY_STYLE[f.severity]),
-                    ]
-                )
+                out += _source_lines(source, f)
         out.append([])
     out.append([(summary_line(findings, files), "bold")])
     return out
+
+
+def _source_lines(source: str, f: Finding) -> list[list[Segment]]:
+    """The offending line, escaped, and a caret under the column (counted in what is shown)."""
+    source = source.rstrip("\r\n")
+    column = max(f.column - 1, 0)
+    shown = visible(source.replace("\t", " ")).rstrip()
+    caret = len(visible(source[:column].replace("\t", " ")))
+    number = f"{f.line:>5} | "
+    return [
+        [(number, "dim"), (shown, None)],
+        [
+            (" " * (len(number) - 2) + "| ", "dim"),
+            (" " * caret + "^", SEVERITY_STYLE[f.severity]),
+        ],
+    ]
 
 
 def plain(lines: list[list[Segment]]) -> str:
@@ -87,12 +146,12 @@ def format_json(findings: list[Finding], files: int) -> str:
         "summary": {"errors": errors, "warnings": warnings, "files": files},
         "findings": [
             {
-                "file": f.file,
+                "file": visible(f.file),
                 "line": f.line,
                 "column": f.column,
                 "severity": JSON_SEVERITY[f.severity],
                 "code": f.code,
-                "message": f.message,
+                "message": _no_surrogates(f.message),
             }
             for f in findings
         ],
@@ -100,8 +159,19 @@ def format_json(findings: list[Finding], files: int) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
+def _no_surrogates(text: str) -> str:
+    """Undecodable bytes shown escaped, so the JSON is valid UTF-8."""
+    return re.sub("[\\ud800-\\udfff]", _escape_char, text)
+
+
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message (GitHub's escapeData): no line can break out of it.
+
+    Every other control character is shown escaped too, so nothing reaches the runner's
+    log raw.
+    """
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text)
 
 
 def _escape_property(text: str) -> str:
@@ -129,10 +199,10 @@ def format_github(findings: list[Finding], files: int, prefix: str = "") -> str:
                 props.append(f"title={_escape_property(f'omstallning [{f.code}]')}")
                 command = "error" if f.is_error else "warning"
                 lines.append(f"::{command} {','.join(props)}::{_escape_data(f.message)}")
-            else:
+            else:  # indented, and escaped like a command: no line can start a command
                 lines.append(
-                    f"{path}:{f.line}:{f.column}: {SEVERITY_WORD[f.severity]}: "
-                    f"{f.message} [{f.code}]"
+                    f"  {_escape_data(path)}:{f.line}:{f.column}: {SEVERITY_WORD[f.severity]}: "
+                    f"{_escape_data(f.message)} [{_escape_data(f.code)}]"
                 )
         lines.append("::endgroup::")
     hidden = len(findings) - sum(shown.values())
@@ -152,10 +222,9 @@ def format_markdown(findings: list[Finding], files: int, prefix: str = "") -> st
     if findings:
         out += ["| Fil | Rad | Kol | Nivå | Kod | Meddelande |", "|---|---:|---:|---|---|---|"]
         for f in findings:
-            message = f.message.replace("|", "\\|").replace("\n", " ")
             out.append(
-                f"| `{prefix}{f.file}` | {f.line} | {f.column} | "
-                f"{SEVERITY_WORD[f.severity]} | `{f.code}` | {message} |"
+                f"| {md_code(prefix + f.file)} | {f.line} | {f.column} | "
+                f"{SEVERITY_WORD[f.severity]} | {md_code(f.code)} | {md_inline(f.message)} |"
             )
         out.append("")
     return "\n".join(out) + "\n"

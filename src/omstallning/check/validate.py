@@ -10,14 +10,20 @@ positions in parallel runs than in serial ones; here it fails at once in both.
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from omstallning.check.rules import check_municipality, run_region_rules
-from omstallning.findings import Finding, sort_findings
+from omstallning.errors import OmstallningError
+from omstallning.findings import Finding, Severity, sort_findings
 from omstallning.load.loader import (
+    CONFIG_FILE,
+    INTRO_DIR,
+    MUNICIPALITY_DIR,
     LoadedMunicipality,
     LoadResult,
     add_municipality,
@@ -77,12 +83,66 @@ def validate_region(root: Path, workers: Workers | None = None) -> tuple[LoadRes
 
     Raises:
         NotARegionError: `root` is not a regional repository.
+        OmstallningError: the introduction's folder cannot be read.
     """
+    folder_findings, readable = folder_problems(root)
+    if INTRO_DIR not in readable and (root / CONFIG_FILE).is_file():
+        raise OmstallningError(
+            f"Mappen {INTRO_DIR}/ går inte att läsa (åtkomst nekad). Ge läsrätt till den, "
+            f"t.ex. chmod u+rx {INTRO_DIR}, och kör igen."
+        )
     result = load_shared(root)
-    for loaded in _load_and_check_all(result, municipality_paths(root), workers):
+    paths = municipality_paths(root) if MUNICIPALITY_DIR in readable else []
+    for loaded in _load_and_check_all(result, paths, workers):
         add_municipality(result, loaded)
     region_findings = run_region_rules(_for_region_rules(result))
-    return result, sort_findings(result.findings + region_findings)
+    return result, sort_findings(result.findings + folder_findings + region_findings)
+
+
+def folder_problems(root: Path) -> tuple[list[Finding], set[str]]:
+    """Findings for a `kommuner` or `inledning` that is no folder or cannot be listed.
+
+    Returns them and the names of the folders that can be listed (or are missing, which
+    other rules report): only those are read.
+    """
+    findings: list[Finding] = []
+    readable: set[str] = set()
+    for name in (MUNICIPALITY_DIR, INTRO_DIR):
+        folder = root / name
+        try:
+            info = folder.stat()
+        except FileNotFoundError:
+            readable.add(name)
+            continue
+        except OSError as exc:
+            findings.append(_folder_finding(name, f"går inte att läsa ({_why(exc)})"))
+            continue
+        if not stat.S_ISDIR(info.st_mode):
+            findings.append(_folder_finding(name, "är ingen mapp utan en fil; inget i den läses"))
+            readable.add(name)  # the loader reads nothing from what is no folder
+            continue
+        try:
+            with os.scandir(folder):
+                readable.add(name)
+        except OSError as exc:
+            findings.append(_folder_finding(name, f"går inte att läsa ({_why(exc)})"))
+    return findings, readable
+
+
+def _why(exc: OSError) -> str:
+    return "åtkomst nekad" if isinstance(exc, PermissionError) else f"fel {exc.errno}"
+
+
+def _folder_finding(name: str, problem: str) -> Finding:
+    return Finding(
+        name,
+        0,
+        0,
+        "oläsbar",
+        Severity.ERROR,
+        f"{name} {problem}. Gör {name} till en mapp som du har läsrätt till (chmod u+rx "
+        f"{name}) med filerna i, eller ta bort den.",
+    )
 
 
 class RegionRuleMap(SourceMap):

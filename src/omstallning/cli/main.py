@@ -73,9 +73,11 @@ def _handle_errors(fn: F) -> F:
         except OmstallningError as exc:
             err.print(f"Fel: {exc}", markup=False)
             raise typer.Exit(EXIT_FINDINGS) from None
-        except KeyboardInterrupt:
-            err.print("Avbrutet.", markup=False)
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as exc:
+            from omstallning.interrupt import exit_status
+
+            err.print("Avbrutet. Inga halvfärdiga filer lämnades kvar.", markup=False)
+            raise typer.Exit(exit_status(exc)) from None
         except Exception:
             if _state["debug"]:
                 raise
@@ -577,4 +579,7 @@ def new_kommun(
 
 def main() -> None:
     """Entry point of the console script and `python -m omstallning`."""
+    from omstallning import interrupt
+
+    interrupt.install()  # SIGTERM like Ctrl-C; never a crash on what stdout cannot encode
     app()

@@ -16,6 +16,9 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import os
+import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from omstallning import __version__, clock
+from omstallning.commands.build_cache import (
+    MANIFEST_VERSION,
+    Warn,
+    changed_since,
+    our_output_name,
+    read_manifest,
+    read_regular,
+)
 from omstallning.commands.status import RegionStatus
 from omstallning.documents import DOCUMENT_KINDS
 from omstallning.documents.tree import Document
@@ -30,12 +41,18 @@ from omstallning.errors import OmstallningError
 from omstallning.load.paths import resolve_inside
 from omstallning.model import EXPORT_FORMATS, MunicipalityEntry, Region
 from omstallning.workers import WorkerError, Workers
-from omstallning.writers.files import write_files_atomic
+from omstallning.writers.files import (
+    check_real_folders,
+    ensure_real_folders,
+    shown_path,
+    sweep_temporary,
+    write_files_atomic,
+)
 
 Progress = Callable[[str], None]
 
 MANIFEST_FILE = ".omstallning-cache.json"
-MANIFEST_VERSION = 1
+UNSETTLED = "ändrad under bygget"  # an inputs key no build computes: rebuilt next time
 
 
 class UnknownMunicipalityError(OmstallningError):
@@ -118,6 +135,10 @@ def build_plans(
     workers: Workers | None = None,
     status: RegionStatus | None = None,
     options: Collection[str] | Mapping[str, object] = (),
+    trusted_out: bool = False,
+    loaded_at: float | None = None,
+    warn: Warn | None = None,
+    removed: list[Path] | None = None,
 ) -> list[BuiltFile]:
     """Render every chosen plan that changed, and the regional documents, then write them all.
 
@@ -133,22 +154,52 @@ def build_plans(
     `workers` when given: those that loaded this region
     (`validate_region`), since a worker keeps the shared part of the region it started with.
 
+    Safety: an output folder inside the region is written only through real folders, never
+    through a symbolic link (a committed `build` link must not lead out of the repo), unless
+    `trusted_out` (the user named the folder with --out). `loaded_at` is when the region's
+    files were read (time.time()); a file changed after that is recorded as unsettled in the
+    manifest, so the next build renders it again. Temporary files that a killed build left
+    are removed; outputs recorded in the manifest whose municipality is gone are removed
+    when unchanged and listed in `removed`. `warn` receives Swedish warnings (a cache that
+    is not a file, files changed during the build).
+
     Raises:
         OmstallningError: a format is unknown, a document cannot be rendered or the files
             cannot be written. Nothing is written then.
+        UnsafeOutputError: the output folder leads through a symbolic link (exit status 2).
     """
     for fmt in formats:
         if fmt not in EXPORT_FORMATS:
             raise OmstallningError(f"Okänt format ”{fmt}”. Välj docx eller md.")
     values = options if isinstance(options, Mapping) else dict.fromkeys(options, True)
-    batch = _Batch(region, out_dir, force=force, options=values)
+    anchor = output_anchor(region.root, out_dir, trusted=trusted_out)
+    check_real_folders(anchor, out_dir)
+    batch = _Batch(region, out_dir, force=force, warn=warn, options=values)
+    batch.anchor = anchor
+    batch.loaded_at = loaded_at if loaded_at is not None else batch.started
     planned = batch.plan_municipalities(entries, formats)
     if status is not None:
         planned += batch.plan_region(status, formats)
     with contextlib.ExitStack() as stack:
         pool = workers if workers is not None else stack.enter_context(Workers(jobs))
         batch.write(pool, _Progress(entries, batch.todo, progress))
+    if removed is not None:
+        removed += batch.removed
     return planned
+
+
+def output_anchor(root: Path, out_dir: Path, *, trusted: bool) -> Path:
+    """The folder from which every component to an output file must be a real folder.
+
+    The region's folder when the output folder lies inside it (the default `build/`), so no
+    link committed to the repo is followed; the output folder itself when the user named it
+    (`trusted`) or when it lies outside the region (only the user can choose that).
+    """
+    # Lexically (`..` folded, no link followed): a link must not decide where this lies.
+    base, folder = os.path.abspath(root), os.path.abspath(out_dir)  # noqa: PTH100
+    if trusted or os.path.commonpath([base, folder]) != base:
+        return Path(folder)
+    return Path(base)
 
 
 class _Progress:
@@ -182,17 +233,36 @@ class _Batch:
         out_dir: Path,
         *,
         force: bool,
+        warn: Warn | None = None,
         options: Mapping[str, object] | None = None,
     ) -> None:
+        self.started = time.time()
         self.region = region
         self.options = dict(options or {})
         self.out_dir = out_dir
+        self.anchor = out_dir
+        self.loaded_at = self.started
         self.force = force
+        self.warn = warn or (lambda _message: None)
         self.inputs = _InputHashes(region)
-        self.manifest = _read_manifest(out_dir)
+        self.manifest, self.keep_manifest = read_manifest(out_dir / MANIFEST_FILE, self.warn)
         self.keys: dict[str, str] = {}  # file name -> its inputs key
+        self.owners: dict[str, str] = {}  # folded file name -> the input it is built from
+        self.sources: dict[str, list[str]] = {}  # file name -> municipality files it reads
         self.todo: list[Task] = []
         self.regional: list[tuple[str, Document, str]] = []  # (file name, document, format)
+        self.removed: list[Path] = []
+
+    def _claim(self, name: str, owner: str) -> None:
+        """Refuse two inputs that would write one file (also where case is not told apart)."""
+        folded = unicodedata.normalize("NFC", name).casefold()
+        other = self.owners.setdefault(folded, owner)
+        if other != owner:
+            raise OmstallningError(
+                f"{shown_path(other)} och {shown_path(owner)} skulle båda bli "
+                f"{shown_path(self.out_dir / name)}. Inget skrevs. Byt namn på en av filerna "
+                "(omstallning validate visar felet som utdata-namn)."
+            )
 
     def plan_municipalities(
         self, entries: Sequence[MunicipalityEntry], formats: Sequence[str]
@@ -208,6 +278,8 @@ class _Batch:
             for kind in kinds:
                 for fmt in formats:
                     path = self.out_dir / _file_name(kind.name, entry, fmt, self.options)
+                    self._claim(path.name, entry.file)
+                    self.sources[path.name] = [entry.file]
                     key = self.keys[path.name] = self.inputs.key(
                         entry, fmt, kind.name, _value_keys(kind.values(self.options))
                     )
@@ -227,6 +299,8 @@ class _Batch:
             document = kind.assemble_region(self.region, status)
             for fmt in formats:
                 path = self.out_dir / f"{kind.file_stem()}.{fmt}"
+                self._claim(path.name, f"regionens {kind.name}")
+                self.sources[path.name] = [m.file for m in self.region.municipalities]
                 self.keys[path.name] = self.inputs.region_key(fmt, kind.name, status.today)
                 self.regional.append((path.name, document, fmt))
                 planned.append(BuiltFile(path, kind.file_stem(), fmt, kind=kind.name))
@@ -237,11 +311,53 @@ class _Batch:
         region = self.region
         pieces = _render_all(region, self.todo, pool, progress.done, self.options)
         regional = ((n, render_document(region, d, fmt)) for n, d, fmt in self.regional)
+        written: list[str] = []
         for name, data in itertools.chain(pieces, regional):
             self.manifest[name] = {"inputs": self.keys[name], "output": _sha256(data)}
+            written.append(name)
             yield self.out_dir / name, data
-        if self.todo or self.regional:
+        self._unsettle(written)
+        stale = self._stale_outputs()
+        for name in stale:
+            del self.manifest[name]
+        if (self.todo or self.regional or stale) and self.keep_manifest:
             yield self.out_dir / MANIFEST_FILE, _manifest_bytes(self.manifest)
+        self.removed = [self.out_dir / name for name in stale]
+
+    def _unsettle(self, written: Sequence[str]) -> None:
+        """Files whose inputs changed after they were read are built again next time."""
+        changed = changed_since(self.region, self.loaded_at)
+        if not changed:
+            return
+        shared_changed = any(c not in self.sources_all() for c in changed)
+        for name in written:
+            if shared_changed or changed.intersection(self.sources.get(name, ())):
+                self.manifest[name]["inputs"] = UNSETTLED
+        self.warn(
+            f"{', '.join(shown_path(c) for c in sorted(changed))} ändrades medan bygget pågick. "
+            "Dokumenten byggdes av innehållet som det var när bygget började; kör build igen "
+            "för att få med ändringen."
+        )
+
+    def sources_all(self) -> set[str]:
+        return {m.file for m in self.region.municipalities}
+
+    def _stale_outputs(self) -> list[str]:
+        """Outputs this tool wrote for municipalities that are gone, still as written."""
+        current = set(self.keys)
+        for kind in DOCUMENT_KINDS.values():
+            if kind.scope == "municipality":
+                stems = [kind.file_stem(m.slug) for m in self.region.municipalities]
+            else:
+                stems = [kind.file_stem()]
+            current |= {f"{stem}.{fmt}" for stem in stems for fmt in EXPORT_FORMATS}
+        stale = []
+        for name, recorded in self.manifest.items():
+            if name in current or not our_output_name(name) or not isinstance(recorded, dict):
+                continue
+            if _is_fresh(recorded, recorded.get("inputs"), self.out_dir / name):
+                stale.append(name)
+        return sorted(stale)
 
     def write(self, pool: Workers, progress: _Progress) -> None:
         """Write every file in one atomic batch, or none.
@@ -253,16 +369,28 @@ class _Batch:
         """
         missing: list[Path] = []  # folders this build would create, deepest first
         for folder in (self.out_dir, *self.out_dir.parents):
-            if folder.exists():
+            if folder.exists() or folder.is_symlink():
                 break
             missing.append(folder)
         try:
+            ensure_real_folders(self.anchor, self.out_dir)
+            swept = sweep_temporary(self.out_dir, self.started)
+            if swept:
+                self.warn(
+                    f"Tog bort {len(swept)} tillfälliga filer som ett avbrutet bygge lämnade "
+                    f"i {shown_path(self.out_dir)}."
+                )
+            # Every file lies directly in the folder just checked; a rename replaces a link
+            # in its place rather than writing through it.
             write_files_atomic(self.rendered(pool, progress))
         except BaseException:
             for folder in missing:
                 with contextlib.suppress(OSError):
                     folder.rmdir()  # only when empty
             raise
+        for path in self.removed:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 # --- Rendering, here or in worker processes -------------------------------------------------
@@ -419,26 +547,15 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _is_fresh(recorded: Any, key: str, path: Path) -> bool:
-    """Whether `path` was built from exactly these inputs and is still as it was written."""
+def _is_fresh(recorded: Any, key: Any, path: Path) -> bool:
+    """Whether `path` was built from exactly these inputs and is still as it was written.
+
+    Only a regular file is read (never a link, a pipe or a device put there by someone).
+    """
     if not isinstance(recorded, dict) or recorded.get("inputs") != key:
         return False
-    try:
-        return _sha256(path.read_bytes()) == recorded.get("output")
-    except OSError:
-        return False
-
-
-def _read_manifest(out_dir: Path) -> dict[str, Any]:
-    """The manifest's entries by file name; empty when it is missing or unreadable."""
-    try:
-        data = json.loads((out_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
-        return {}
-    files = data.get("files")
-    return dict(files) if isinstance(files, dict) else {}
+    data = read_regular(path, limit=None)
+    return data is not None and _sha256(data) == recorded.get("output")
 
 
 def _manifest_bytes(files: dict[str, Any]) -> bytes:

@@ -20,7 +20,7 @@ from omstallning import __version__, kommuner
 from omstallning.commands.schema import render_schemas
 from omstallning.errors import ScaffoldError
 from omstallning.text import yaml_quoted
-from omstallning.writers.files import write_text_atomic
+from omstallning.writers.files import ensure_real_folders, write_text_atomic
 
 DEFAULT_PERIOD = (2025, 2028)
 _TOKEN = re.compile(r"__([A-Z]+)__")
@@ -99,6 +99,13 @@ def plan_region(
     """Every file of a new regional repository."""
     if not name.strip():
         raise ScaffoldError('Regionens namn får inte vara tomt. Ange --namn "…".')
+    from omstallning.check.report import visible
+
+    if visible(name) != name:  # an escape sequence or a line break would break the files
+        raise ScaffoldError(
+            f"Regionens namn innehåller styrtecken ({visible(name)}). Skriv namnet som vanlig "
+            'text, t.ex. --namn "Nordvästra Skåne".'
+        )
     chosen = [resolve_kommun(n) for n in municipality_names]
     values = {
         "REGION": yaml_quoted(name.strip()),
@@ -134,6 +141,7 @@ def write_planned(root: Path, files: Sequence[PlannedFile], *, force: bool) -> l
     Raises:
         ScaffoldError: files exist and `force` is not given (nothing is written).
         OutputError: writing failed (what this run created is removed).
+        UnsafeOutputError: a folder below `root` is a symbolic link (nothing is written).
     """
     existing = conflicts(root, files)
     if existing and not force:
@@ -147,9 +155,12 @@ def write_planned(root: Path, files: Sequence[PlannedFile], *, force: bool) -> l
     root_existed = root.exists()
     created: list[Path] = []
     try:
+        root.mkdir(parents=True, exist_ok=True)
         for f in files:
             target = root / f.path
             is_new = not target.exists()
+            # Never through a link inside the region (a committed `kommuner` link).
+            ensure_real_folders(root, target.parent)
             write_text_atomic(target, f.text)
             if is_new:
                 created.append(target)

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from omstallning import clock
-from omstallning.check.report import plural
+from omstallning.check.report import md_code, plural, visible
+from omstallning.check.report import md_inline as _md_cell  # no Markdown or HTML from a file
 from omstallning.check.rules.followup import follow_up_findings
 from omstallning.check.validate import Validation
 from omstallning.findings import Finding
@@ -469,7 +470,8 @@ def _heading(status: RegionStatus) -> str:
 
 def format_text(status: RegionStatus) -> str:
     """A plain-text table with aligned columns, then what each municipality lacks."""
-    rows = table_rows(status)
+    # Control characters from a file (an escape sequence in a name) are shown escaped.
+    rows = [[visible(cell) for cell in row] for row in table_rows(status)]
     # Long column heads are shortened in text; the Markdown and JSON keep the full words.
     rows[0] = [{"Utan behovsprövning": "Utan bp", "Varningar": "Varn."}.get(h, h) for h in rows[0]]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -501,11 +503,7 @@ def format_text(status: RegionStatus) -> str:
             f"{plural(status.shared_warnings, 'varning', 'varningar')}.",
         ]
     lines += ["", summary_sentence(status)]
-    return "\n".join(lines) + "\n"
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return "\n".join(visible(line) for line in lines) + "\n"
 
 
 def format_markdown(status: RegionStatus) -> str:
@@ -532,7 +530,7 @@ def format_markdown(status: RegionStatus) -> str:
             lines.append(f"- **{_md_cell(r.name)}** ({quality_text(r)})")
             lines += [f"  - {_md_cell(item)}" for item in items]
     if status.shared_errors or status.shared_warnings:
-        files = ", ".join(f"`{f}`" for f in status.shared_files)
+        files = ", ".join(md_code(f) for f in status.shared_files)
         lines += [
             "",
             f"Gemensamma filer ({files}): {plural(status.shared_errors, 'fel', 'fel')} och "

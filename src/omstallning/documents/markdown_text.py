@@ -21,6 +21,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from omstallning.documents import tree
+from omstallning.documents.markdown_nesting import MAX_NESTING, lost_text
 from omstallning.documents.tree import Block, Inline, Run
 from omstallning.text import slugify
 
@@ -118,7 +119,8 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 
 
 def _make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING})  # not 20
+    md.enable(["table", "strikethrough"])
     md.inline.ruler.before("link", "citation", _citation_rule)
     return md
 
@@ -486,8 +488,12 @@ def parse_markdown(
         heading's anchor.
     """
     env: dict[str, Any] = {}
-    parser = _BlockParser(_MD.parse(text, env), base_level, cite, anchor_prefix)
+    tokens = _MD.parse(text, env)
+    parser = _BlockParser(tokens, base_level, cite, anchor_prefix)
     blocks = parser.blocks()
+    lost = lost_text(_source_lines(text), tokens)
+    if lost:  # nested deeper than the parser goes: kept as plain text at the end
+        blocks.append(tree.Paragraph((Run(lost),)))
     if parser.has_fragment_links:
         blocks = [_retarget(b, parser.targets) for b in blocks]
     return blocks

@@ -1,43 +1,68 @@
 """Write files atomically: a temporary file beside the target, then a rename.
 
-A failed write leaves the previous file as it was and no temporary file behind.
+A failed write leaves the previous file as it was and no temporary file behind. Temporary
+files are named `.<name>.<pid>.<random>.omstallning-tmp`, so that what a killed run left
+behind is recognisable and `sweep_temporary` can remove it on the next run.
+
+With `inside`, a write refuses to follow a symbolic link anywhere below that folder: a
+repository under review must not be able to redirect the tool's output elsewhere with a
+committed link (`build -> ../../victim`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from omstallning.errors import OutputError
+from omstallning.errors import OutputError, UsageError
+
+TEMP_SUFFIX = ".omstallning-tmp"
+# This tool's temporary files, and those of versions before 0.2 (`.<name>.<8 chars>.tmp`).
+_TEMP_NAME = re.compile(r"^\..+\.(?:(\d+)\.[a-z0-9_]+\.omstallning-tmp|[a-z0-9_]{8}\.tmp)$")
 
 
-def write_bytes_atomic(target: Path, data: bytes) -> None:
+class UnsafeOutputError(UsageError):
+    """A folder on the way to an output file is a symbolic link or no folder at all."""
+
+
+def write_bytes_atomic(target: Path, data: bytes, *, inside: Path | None = None) -> None:
     """Write `data` to `target` so that readers see the old file or the new one, never half.
 
     Raises:
         OutputError: the folder cannot be created or written to, or the disk is full.
+        UnsafeOutputError: with `inside`, the way to `target` passes a symbolic link.
     """
-    write_files_atomic([(target, data)])
+    write_files_atomic([(target, data)], inside=inside)
 
 
-def write_files_atomic(files: Iterable[tuple[Path, bytes]]) -> None:
+def write_files_atomic(files: Iterable[tuple[Path, bytes]], *, inside: Path | None = None) -> None:
     """Write several files so that a failure while writing changes none of them.
 
     Each file is written in full to a temporary file beside its target first, as `files`
     yields it; only when all of them are on disk are they renamed into place. A full disk,
     a folder without write access or an exception from `files` itself therefore stops the
-    run with every target as it was and no temporary file left.
+    run with every target as it was and no temporary file left. With `inside`, every
+    folder from `inside` down to each target must be a real folder (no symbolic link), and
+    no target may be a folder.
 
     Raises:
         OutputError: a folder cannot be created or written to, or the disk is full.
+        UnsafeOutputError: with `inside`, a target lies outside it or behind a link.
     """
     staged: list[tuple[Path, Path]] = []
     try:
         for target, data in files:
+            if inside is not None:
+                ensure_real_folders(inside, target.parent)
             staged.append((_stage(target, data), target))
+        for _tmp, target in staged:
+            _refuse_folder_target(target)
         for done, (tmp, target) in enumerate(list(staged)):
             try:
                 tmp.replace(target)
@@ -51,11 +76,92 @@ def write_files_atomic(files: Iterable[tuple[Path, bytes]]) -> None:
                 tmp.unlink()
 
 
+def check_real_folders(inside: Path, folder: Path) -> None:
+    """`ensure_real_folders` without creating anything: the folders that exist are real.
+
+    Raises:
+        UnsafeOutputError: a component is a link or a file, or `folder` is not below `inside`.
+        OutputError: a component cannot be examined.
+    """
+    ensure_real_folders(inside, folder, create=False)
+
+
+def ensure_real_folders(inside: Path, folder: Path, *, create: bool = True) -> None:
+    """Create `folder` below `inside` one level at a time, refusing any symbolic link.
+
+    `inside` itself is trusted (the user named it). Every component below it must be a
+    real folder or missing (then it is created); nothing may lead out through a link.
+
+    Raises:
+        UnsafeOutputError: a component is a link, a file, or `folder` is not below `inside`.
+        OutputError: a folder cannot be created.
+    """
+    # Lexically (`..` folded, no link followed): a link must not decide where this lies.
+    base = Path(os.path.abspath(inside))  # noqa: PTH100
+    wanted = Path(os.path.abspath(folder))  # noqa: PTH100
+    try:
+        parts = wanted.relative_to(base).parts
+    except ValueError:
+        raise UnsafeOutputError(
+            f"Utdatamappen {shown_path(wanted)} ligger utanför {shown_path(base)}. Inget "
+            "skrevs. Ange en annan mapp med --out."
+        ) from None
+    current = base
+    for part in parts:
+        current = current / part
+        try:
+            info = current.lstat()
+        except FileNotFoundError:
+            if not create:
+                return
+            try:
+                current.mkdir()
+            except FileExistsError:
+                pass  # another build made it meanwhile: checked below
+            except OSError as exc:
+                raise OutputError(_explain(current, exc)) from exc
+            info = current.lstat()
+        except OSError as exc:
+            raise OutputError(_explain(current, exc)) from exc
+        _refuse_unless_folder(current, info)
+    if create and not os.path.realpath(wanted).startswith(os.path.realpath(base)):
+        raise UnsafeOutputError(  # a link swapped in meanwhile
+            f"Utdatamappen {shown_path(wanted)} leder ut ur {shown_path(base)}. Inget skrevs."
+        )
+
+
+def _refuse_unless_folder(path: Path, info: os.stat_result) -> None:
+    if stat.S_ISLNK(info.st_mode):
+        raise UnsafeOutputError(
+            f"{shown_path(path)} är en symbolisk länk. Verktyget skriver inte genom länkar i "
+            "repot, eftersom en länk kan peka ut ur repot och få filer där att skrivas över. "
+            "Inget skrevs. Ta bort länken (den hör inte hemma i repot) eller ange en mapp med "
+            "--out."
+        )
+    if not stat.S_ISDIR(info.st_mode):
+        raise UnsafeOutputError(
+            f"{shown_path(path)} är ingen mapp. Inget skrevs. Ta bort eller byt namn på "
+            "filen, eller ange en annan mapp med --out."
+        )
+
+
+def _refuse_folder_target(target: Path) -> None:
+    """A target that is a folder cannot be replaced; say so before anything is renamed."""
+    with contextlib.suppress(OSError):
+        if stat.S_ISDIR(target.lstat().st_mode):
+            raise OutputError(
+                f"Kunde inte skriva {shown_path(target)}: det finns en mapp med det namnet. "
+                "Ta bort eller byt namn på mappen och kör igen. Tidigare filer är orörda."
+            )
+
+
 def _stage(target: Path, data: bytes) -> Path:
     """Write `data` to a new temporary file beside `target`; the caller renames or removes it."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=target.parent
+        )
     except OSError as exc:
         raise OutputError(_explain(target, exc)) from exc
     tmp = Path(tmp_name)
@@ -76,19 +182,74 @@ def _stage(target: Path, data: bytes) -> Path:
     return tmp
 
 
-def write_text_atomic(target: Path, text: str) -> None:
+def sweep_temporary(folder: Path, older_than: float) -> list[Path]:
+    """Remove temporary files a killed run left in `folder`; returns those removed.
+
+    Only this tool's temporary files (by name), only regular files, only those last
+    changed before `older_than` (a time stamp: when the running build began) and only
+    those whose process is gone, so a build running beside this one keeps its own.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP_NAME.match(entry.name)
+        if match is None or _process_alive(match.group(1)):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < older_than:
+                Path(entry.path).unlink()
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _process_alive(pid: str | None) -> bool:
+    if not pid or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except PermissionError:
+        return True  # another user's process
+    except (OSError, OverflowError, ValueError):
+        return False
+    return True
+
+
+def write_text_atomic(target: Path, text: str, *, inside: Path | None = None) -> None:
     """Write UTF-8 text atomically (LF line endings)."""
-    write_bytes_atomic(target, text.encode("utf-8"))
+    write_bytes_atomic(target, text.encode("utf-8"), inside=inside)
+
+
+def shown_path(path: Path | str) -> str:
+    """A path for a message: control characters and undecodable bytes shown escaped."""
+    from omstallning.check.report import visible
+
+    return visible(str(path))
+
+
+_STRERROR_SV = {
+    errno.EEXIST: "det finns redan",
+    errno.ENOENT: "finns inte",
+    errno.ENOTDIR: "en del av sökvägen är ingen mapp",
+    errno.EISDIR: "det är en mapp",
+    errno.ELOOP: "för många symboliska länkar i sökvägen",
+    errno.ENAMETOOLONG: "namnet är för långt",
+    errno.EXDEV: "mappen ligger på en annan disk",
+}
 
 
 def _explain(target: Path, exc: OSError, *, untouched: bool = True) -> str:
-    import errno
-
     if exc.errno == errno.ENOSPC:
         why = "disken är full. Frigör utrymme och kör igen"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         why = "du saknar skrivrätt där. Välj en annan mapp med --out eller ändra rättigheterna"
     else:
-        why = f"{exc.strerror or exc}. Kontrollera mappen och kör igen"
+        reason = _STRERROR_SV.get(exc.errno or 0, f"fel {exc.errno}" if exc.errno else "okänt fel")
+        why = f"{reason}. Kontrollera mappen och kör igen"
     kept = " Tidigare filer är orörda." if untouched else ""
-    return f"Kunde inte skriva {target}: {why}.{kept}"
+    return f"Kunde inte skriva {shown_path(target)}: {why}.{kept}"

@@ -19,6 +19,7 @@ from omstallning.check.rules import (  # noqa: F401
     intro,
     intro_language,
     outcomes,
+    outputs,
     placeholders,
     quality,
     references,

@@ -121,6 +121,11 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
     "mal-utan-indikator": (W, "ett mål utan indikator"),
     "malvarde-saknas": (W, "en indikator utan målvärde"),
     "filnamn": (W, "filens namn stämmer inte med kommunen"),
+    "utdata-namn": (
+        E,
+        "filnamnet ger inget eget dokument: två filer skulle ge samma (klippan.yaml och "
+        "klippan.yml), eller namnet har styrtecken",
+    ),
     "del-ej-listad": (W, "en inledningsdel som inte står i inledning och lämnas utanför"),
     "reform-kontrollera": (W, "en reform i reformer.yaml vars startdatum har passerat"),
     "kunskapslage-gammalt": (W, "en inledningsdels kunskapsläge är mer än ett år gammalt"),
