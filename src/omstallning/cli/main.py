@@ -13,6 +13,7 @@ import enum
 import functools
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -348,6 +349,40 @@ def build(
             help="Bygg om alla dokument, även de vars indata inte har ändrats sedan förra bygget.",
         ),
     ] = False,
+    beslutsbilaga: Annotated[
+        bool,
+        typer.Option(
+            "--beslutsbilaga",
+            help="Bygg även beslutsbilagan (<kommun>-beslutsbilaga): insatser som erbjuds utan "
+            "individuell behovsprövning.",
+        ),
+    ] = False,
+    jamfor: Annotated[
+        str | None,
+        typer.Option(
+            "--jamfor",
+            metavar="REF",
+            help="Jämför med en tidigare version: en tagg, gren eller commit, eller en mapp med "
+            "en annan kopia av repot. Skriver <kommun>-andringar och en ändringsbilaga i planen.",
+        ),
+    ] = None,
+    spara_andringar: Annotated[
+        bool,
+        typer.Option(
+            "--spara-andringar",
+            help="Skriv också planen med ändringarna som spårade ändringar i Word "
+            "(<kommun>-sparade-andringar.docx). Kräver --jamfor.",
+        ),
+    ] = False,
+    uppfoljning: Annotated[
+        str | None,
+        typer.Option(
+            "--uppfoljning",
+            metavar="PERIOD",
+            help="Skriv uppföljningsrapporten för perioden (2026, 2026H1, 2026T2, 2026K3): "
+            "<kommun>-uppfoljning-<period>.",
+        ),
+    ] = None,
 ) -> None:
     """Bygg varje kommuns plan som Word-dokument (DOCX) och/eller Markdown.
 
@@ -358,6 +393,7 @@ def build(
     Exempel: omstallning build examples/nordvastra-skane --kommun klippan
     """
     from omstallning.commands.build import build_plans, select_municipalities
+    from omstallning.commands.build_options import build_options
     from omstallning.workers import Workers, default_jobs
 
     if jobs is not None and jobs < 1:
@@ -365,6 +401,7 @@ def build(
         raise typer.Exit(EXIT_USAGE)
     # One set of worker processes loads the municipalities and then renders their plans.
     with Workers(jobs or default_jobs()) as workers:
+        loaded_at = time.time()  # edits saved after this are built again next time
         result, findings = _validate_for_build(path, workers)
         region = result.region
         formats = _formats(format, region)
@@ -377,7 +414,16 @@ def build(
             )
             raise typer.Exit(EXIT_FINDINGS)
         target = out_dir if out_dir is not None else path / "build"
+        chosen = build_options(
+            region,
+            entries,
+            decision_appendix=beslutsbilaga,
+            compare=jamfor,
+            tracked=spara_andringar,
+            followup=uppfoljning,
+        )
         overview = None
+        removed: list[Path] = []
         if sammanstallning:
             from omstallning.commands.status import reference_date, region_status
 
@@ -392,8 +438,15 @@ def build(
                 workers=workers,
                 force=force,
                 status=overview,
+                options=chosen.values,
+                extra=chosen.extra,
+                trusted_out=out_dir is not None,
+                loaded_at=loaded_at,
+                warn=lambda message: err.print(f"Varning: {message}", markup=False),
+                removed=removed,
             )
-        _report_built(built, sum(not f.is_error for f in findings))
+        _report_built(built, sum(not f.is_error for f in findings), removed)
+        _changes_to_job_summary(region, chosen.comparison, entries)
 
 
 def _validate_for_build(path: Path, workers: Any) -> tuple[Any, list[Any]]:
@@ -419,12 +472,23 @@ def _formats(format: BuildFormat | None, region: Any) -> list[str]:
     return ["docx", "md"] if format is BuildFormat.all else [format.value]
 
 
-def _report_built(built: list[Any], warnings: int) -> None:
+def _changes_to_job_summary(region: Any, comparison: Any, entries: list[Any]) -> None:
+    """With --jamfor in GitHub Actions, the change lists go into the job's summary too."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if comparison is None or not summary:
+        return
+    from omstallning.commands.compare import job_summary
+
+    with contextlib.suppress(OSError), Path(summary).open("a", encoding="utf-8") as stream:
+        stream.write(job_summary(region, comparison, entries))
+
+
+def _report_built(built: list[Any], warnings: int, removed: list[Path] | None = None) -> None:
     from omstallning.check.report import plural
 
     note = f" ({plural(warnings, 'varning', 'varningar')} – se omstallning validate)"
-    regional = [b for b in built if b.kind != "plan"]
-    built = [b for b in built if b.kind == "plan"]
+    regional = [b for b in built if b.kind == "sammanstallning"]
+    built = [b for b in built if b.kind != "sammanstallning"]
     written = [b for b in built if not b.skipped]
     unchanged = len(built) - len(written)
     them = "den" if unchanged == 1 else "dem"
@@ -440,6 +504,13 @@ def _report_built(built: list[Any], warnings: int) -> None:
         out.print("Skrev sammanställningen:", markup=False)
         for b in regional:
             out.print(f"  {b.path}", markup=False)
+    if removed:
+        out.print(
+            f"Tog bort {plural(len(removed), 'fil', 'filer')} för kommuner som inte längre finns:",
+            markup=False,
+        )
+        for path in removed:
+            out.print(f"  {path}", markup=False)
 
 
 class StatusFormat(enum.StrEnum):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fnmatch
 import hashlib
 import itertools
 import json
@@ -139,6 +140,7 @@ def build_plans(
     loaded_at: float | None = None,
     warn: Warn | None = None,
     removed: list[Path] | None = None,
+    extra: Sequence[tuple[str, bytes, str]] = (),
 ) -> list[BuiltFile]:
     """Render every chosen plan that changed, and the regional documents, then write them all.
 
@@ -177,6 +179,7 @@ def build_plans(
     batch = _Batch(region, out_dir, force=force, warn=warn, options=values)
     batch.anchor = anchor
     batch.loaded_at = loaded_at if loaded_at is not None else batch.started
+    planned_extra = batch.add_extra(extra)
     planned = batch.plan_municipalities(entries, formats)
     if status is not None:
         planned += batch.plan_region(status, formats)
@@ -185,7 +188,7 @@ def build_plans(
         batch.write(pool, _Progress(entries, batch.todo, progress))
     if removed is not None:
         removed += batch.removed
-    return planned
+    return planned + planned_extra
 
 
 def output_anchor(root: Path, out_dir: Path, *, trusted: bool) -> Path:
@@ -251,6 +254,7 @@ class _Batch:
         self.sources: dict[str, list[str]] = {}  # file name -> municipality files it reads
         self.todo: list[Task] = []
         self.regional: list[tuple[str, Document, str]] = []  # (file name, document, format)
+        self.extra: list[tuple[str, bytes, str]] = []  # (file name, bytes, inputs key)
         self.removed: list[Path] = []
 
     def _claim(self, name: str, owner: str) -> None:
@@ -311,8 +315,9 @@ class _Batch:
         region = self.region
         pieces = _render_all(region, self.todo, pool, progress.done, self.options)
         regional = ((n, render_document(region, d, fmt)) for n, d, fmt in self.regional)
+        extra = ((name, data) for name, data, _ in self.extra)
         written: list[str] = []
-        for name, data in itertools.chain(pieces, regional):
+        for name, data in itertools.chain(pieces, regional, extra):
             self.manifest[name] = {"inputs": self.keys[name], "output": _sha256(data)}
             written.append(name)
             yield self.out_dir / name, data
@@ -320,9 +325,19 @@ class _Batch:
         stale = self._stale_outputs()
         for name in stale:
             del self.manifest[name]
-        if (self.todo or self.regional or stale) and self.keep_manifest:
+        if (self.todo or self.regional or self.extra or stale) and self.keep_manifest:
             yield self.out_dir / MANIFEST_FILE, _manifest_bytes(self.manifest)
         self.removed = [self.out_dir / name for name in stale]
+
+    def add_extra(self, extra: Sequence[tuple[str, bytes, str]]) -> list[BuiltFile]:
+        """Files made outside the document kinds (the tracked-changes plans), with their keys."""
+        self.extra = list(extra)
+        for name, _, key in self.extra:
+            self.keys[name] = key
+        return [
+            BuiltFile(self.out_dir / name, name, name.rsplit(".", 1)[-1], kind="extra")
+            for name, _, _ in self.extra
+        ]
 
     def _unsettle(self, written: Sequence[str]) -> None:
         """Files whose inputs changed after they were read are built again next time."""
@@ -345,15 +360,19 @@ class _Batch:
     def _stale_outputs(self) -> list[str]:
         """Outputs this tool wrote for municipalities that are gone, still as written."""
         current = set(self.keys)
+        patterns: list[str] = []
         for kind in DOCUMENT_KINDS.values():
             if kind.scope == "municipality":
-                stems = [kind.file_stem(m.slug) for m in self.region.municipalities]
+                stems = [kind.file_pattern(m.slug) for m in self.region.municipalities]
             else:
-                stems = [kind.file_stem()]
-            current |= {f"{stem}.{fmt}" for stem in stems for fmt in EXPORT_FORMATS}
+                stems = [kind.file_pattern()]
+            patterns += [f"{stem}.*" for stem in stems]
+        patterns += [f"{m.slug}-*.docx" for m in self.region.municipalities]  # tracked plans
         stale = []
         for name, recorded in self.manifest.items():
             if name in current or not our_output_name(name) or not isinstance(recorded, dict):
+                continue
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns):
                 continue
             if _is_fresh(recorded, recorded.get("inputs"), self.out_dir / name):
                 stale.append(name)

@@ -46,6 +46,10 @@ class Comparison:
         """The earlier version as the user named it (`v1`, `../kopia`)."""
         return self.old.label
 
+    def fingerprint(self) -> str:
+        """What the comparison was made from, for the build cache (see `fingerprint`)."""
+        return fingerprint(self)
+
 
 def old_entry(old: Region, entry: MunicipalityEntry) -> MunicipalityEntry | None:
     """The municipality in the earlier version: same file name, else same municipality code."""

@@ -60,6 +60,10 @@ class DocumentKind:
         """The keyword arguments this kind takes from the build's option values."""
         return {param: options[name] for name, param in self.uses if name in options}
 
+    def file_pattern(self, slug: str = "") -> str:
+        """The stems of this kind's files for `slug` as a glob: option values are `*`."""
+        return self.stem.format(slug=slug, **{name: "*" for name, _ in self.uses})
+
     def file_stem(self, slug: str = "", options: Mapping[str, object] | None = None) -> str:
         """The output file's stem: `klippan`, `sammanstallning`, `klippan-uppfoljning-2026`."""
         texts = {name: str(value) for name, value in (options or {}).items()}

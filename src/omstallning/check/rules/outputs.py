@@ -53,7 +53,7 @@ def output_names(result: LoadResult) -> Iterator[Finding]:
             )
             continue
         for kind in kinds:
-            stem = kind.file_stem(entry.slug)
+            stem = kind.file_pattern(entry.slug)
             other = owners.setdefault(_folded(stem), entry.file)
             if other == entry.file:
                 continue
