@@ -20,6 +20,7 @@ from pydantic_core import ErrorDetails
 
 from omstallning.errors import NotARegionError
 from omstallning.findings import Finding, Severity
+from omstallning.load import safe_read
 from omstallning.load.yaml_source import (
     ParsedYaml,
     SourceMap,
@@ -44,7 +45,7 @@ INTRO_DIR = "inledning"
 MUNICIPALITY_DIR = "kommuner"
 GLOSSARY_FILE = "begrepp.yaml"
 SOURCES_FILE = "kallor.yaml"
-MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = safe_read.TEXT_FILE_BYTES
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -124,7 +125,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Finding]]:
                     "läses inte. Dela upp den eller ta bort inklistrat material.",
                 )
             ]
-        raw = path.read_bytes()
+        raw = safe_read.read_bytes(path, MAX_FILE_BYTES)  # a regular file, capped
     except OSError as err:
         return None, [
             Finding(
