@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from omstallning.check.rules import check_municipality, run_region_rules
-from omstallning.findings import Finding, sort_findings
+from omstallning.findings import Finding, Severity, sort_findings
 from omstallning.load.loader import (
+    MUNICIPALITY_DIR,
     LoadedMunicipality,
     LoadResult,
     add_municipality,
@@ -25,6 +26,7 @@ from omstallning.load.loader import (
     load_shared,
     municipality_paths,
 )
+from omstallning.load.safe_read import MAX_MUNICIPALITY_FILES
 from omstallning.load.yaml_source import Path_, Place, SourceMap
 
 if TYPE_CHECKING:
@@ -79,10 +81,27 @@ def validate_region(root: Path, workers: Workers | None = None) -> tuple[LoadRes
         NotARegionError: `root` is not a regional repository.
     """
     result = load_shared(root)
-    for loaded in _load_and_check_all(result, municipality_paths(root), workers):
+    paths = municipality_paths(root)
+    if len(paths) > MAX_MUNICIPALITY_FILES:  # none is read: the count alone is the error
+        result.findings.append(_too_many_files(len(paths)))
+        paths = []
+    for loaded in _load_and_check_all(result, paths, workers):
         add_municipality(result, loaded)
     region_findings = run_region_rules(_for_region_rules(result))
     return result, sort_findings(result.findings + region_findings)
+
+
+def _too_many_files(count: int) -> Finding:
+    return Finding(
+        MUNICIPALITY_DIR,
+        0,
+        0,
+        "for-stor",
+        Severity.ERROR,
+        f"Mappen {MUNICIPALITY_DIR}/ har {count} kommunfiler; högst {MAX_MUNICIPALITY_FILES} "
+        "läses (Sverige har 290 kommuner). Ingen av dem kontrollerades. Ta bort filer som inte "
+        "är kommunernas planer.",
+    )
 
 
 class RegionRuleMap(SourceMap):

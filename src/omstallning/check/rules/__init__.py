@@ -16,6 +16,7 @@ from omstallning.check.rules import (  # noqa: F401
     files,
     identity,
     intro,
+    links,
     placeholders,
     quality,
     references,

@@ -9,7 +9,13 @@ from pathlib import Path
 from omstallning.check.rules.registry import E, at, rule
 from omstallning.findings import Finding
 from omstallning.load import safe_read
-from omstallning.load.loader import CONFIG_FILE, LoadResult
+from omstallning.load.loader import (
+    CONFIG_FILE,
+    GLOSSARY_FILE,
+    MUNICIPALITY_DIR,
+    SOURCES_FILE,
+    LoadResult,
+)
 from omstallning.load.ooxml_check import template_problems
 from omstallning.load.paths import resolve_inside
 
@@ -51,6 +57,36 @@ def config_consistency(result: LoadResult) -> Iterator[Finding]:
                 f"”{section_id}” är inget giltigt avsnitts-id. Använd små bokstäver a–z, "
                 "siffror och _ (t.ex. vagen_framat).",
             )
+
+
+@rule
+def odd_files(result: LoadResult) -> Iterator[Finding]:
+    """A shared file that is no regular file, and a `kommuner` that is no folder."""
+    root = result.region.root
+    for name in (GLOSSARY_FILE, SOURCES_FILE):
+        path = root / name
+        if (path.exists() or path.is_symlink()) and not safe_read.is_regular(path):
+            yield Finding(
+                name,
+                0,
+                0,
+                "oläsbar",
+                E,
+                f"{name} är ingen vanlig fil (utan en mapp, en pipe, en enhet eller en "
+                "länk till en sådan) och läses inte. Ersätt den med en vanlig textfil eller "
+                "ta bort den.",
+            )
+    folder = root / MUNICIPALITY_DIR
+    if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
+        yield Finding(
+            MUNICIPALITY_DIR,
+            0,
+            0,
+            "oläsbar",
+            E,
+            f"”{MUNICIPALITY_DIR}” ska vara en mapp med en YAML-fil per kommun, men är en fil. "
+            f"Ta bort filen och skapa mappen, t.ex. med omstallning new kommun NAMN.",
+        )
 
 
 def check_template(root: Path, relative: str) -> str | None:

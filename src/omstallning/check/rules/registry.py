@@ -94,7 +94,7 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
     "inte-utf8": (E, "filen är inte sparad som UTF-8"),
     "oläsbar": (E, "filen går inte att läsa"),
     "tom-fil": (E, "tom fil"),
-    "for-stor": (E, "filen är för stor eller för djupt nästlad"),
+    "for-stor": (E, "filen är för stor eller för djupt nästlad, eller för många kommunfiler"),
     "front-matter": (E, "inledningsdel utan front matter"),
     "mall-fel": (E, "export.mall saknas, är ingen Word-fil eller ligger utanför repot"),
     "logotyp-fel": (E, "export.logotyp saknas, är ingen bild eller ligger utanför repot"),
@@ -121,5 +121,7 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
     "mal-utan-indikator": (W, "ett mål utan indikator"),
     "malvarde-saknas": (W, "en indikator utan målvärde"),
     "filnamn": (W, "filens namn stämmer inte med kommunen"),
+    "for-bred-tabell": (E, "en tabell med fler kolumner än Words 63"),
+    "osaker-lank": (W, "en länk som inte är http, https eller mailto och blir vanlig text"),
     "del-ej-listad": (W, "en inledningsdel som inte står i inledning och lämnas utanför"),
 }
