@@ -26,6 +26,7 @@ _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _HYPERLINK_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 SAFE_SCHEMES = ("http", "https", "mailto")
 BODY_MARKER = b"<?omstallning-body"
+_DOCTYPE = re.compile(rb"<!\s*DOCTYPE", re.IGNORECASE)
 
 # The styles the DOCX writer looks up by name, with the type it needs (writers/docx/styles).
 _CHAR, _PARA, _TABLE = "character", "paragraph", "table"
@@ -97,11 +98,14 @@ def _zip_problems(zf: zipfile.ZipFile) -> Iterator[str]:
 def _xml_problems(name: str, raw: bytes) -> Iterator[str]:
     if BODY_MARKER in raw:
         yield f"innehåller i {name} instruktionen <?omstallning-body?>, som verktyget använder"
+    if _DOCTYPE.search(raw[:4096]):  # before parsing: no DTD is ever read, nor entities
+        yield f"har en DTD (<!DOCTYPE …>) i {name}, vilket Word-filer aldrig har"
+        return
     try:
         tree = etree.parse(io.BytesIO(raw), _parser())
     except etree.XMLSyntaxError as err:
-        line = err.position[0] if err.position else 0
-        yield f"har trasig XML i {name} (rad {line}: {err.msg})"
+        line, col = err.position if err.position else (0, 0)
+        yield f"har trasig XML i {name} (rad {line}, kolumn {col})"
         return
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         yield f"har en DTD (<!DOCTYPE …>) i {name}, vilket Word-filer aldrig har"
