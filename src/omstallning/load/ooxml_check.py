@@ -74,7 +74,7 @@ def template_problems(data: bytes) -> list[str]:
             check_zip(zf)
             return list(_zip_problems(zf))
     except ZipBombError as err:
-        return [f"{err}, och läses inte"]
+        return [f"kan inte packas upp säkert: {err}"]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
         return ["är ingen giltig Word-fil (zip-arkivet är skadat)"]
 
