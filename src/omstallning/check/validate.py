@@ -31,6 +31,7 @@ from omstallning.load.loader import (
     load_shared,
     municipality_paths,
 )
+from omstallning.load.safe_read import MAX_MUNICIPALITY_FILES
 from omstallning.load.yaml_source import Path_, Place, SourceMap
 
 if TYPE_CHECKING:
@@ -93,6 +94,9 @@ def validate_region(root: Path, workers: Workers | None = None) -> tuple[LoadRes
         )
     result = load_shared(root)
     paths = municipality_paths(root) if MUNICIPALITY_DIR in readable else []
+    if len(paths) > MAX_MUNICIPALITY_FILES:  # none is read: the count alone is the error
+        result.findings.append(_too_many_files(len(paths)))
+        paths = []
     for loaded in _load_and_check_all(result, paths, workers):
         add_municipality(result, loaded)
     region_findings = run_region_rules(_for_region_rules(result))
@@ -142,6 +146,19 @@ def _folder_finding(name: str, problem: str) -> Finding:
         Severity.ERROR,
         f"{name} {problem}. Gör {name} till en mapp som du har läsrätt till (chmod u+rx "
         f"{name}) med filerna i, eller ta bort den.",
+    )
+
+
+def _too_many_files(count: int) -> Finding:
+    return Finding(
+        MUNICIPALITY_DIR,
+        0,
+        0,
+        "for-stor",
+        Severity.ERROR,
+        f"Mappen {MUNICIPALITY_DIR}/ har {count} kommunfiler; högst {MAX_MUNICIPALITY_FILES} "
+        "läses (Sverige har 290 kommuner). Ingen av dem kontrollerades. Ta bort filer som inte "
+        "är kommunernas planer.",
     )
 
 

@@ -39,6 +39,7 @@ from omstallning.commands.status import RegionStatus
 from omstallning.documents import DOCUMENT_KINDS
 from omstallning.documents.tree import Document
 from omstallning.errors import OmstallningError
+from omstallning.load import safe_read
 from omstallning.load.paths import resolve_inside
 from omstallning.model import EXPORT_FORMATS, MunicipalityEntry, Region
 from omstallning.workers import WorkerError, Workers
@@ -493,18 +494,26 @@ class _InputHashes:
         shared.update(str(clock.source_date()).encode())
         from omstallning.load.loader import CONFIG_FILE, GLOSSARY_FILE, INTRO_DIR, SOURCES_FILE
 
-        paths = [self.root / CONFIG_FILE, self.root / GLOSSARY_FILE, self.root / SOURCES_FILE]
+        text = safe_read.TEXT_FILE_BYTES
+        paths = [(self.root / name, text) for name in (CONFIG_FILE, GLOSSARY_FILE, SOURCES_FILE)]
         intro = self.root / INTRO_DIR
         if intro.is_dir():
-            paths += sorted(p for p in intro.iterdir() if p.is_file())
+            paths += [
+                (p, text if p.suffix == ".md" else safe_read.SHARED_FILE_BYTES)
+                for p in sorted(intro.iterdir())
+            ]
         export = region.config.export
-        for relative in (export.template, export.logo):
+        for relative, limit in (
+            (export.template, safe_read.TEMPLATE_BYTES),
+            (export.logo, safe_read.LOGO_BYTES),
+        ):
             if relative:
                 resolved, _problem = resolve_inside(self.root, relative)
-                paths.append(resolved if resolved is not None else self.root / relative)
-        for path in paths:
-            shared.update(_file_digest(self.root, path))
+                paths.append((resolved or self.root / relative, limit))
+        for path, limit in paths:
+            shared.update(_file_digest(self.root, path, limit))
         self.shared = shared.digest()
+        self._digests: dict[str, bytes] = {}
 
         self.municipality_files = [m.file for m in region.municipalities]
 
@@ -514,26 +523,45 @@ class _InputHashes:
         digest.update(f"{fmt}\0{kind}".encode())
         if values:
             digest.update(f"\0{values}".encode())
-        digest.update(_file_digest(self.root, self.root / entry.file))
+        digest.update(self._municipality_digest(entry.file))
         return digest.hexdigest()
+
+    def _municipality_digest(self, file: str) -> bytes:
+        """A municipality file's digest, read once per build however many keys use it."""
+        found = self._digests.get(file)
+        if found is None:
+            found = self._digests[file] = _file_digest(
+                self.root, self.root / file, safe_read.TEXT_FILE_BYTES
+            )
+        return found
 
     def region_key(self, fmt: str, kind: str, today: dt.date) -> str:
         """The key of a region's document: shared inputs, every municipality, the day."""
         digest = hashlib.sha256(self.shared)
         digest.update(f"{fmt}\0{kind}\0{today.isoformat()}".encode())
         for file in self.municipality_files:
-            digest.update(_file_digest(self.root, self.root / file))
+            digest.update(self._municipality_digest(file))
         return digest.hexdigest()
 
 
-def _file_digest(root: Path, path: Path) -> bytes:
-    """The file's name (relative to the region) and a hash of its content, or "missing"."""
+def _file_digest(root: Path, path: Path, limit: int) -> bytes:
+    """The file's name (relative to the region) and a hash of its content.
+
+    Only a regular file of at most `limit` bytes is read (`safe_read`): a FIFO, a device or
+    a link to a huge file counts by what it is ("inte-vanlig", "for-stor"), never by its
+    content, so a build cannot hang on it or read without end.
+    """
     try:
         name = path.relative_to(root).as_posix()
     except ValueError:
         name = str(path)
     try:
-        content = hashlib.sha256(path.read_bytes()).digest()
+        content = hashlib.sha256(safe_read.read_bytes(path, limit)).digest()
+    except safe_read.UnsafeReadError as err:
+        content = err.kind.encode()
+        if err.kind == "for-stor":
+            with contextlib.suppress(OSError):
+                content += str(path.stat().st_size).encode()
     except OSError:
         content = b"missing"
     return hashlib.sha256(name.encode() + b"\0" + content).digest()

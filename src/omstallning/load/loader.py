@@ -16,6 +16,7 @@ from typing import Any
 
 from omstallning.errors import NotARegionError
 from omstallning.findings import Finding, Severity
+from omstallning.load import safe_read
 from omstallning.load.model_errors import describe_input, validate_model
 from omstallning.load.yaml_source import ParsedYaml, SourceMap, find_forbidden_chars, parse_yaml
 from omstallning.model import (
@@ -34,7 +35,7 @@ INTRO_DIR = "inledning"
 MUNICIPALITY_DIR = "kommuner"
 GLOSSARY_FILE = "begrepp.yaml"
 SOURCES_FILE = "kallor.yaml"
-MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = safe_read.TEXT_FILE_BYTES
 
 
 @dataclass
@@ -112,7 +113,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Finding]]:
                     "läses inte. Dela upp den eller ta bort inklistrat material.",
                 )
             ]
-        raw = path.read_bytes()
+        raw = safe_read.read_bytes(path, MAX_FILE_BYTES)  # a regular file, capped
     except OSError as err:
         return None, [
             Finding(

@@ -18,6 +18,7 @@ from omstallning.check.rules import (  # noqa: F401
     identity,
     intro,
     intro_language,
+    links,
     outcomes,
     outputs,
     placeholders,

@@ -94,7 +94,7 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
     "inte-utf8": (E, "filen är inte sparad som UTF-8"),
     "oläsbar": (E, "filen går inte att läsa"),
     "tom-fil": (E, "tom fil"),
-    "for-stor": (E, "filen är för stor eller för djupt nästlad"),
+    "for-stor": (E, "filen är för stor eller för djupt nästlad, eller för många kommunfiler"),
     "front-matter": (E, "inledningsdel utan front matter"),
     "mall-fel": (E, "export.mall saknas, är ingen Word-fil eller ligger utanför repot"),
     "logotyp-fel": (E, "export.logotyp saknas, är ingen bild eller ligger utanför repot"),
@@ -126,6 +126,8 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
         "filnamnet ger inget eget dokument: två filer skulle ge samma (klippan.yaml och "
         "klippan.yml), eller namnet har styrtecken",
     ),
+    "for-bred-tabell": (E, "en tabell med fler kolumner än Words 63"),
+    "osaker-lank": (W, "en länk som inte är http, https eller mailto och blir vanlig text"),
     "del-ej-listad": (W, "en inledningsdel som inte står i inledning och lämnas utanför"),
     "reform-kontrollera": (W, "en reform i reformer.yaml vars startdatum har passerat"),
     "kunskapslage-gammalt": (W, "en inledningsdels kunskapsläge är mer än ett år gammalt"),

@@ -18,7 +18,6 @@ from urllib.parse import quote
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.image.exceptions import UnrecognizedImageError
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, Twips
 
@@ -37,9 +36,11 @@ from omstallning.documents.tree import (
     TableOfContents,
 )
 from omstallning.errors import OmstallningError
+from omstallning.load import safe_read
 from omstallning.writers.docx import body_xml as bx
 from omstallning.writers.docx import column_layout, ooxml, sections, tables
 from omstallning.writers.docx import splice as splicing
+from omstallning.writers.docx.links import HyperlinkRels, clickable
 from omstallning.writers.docx.styles import CODE_FONT, MAX_HEADING, StyleSheet
 
 if TYPE_CHECKING:
@@ -127,6 +128,22 @@ def _safe_url(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
+def _logo_bytes(logo: str | None) -> bytes | None:
+    """The logo file's bytes (a regular file within `LOGO_BYTES`), None without a logo.
+
+    Raises:
+        OmstallningError: it cannot be read; `validate` reports why.
+    """
+    if not logo or not Path(logo).exists():
+        return None
+    try:
+        return safe_read.read_bytes(Path(logo), safe_read.LOGO_BYTES)
+    except OSError as err:
+        raise OmstallningError(
+            f"Logotypen ”{Path(logo).name}” går inte att läsa: {err.strerror}."
+        ) from err
+
+
 class BodyWriter:
     """Writes the blocks of one `Document` into a python-docx document, in order.
 
@@ -152,6 +169,7 @@ class BodyWriter:
         self._numbering: Any = None
         self._abstract_ids: dict[bool, int] = {}
         self._next_bookmark_id = 0
+        self._links = HyperlinkRels(document.part)
         self._used_bookmarks: set[str] = set()
         self._table_count = 0
         self._figure_count = 0
@@ -284,6 +302,8 @@ class BodyWriter:
         if not text:
             return
         url = _safe_url(bx.clean_text(item.url).strip()) if item.url else ""
+        if url and not clickable(url):  # javascript:, file:, ms-msdt: … stay plain text
+            url = ""
         linked = bool(url or item.anchor)
         if not (linked or item.code):
             # Most runs: plain text, whose properties depend on four values only.
@@ -323,7 +343,7 @@ class BodyWriter:
         )
         run = bx.run_xml(text, rpr)
         if url:
-            r_id = self.document.part.relate_to(url, RT.HYPERLINK, is_external=True)
+            r_id = self._links.r_id(url)
             out.append(bx.hyperlink_xml(run, r_id=r_id))
         elif item.anchor:
             out.append(bx.hyperlink_xml(run, anchor=bx.bookmark_name(item.anchor)))
@@ -553,8 +573,9 @@ class BodyWriter:
     # -- cover page ----------------------------------------------------------------------
 
     def _cover(self, cover: CoverPage) -> None:
-        has_logo = bool(cover.logo) and Path(cover.logo or "").is_file()
-        if has_logo:
+        logo = _logo_bytes(cover.logo)
+        has_logo = logo is not None
+        if logo is not None:
             self._flush()
             picture = self.document.add_paragraph()
             self._last_tag = _P_TAG
@@ -562,8 +583,8 @@ class BodyWriter:
                 picture.paragraph_format.page_break_before = True
                 self._pending_break = False
             try:
-                shape = picture.add_run().add_picture(str(cover.logo), width=LOGO_WIDTH)
-            except UnrecognizedImageError as err:
+                shape = picture.add_run().add_picture(io.BytesIO(logo), width=LOGO_WIDTH)
+            except (UnrecognizedImageError, ValueError, ArithmeticError, EOFError) as err:
                 raise OmstallningError(
                     f"Logotypen ”{cover.logo}” är ingen bild som Word kan visa. "
                     "Använd en PNG-, JPEG- eller GIF-fil."

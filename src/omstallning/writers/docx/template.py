@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING
 import docx
 
 from omstallning.errors import OmstallningError
+from omstallning.load import safe_read
+from omstallning.load.ooxml_check import template_problems
+from omstallning.load.safe_read import ZipBombError, read_zip_member
 from omstallning.writers.docx.styles import apply_house_style
 
 if TYPE_CHECKING:
@@ -26,15 +29,17 @@ _DOCUMENT_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingm
 
 
 def read_template(path: Path) -> bytes:
-    """The bytes of the template at `path`.
+    """The bytes of the template at `path`: a regular file within `TEMPLATE_BYTES`.
 
     Raises:
         OmstallningError: the file cannot be read.
     """
     try:
-        return path.read_bytes()
+        return safe_read.read_bytes(path, safe_read.TEMPLATE_BYTES)
     except OSError as err:
-        raise _template_error(path, err) from err
+        raise OmstallningError(
+            f"Word-mallen ”{path.name}” går inte att läsa: {err.strerror}."
+        ) from err
 
 
 def starting_document(path: Path | None, data: bytes | None) -> DocxDocument:
@@ -51,31 +56,35 @@ def starting_document(path: Path | None, data: bytes | None) -> DocxDocument:
         start = docx.Document()
         apply_house_style(start)
         return start
+    problems = template_problems(data)
+    if problems:  # validate reports them all; this is the last guard
+        raise _template_error(path, problems[0])
     try:
         start = _open_template(data)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as err:
-        raise _template_error(path, err) from err
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ZipBombError) as err:
+        raise _template_error(path, "är ingen Word-fil som går att öppna") from err
     start.element.body.clear_content()
     return start
 
 
-def _template_error(path: Path, err: Exception) -> OmstallningError:
+def _template_error(path: Path, reason: str) -> OmstallningError:
     return OmstallningError(
-        f"Word-mallen ”{path}” går inte att öppna ({err}). Öppna den i Word och spara "
-        "den som Word-dokument (.docx) eller Word-mall (.dotx)."
+        f"Word-mallen ”{path.name}” kan inte användas: den {reason}. Öppna den i Word och "
+        "spara den som Word-dokument (.docx) eller Word-mall (.dotx). Kör omstallning "
+        "validate för detaljer."
     )
 
 
 def _open_template(data: bytes) -> DocxDocument:
     """Open a .docx, or a .dotx with its content type rewritten in memory first."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
-        content_types = source.read("[Content_Types].xml")
+        content_types = read_zip_member(source, "[Content_Types].xml")
         if _TEMPLATE_MAIN not in content_types:
             return docx.Document(io.BytesIO(data))
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
             for info in source.infolist():
-                blob = source.read(info.filename)
+                blob = read_zip_member(source, info)
                 if info.filename == "[Content_Types].xml":
                     blob = blob.replace(_TEMPLATE_MAIN, _DOCUMENT_MAIN)
                 target.writestr(info, blob)

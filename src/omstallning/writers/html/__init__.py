@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from omstallning.documents.tree import CoverPage, Document, TableOfContents
+from omstallning.load import safe_read
 from omstallning.writers import RenderOptions
 from omstallning.writers.html.blocks import Body, Ids, TocEntry, collect, esc
 from omstallning.writers.html.colours import Fills, pattern_css
@@ -51,10 +52,10 @@ def logo_data_url(path: str) -> str | None:
     """The logo file as a data URL, or None when it is missing or no web image."""
     file = Path(path)
     kind = IMAGE_TYPES.get(file.suffix.lower())
-    if kind is None or not file.is_file():
+    if kind is None:
         return None
     try:
-        data = file.read_bytes()
+        data = safe_read.read_bytes(file, safe_read.LOGO_BYTES)  # a regular file, capped
     except OSError:
         return None
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
