@@ -66,7 +66,8 @@ def test_a_value_in_another_unit_than_the_indicators(
         f'        enhet: "{unit}"\n        utfall:\n          - period: 2025\n'
         f"            värde: {value}\n",
     )
-    assert [(f.code, f.is_error) for f in found] == [("utfall-fel-enhet", error)]
+    code = "utfall-fel-enhet" if error else "utfall-annan-enhet"
+    assert [(f.code, f.is_error) for f in found] == [(code, error)]
     assert found[0].line == line_of(tmp_path, f"            värde: {value}")
 
 

@@ -74,7 +74,7 @@ def test_unsafe_links_warn_in_validate_and_stay_text_in_build(
 ) -> None:
     sources = SOURCES.replace("https://www.riksdagen.se/", "file:///C:/calc.exe")
     text = (
-        "    text: Se [a](ms-msdt:/id), <search-ms:query=x>, [SKR](skr.se) och "
+        "    text: Se [a](ms-msdt:/id), <search-ms:query=x>, [förbundet](skr.se) och "
         "[b](https://skr.se).\n"
     )
     municipality = KLIPPAN.replace("    text: Vi samverkar.\n", text)

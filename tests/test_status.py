@@ -132,10 +132,20 @@ insatser:
     område: barn_och_unga
     utan_behovsprövning: true
     läge: finns
+    målgrupp: Alla i kommunen
+    villkor: Inga
+    omfattning: Upp till fem samtal
+    beslut: SN 2026-05-20 § 45
+    omprövas: 2027-06-30
   - namn: Budget och skuldrådgivning
     område: ekonomiskt_bistand
     utan_behovsprövning: true
     läge: planeras
+    målgrupp: Alla i kommunen
+    villkor: Inga
+    omfattning: Upp till fem samtal
+    beslut: SN 2026-05-20 § 45
+    omprövas: 2027-06-30
   - namn: Träffpunkt för äldre
     område: aldreomsorg
     utan_behovsprövning: false

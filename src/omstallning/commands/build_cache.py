@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from omstallning.load import safe_read
 from omstallning.model import EXPORT_FORMATS, Region
 from omstallning.writers.files import shown_path
 
@@ -64,19 +65,11 @@ def changed_since(region: Region, moment: float) -> set[str]:
 def read_regular(path: Path, limit: int | None) -> bytes | None:
     """The bytes of `path` when it is a regular file (not a link) within `limit`, else None."""
     try:
-        fd = os.open(
-            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        return safe_read.read_bytes(
+            path, safe_read.OUTPUT_BYTES if limit is None else limit, follow_symlinks=False
         )
     except OSError:
         return None
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
-            return None
-        try:
-            return fh.read() if limit is None else fh.read(limit + 1)
-        except OSError:
-            return None
 
 
 def read_manifest(path: Path, warn: Warn) -> tuple[dict[str, Any], bool]:

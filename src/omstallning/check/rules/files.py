@@ -12,7 +12,6 @@ from omstallning.load import safe_read
 from omstallning.load.loader import (
     CONFIG_FILE,
     GLOSSARY_FILE,
-    MUNICIPALITY_DIR,
     SOURCES_FILE,
     LoadResult,
 )
@@ -61,7 +60,7 @@ def config_consistency(result: LoadResult) -> Iterator[Finding]:
 
 @rule
 def odd_files(result: LoadResult) -> Iterator[Finding]:
-    """A shared file that is no regular file, and a `kommuner` that is no folder."""
+    """A shared file (begrepp.yaml, kallor.yaml) that is no regular file."""
     root = result.region.root
     for name in (GLOSSARY_FILE, SOURCES_FILE):
         path = root / name
@@ -76,17 +75,8 @@ def odd_files(result: LoadResult) -> Iterator[Finding]:
                 "länk till en sådan) och läses inte. Ersätt den med en vanlig textfil eller "
                 "ta bort den.",
             )
-    folder = root / MUNICIPALITY_DIR
-    if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
-        yield Finding(
-            MUNICIPALITY_DIR,
-            0,
-            0,
-            "oläsbar",
-            E,
-            f"”{MUNICIPALITY_DIR}” ska vara en mapp med en YAML-fil per kommun, men är en fil. "
-            f"Ta bort filen och skapa mappen, t.ex. med omstallning new kommun NAMN.",
-        )
+    # A `kommuner` that is no folder: check.validate.folder_problems reports it.
+
 
 
 def check_template(root: Path, relative: str) -> str | None:

@@ -122,7 +122,7 @@ def outcome_units(
                 sm,
                 entry.file,
                 where,
-                "utfall-fel-enhet",
+                "utfall-fel-enhet" if severity is E else "utfall-annan-enhet",
                 severity,
                 f"Värdet ”{value}” ({goal_id}, ”{indicator.name}”) har enheten ”{written}”, "
                 f"men indikatorns enhet är ”{unit}”. Skriv talet utan enhet eller rätta "
@@ -186,7 +186,8 @@ for _each in FOLLOWUP_RULES:
 RULE_CODES.update(
     {
         "utfall-utanfor-perioden": (W, "ett utfall ligger utanför planperioden"),
-        "utfall-fel-enhet": (E, "ett värde har en annan enhet än indikatorns enhet"),
+        "utfall-fel-enhet": (E, "ett värde i procent där indikatorn räknar annat, eller tvärtom"),
+        "utfall-annan-enhet": (W, "ett värde skrivet med ett annat ord för enheten än enhet:"),
         "utfall-utan-kalla": (W, "ett utfall saknar källa"),
         "utfall-dubblett": (E, "två utfall för samma period och kön"),
     }
