@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterator
 
@@ -51,6 +52,19 @@ def _yaml_texts(entry: MunicipalityEntry) -> Iterator[tuple[tuple[str | int, ...
 
 
 TextPosition = Callable[[int, int], tuple[int, int]]
+
+
+def _guess_source(key: str, known: list[str]) -> str:
+    """` Menade du @nuso?` for `nuso2025`, `Nuso` or `nusso`; "" without a good guess."""
+    folded = {fold(k): k for k in known}
+    close = folded.get(fold(key))
+    if close is None:  # a year or a suffix added to the key: nuso2025 -> nuso
+        stems = [k for f, k in folded.items() if len(f) >= 3 and fold(key).startswith(f)]
+        close = max(stems, key=len) if stems else None
+    if close is None:
+        match = difflib.get_close_matches(fold(key), list(folded), n=1, cutoff=0.75)
+        close = folded[match[0]] if match else None
+    return f" Menade du @{close}?" if close else ""
 
 
 def _in_body(body_line: int) -> TextPosition:
@@ -103,6 +117,8 @@ def _unknown_citations(
 ) -> Iterator[Finding]:
     known = result.region.sources
     sources_exist = (result.region.root / SOURCES_FILE).is_file()
+    if sources_exist and not known:
+        return  # kallor.yaml is empty or broken: reported once there, not at every citation
     for file, text, where in texts:
         if "[@" not in text or possible_citation_keys(text) <= known.keys():
             continue  # no citation, or none that could be unknown: no need to parse
@@ -117,8 +133,7 @@ def _unknown_citations(
                 if sources_exist
                 else f"Skapa {SOURCES_FILE} med källan ”{key}”"
             )
-            close = [k for k in known if fold(k) == fold(key)]
-            fix = f" Menade du @{close[0]}?" if close else ""
+            fix = _guess_source(key, list(known))
             yield Finding(
                 file,
                 fline,
