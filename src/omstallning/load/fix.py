@@ -58,8 +58,10 @@ class FileFix:
 
 
 def _expected(data: Any, fixed_texts: set[str]) -> Any:
-    """The data as the repairs should leave it: each repaired value without its quotes or
-    with its bullets as `- `."""
+    """The data as the repairs should leave it.
+
+    Each repaired value without its quotes, or with its bullets as `- `.
+    """
     if isinstance(data, dict):
         return {k: _expected(v, fixed_texts) for k, v in data.items()}
     if isinstance(data, list):
@@ -133,8 +135,8 @@ def _write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(text.encode("utf-8"))
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
+        Path(tmp).chmod(path.stat().st_mode & 0o7777)
+        Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

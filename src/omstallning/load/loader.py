@@ -309,7 +309,8 @@ def load_municipality(root: Path, path: Path) -> LoadedMunicipality:
     if plan is not None and not any(f.is_error and f.file == rel for f in parsed.findings):
         entry = MunicipalityEntry(rel, path.stem, plan)
         return LoadedMunicipality(rel, entry, findings, parsed.source)
-    partial, set_aside = (plan, []) if plan is not None else (None, [])
+    set_aside: list[tuple[str | int, ...]] = []
+    partial = plan
     if partial is None and isinstance(parsed.data, dict):
         partial, set_aside = salvage(Municipality, normalise(Municipality, parsed.data))
     return LoadedMunicipality(

@@ -184,8 +184,11 @@ _LOOSE_DATE = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*(\d{1,2}))?"
 
 
 def suggest_date(value: Any) -> str | None:
-    """The date a wrongly written one most likely means: `2026/05/01` -> `2026-05-01`,
-    `2026-6` -> `2026-06`, `Q3 2026` -> `2026-07` (a quarter's first month)."""
+    """The date a wrongly written one most likely means.
+
+    `2026/05/01` -> `2026-05-01`, `2026-6` -> `2026-06`, `Q3 2026` -> `2026-07` (a quarter's
+    first month).
+    """
     if not isinstance(value, str):
         return None
     text = value.strip()

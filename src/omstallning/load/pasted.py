@@ -24,7 +24,11 @@ OPENING_QUOTES = "”“„‘’»«"
 CLOSING_QUOTES = "”“’‘«»"
 BULLETS = "•◦▪●"
 # A plain key, then a colon with a hard space after it: `ansvarig:⍽Strateg`.
-_KEY_NBSP = re.compile(r"^([ \u00a0\u2007\u202f]*(?:-[ \u00a0\u2007\u202f]+)*[^\s#'\"\[\]{},:&*!|>%@`-][^#:]*?):([\u00a0\u2007\u202f])")
+_KEY_NBSP = re.compile(
+    r"^([ \u00a0\u2007\u202f]*(?:-[ \u00a0\u2007\u202f]+)*"  # indentation and list dashes
+    r"[^\s#'\"\[\]{},:&*!|>%@`-][^#:]*?)"  # a plain key
+    r":([\u00a0\u2007\u202f])"
+)
 _DASH_NBSP = re.compile(r"^([ \u00a0\u2007\u202f]*)-([\u00a0\u2007\u202f])")
 _BLOCK_START = re.compile(r"(?:^|[:\-]\s)[|>][-+0-9]*\s*(?:#.*)?$")
 _BULLET_LINE = re.compile(rf"^(\s*)[{BULLETS}][ \t\u00a0]*")

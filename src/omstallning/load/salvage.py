@@ -48,7 +48,9 @@ def _strip(annotation: Any) -> Any:
 
 
 def _model_class(annotation: Any) -> type[BaseModel] | None:
-    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    return (
+        annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    )
 
 
 def _list_item(annotation: Any) -> Any | None:
@@ -199,9 +201,7 @@ def _owner(model: type[BaseModel], path: Loc) -> type[BaseModel] | None:
         info = _fields_by_alias(current).get(part)
         if info is None:
             return None
-        current = _model_class(_strip(info.annotation)) or _model_class(
-            _list_item(info.annotation)
-        )
+        current = _model_class(_strip(info.annotation)) or _model_class(_list_item(info.annotation))
     return current
 
 

@@ -29,6 +29,7 @@ from omstallning.load.pasted import (
     syntax_nbsp,
 )
 from omstallning.load.yaml_compose import alias_blowup, compose_fast
+from omstallning.load.yaml_messages import SYNTAX_MESSAGES
 
 Path_ = tuple[str | int, ...]
 
@@ -237,59 +238,6 @@ def find_forbidden_chars(text: str, file: str, line_offset: int = 0) -> list[Fin
     return out
 
 
-_SYNTAX_MESSAGES: list[tuple[str, str]] = [
-    (
-        "found unexpected end of stream",
-        "Citattecknet som börjar här avslutas aldrig. Lägg till ett avslutande citattecken.",
-    ),
-    (
-        "found unknown escape character",
-        "Ogiltig \\-sekvens inom dubbla citattecken. Använd enkla citattecken ('…') "
-        "eller skriv \\\\.",
-    ),
-    (
-        "mapping values are not allowed here",
-        "Ett kolon följt av mellanslag (”: ”) kan inte stå här. Sätt hela texten inom "
-        "citattecken, eller kontrollera indraget.",
-    ),
-    (
-        "that cannot start any token",
-        "Tecknet kan inte inleda ett värde här. Tabbtecken får inte användas för indrag – använd "
-        "mellanslag – och text som börjar med @ eller ` måste stå inom citattecken.",
-    ),
-    (
-        "could not find expected ':'",
-        "Raden saknar ”:” efter nyckeln, eller har fel indrag jämfört med raden ovanför.",
-    ),
-    (
-        "expected <block end>",
-        "Fel indrag: raden passar inte in under raden ovanför. Ge den lika många inledande "
-        "mellanslag som raderna på samma nivå.",
-    ),
-    (
-        "expected a single document",
-        "Filen innehåller flera YAML-dokument (”---”). Ta bort den extra ”---”-raden.",
-    ),
-    ("found undefined alias", "Aliaset (*namn) hänvisar till ett ankare (&namn) som inte finns."),
-    ("found duplicate anchor", "Samma ankare (&namn) används två gånger. Byt namn på det ena."),
-    (
-        "did not find expected key",
-        "Fel indrag eller en rad som inte är ”nyckel: värde”. Kontrollera raden och den ovanför.",
-    ),
-    (
-        "did not find expected '-' indicator",
-        "Listan har fel indrag: varje punkt ska börja med ”- ” på samma indrag.",
-    ),
-    (
-        "did not find expected ',' or ']'",
-        "Listan inom [ ] avslutas inte rätt. Kontrollera kommatecken och hakparentes.",
-    ),
-    (
-        "did not find expected ',' or '}'",
-        "Mappningen inom { } avslutas inte rätt. Kontrollera kommatecken och klammerparentes.",
-    ),
-]
-
 # For these, the problem begins where the construct opened, not where the parser gave up.
 _CONTEXT_FIRST = ("while scanning a quoted scalar", "while scanning a simple key")
 
@@ -314,7 +262,7 @@ def _syntax_finding(err: yaml.MarkedYAMLError, sm: SourceMap) -> Finding:
     mark = err.problem_mark
     if err.context in _CONTEXT_FIRST and err.context_mark is not None:
         mark = err.context_mark
-    message = next((sv for en, sv in _SYNTAX_MESSAGES if en in problem), None)
+    message = next((sv for en, sv in SYNTAX_MESSAGES if en in problem), None)
     if "'\\t'" in problem or "\t" in problem:
         tab_line = (mark.line + 1 if mark else 1) + sm.line_offset
         message = _tab_message(sm, tab_line) or message
@@ -501,9 +449,11 @@ MAX_SYNTAX_ERRORS = 10
 
 
 def _later_syntax_errors(text: str, sm: SourceMap, first: Finding) -> list[Finding]:
-    """The syntax errors after the first one: each line in error is blanked and the text read
-    again. An error on the line just after a blanked one is taken as a consequence of the
-    blanking and not reported."""
+    """The syntax errors after the first one.
+
+    Each line in error is blanked and the text read again. An error on the line just after a
+    blanked one is taken as a consequence of the blanking and not reported.
+    """
     lines = text.split("\n")
     out: list[Finding] = []
     last = first.line - 1 - sm.line_offset
@@ -556,7 +506,8 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
             root = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
         first = _syntax_finding(err, sm)
-        return ParsedYaml(None, sm, [*findings, first, *_later_syntax_errors(text, sm, first)])
+        later = _later_syntax_errors(text, sm, first)
+        return ParsedYaml(None, sm, [*findings, first, *later], nbsp=nbsp)
     except yaml.YAMLError as err:  # ReaderError and friends have no mark
         return ParsedYaml(
             None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from omstallning.check.rules.registry import E, municipality_rule, rule
 from omstallning.findings import Finding
@@ -52,6 +53,16 @@ def _yaml_texts(entry: MunicipalityEntry) -> Iterator[tuple[tuple[str | int, ...
 
 
 TextPosition = Callable[[int, int], tuple[int, int]]
+
+
+def _empty_file(path: Path) -> bool:
+    """True for a file with nothing but blanks, comments and perhaps `{}`."""
+    try:
+        text = path.read_text("utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    lines = [ln.strip() for ln in text.splitlines()]
+    return all(not ln or ln.startswith("#") or ln == "{}" for ln in lines)
 
 
 def _guess_source(key: str, known: list[str]) -> str:
@@ -117,8 +128,8 @@ def _unknown_citations(
 ) -> Iterator[Finding]:
     known = result.region.sources
     sources_exist = (result.region.root / SOURCES_FILE).is_file()
-    if sources_exist and not known:
-        return  # kallor.yaml is empty or broken: reported once there, not at every citation
+    if sources_exist and not known and _empty_file(result.region.root / SOURCES_FILE):
+        return  # an empty kallor.yaml is reported once there, not at every citation
     for file, text, where in texts:
         if "[@" not in text or possible_citation_keys(text) <= known.keys():
             continue  # no citation, or none that could be unknown: no need to parse

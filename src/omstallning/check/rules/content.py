@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import difflib
+from collections.abc import Iterator
 
 from omstallning.check.rules.registry import E, at, municipality_rule, rule
 from omstallning.findings import Finding

@@ -10,6 +10,7 @@ from __future__ import annotations
 from omstallning.check.rules.registry import check_municipality
 from omstallning.findings import Finding
 from omstallning.load.loader import LoadedMunicipality, LoadResult
+from omstallning.text import fold
 
 Loc = tuple[str | int, ...]
 
@@ -22,6 +23,7 @@ _BLOCK_CODES: dict[str, frozenset[tuple[str, str]]] = {
     "mal-saknas": frozenset({("mål", "id")}),
     "mal-utan-aktivitet": frozenset({("aktiviteter", "mål"), ("mål", "id")}),
     "aktiviteter-saknas": frozenset({("aktiviteter", "id")}),
+    "beslut-saknas": frozenset({("beslut", "")}),
     "dubblett-id": frozenset({("avsnitt", "id"), ("mål", "id"), ("aktiviteter", "id")}),
 }
 
@@ -32,9 +34,14 @@ def _touches_block(code: str, set_aside: tuple[Loc, ...]) -> bool:
     for path in set_aside:
         if not path or path[0] not in blocks:
             continue
-        if len(path) <= 2 or (str(path[0]), str(path[2])) in pairs:
+        if len(path) <= 2 or any(_same_key(str(path[2]), key) for b, key in pairs if b == path[0]):
             return True
     return False
+
+
+def _same_key(written: str, key: str) -> bool:
+    """The key, or a misspelling of it that was set aside as unknown (`mal` for `mål`)."""
+    return bool(key) and (written == key or fold(written) == fold(key))
 
 
 def _about_set_aside(finding: Finding, set_aside: tuple[Loc, ...]) -> bool:

@@ -123,7 +123,10 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
     "filnamn": (W, "filens namn stämmer inte med kommunen"),
     "del-ej-listad": (W, "en inledningsdel som inte står i inledning och lämnas utanför"),
     "hart-mellanslag": (E, "hårt mellanslag (U+00A0) där YAML kräver ett vanligt (validate --fix)"),
-    "typografiska-citattecken": (W, "ett värde inom ” ” från Word i stället för \" \" (validate --fix)"),
+    "typografiska-citattecken": (
+        W,
+        'ett värde inom ” ” från Word i stället för " " (validate --fix)',
+    ),
     "punkttecken": (W, "en textrad som börjar med • i stället för - (validate --fix)"),
     "kommentar-i-text": (W, "text efter ” #” i ett ociterat värde, som YAML läser som kommentar"),
     "undermapp": (W, "en mapp i kommuner/, vars filer inte läses"),
