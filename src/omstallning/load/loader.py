@@ -349,13 +349,14 @@ def subfolder_findings(root: Path) -> list[Finding]:
     for sub in sorted(folder.iterdir()):
         if sub.name.startswith(".") or not sub.is_dir() or sub.is_symlink():
             continue
-        yaml_files = sorted(p.name for p in sub.rglob("*") if p.suffix.lower() in (".yaml", ".yml"))
+        yaml_files = sorted(p for p in sub.rglob("*") if p.suffix.lower() in (".yaml", ".yml"))
         if not yaml_files:
             continue
-        shown = ", ".join(yaml_files[:3]) + (" …" if len(yaml_files) > 3 else "")
+        names = [p.name for p in yaml_files]
+        shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
         out.append(
-            Finding(
-                _rel(root, sub),
+            Finding(  # on the folder's first file: a row of `status` is a file in kommuner/
+                _rel(root, yaml_files[0]),
                 0,
                 0,
                 "undermapp",
