@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from omstallning.check.rules import check_municipality, run_region_rules
+from omstallning.check.rules.partial import check_partial
 from omstallning.errors import OmstallningError
 from omstallning.findings import Finding, Severity, sort_findings
 from omstallning.load.loader import (
@@ -73,6 +74,9 @@ def load_and_check(shared: LoadResult, path: Path) -> LoadedMunicipality:
     loaded = load_municipality(shared.region.root, path)
     if loaded.entry is not None:
         loaded.findings += check_municipality(shared, loaded.entry, loaded.source)
+    else:  # errors in the file: check the rest of it all the same
+        loaded.findings += check_partial(shared, loaded)
+    loaded.partial = None  # only for the checks: never built, never sent back by a worker
     return loaded
 
 

@@ -229,6 +229,14 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Behandla varningar som fel (slutstatus 1).")
     ] = False,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Rätta inklistrade tecken från Word först (hårda mellanslag, ” ” runt värden, "
+            "•-punkter) och visa varje ändring.",
+        ),
+    ] = False,
 ) -> None:
     """Kontrollera hela regionrepot och visa varje problem med fil, rad och kolumn.
 
@@ -240,6 +248,8 @@ def validate(
     from omstallning.check import report
     from omstallning.findings import Finding, Severity
 
+    if fix:
+        _fix_pasted(path)
     result, findings = _validate_region(path)
     if strict:
         findings = [
@@ -270,6 +280,22 @@ def validate(
         _print_segments(report.format_text(findings, files, _line_source(path)), out)
     if any(f.is_error for f in findings):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _fix_pasted(path: Path) -> None:
+    """`validate --fix`: repair pasted-text slips, and say what changed (on stderr)."""
+    from omstallning.load.fix import fix_region
+
+    if not (path / "omstallning.yaml").is_file():
+        return  # validation says why this is no region
+    fixes = fix_region(path)
+    for fixed in fixes:
+        for change in fixed.changes:
+            err.print(change.shown(), markup=False, highlight=False, soft_wrap=True)
+        if fixed.refused:
+            err.print(f"{fixed.file}: rättades inte: {fixed.refused}.", markup=False)
+    changed = sum(1 for f in fixes if f.changes)
+    err.print(f"--fix: ändrade {changed} fil(er).", markup=False)
 
 
 @app.command(options_metavar="[FLAGGOR]")

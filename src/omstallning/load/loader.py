@@ -18,6 +18,7 @@ from omstallning.errors import NotARegionError
 from omstallning.findings import Finding, Severity
 from omstallning.load import safe_read
 from omstallning.load.model_errors import describe_input, validate_model
+from omstallning.load.salvage import normalise, salvage
 from omstallning.load.yaml_source import ParsedYaml, SourceMap, find_forbidden_chars, parse_yaml
 from omstallning.model import (
     INTRO_PARTS,
@@ -215,12 +216,7 @@ def load_shared(root: Path) -> LoadResult:
         maps[CONFIG_FILE] = config_map
     config_ok = config is not None
     if config is None:
-        config = RegionConfig.model_validate(
-            {
-                "region": root.name,
-                "plan": {"titel": "Omställningsplan", "period": {"start": 2025, "slut": 2028}},
-            }
-        )
+        config = _fallback_config(root, config_map)
     region = Region(root=root, config=config)
 
     for path in _files(root / INTRO_DIR, (".md", ".markdown")):
@@ -242,12 +238,40 @@ def load_shared(root: Path) -> LoadResult:
                 region.glossary = loaded  # type: ignore[assignment]
             else:
                 region.sources = loaded  # type: ignore[assignment]
+    findings += subfolder_findings(root)
     result = LoadResult(region, findings, maps, config_ok)
     # reformer.yaml is read with the shared files; imported here since it imports the loader
     from omstallning.intro.reforms import attach_reforms
 
     result.findings += attach_reforms(result)
     return result
+
+
+def _fallback_config(root: Path, sm: SourceMap | None) -> RegionConfig:
+    """A config to go on checking with when omstallning.yaml has errors (never fails).
+
+    What of the file could be read, with a stand-in for each broken value; the region's
+    name is the folder's (`Path(".").name` is "", so the resolved path's).
+    """
+    try:
+        name = root.resolve().name
+    except (OSError, RuntimeError):
+        name = ""
+    name = name or "Regionen"
+    data = parse_yaml(sm.text, CONFIG_FILE).data if sm is not None and sm.encoded else None
+    if isinstance(data, dict):
+        data = dict(data)
+        if not isinstance(data.get("region"), str) or not data["region"].strip():
+            data["region"] = name
+        config, _repaired = salvage(RegionConfig, normalise(RegionConfig, data))
+        if config is not None:
+            return config
+    return RegionConfig.model_validate(
+        {
+            "region": name,
+            "plan": {"titel": "Omställningsplan", "period": {"start": 2025, "slut": 2028}},
+        }
+    )
 
 
 def municipality_paths(root: Path) -> list[Path]:
@@ -266,6 +290,10 @@ class LoadedMunicipality:
     entry: MunicipalityEntry | None
     findings: list[Finding]
     source: SourceMap | None
+    # For a file with errors: the plan with each broken value set aside (`salvage`), so
+    # that the rules still check the rest of it, and the paths set aside.
+    partial: MunicipalityEntry | None = None
+    set_aside: tuple[tuple[str | int, ...], ...] = ()
 
 
 def load_municipality(root: Path, path: Path) -> LoadedMunicipality:
@@ -286,7 +314,19 @@ def load_municipality(root: Path, path: Path) -> LoadedMunicipality:
     entry = None
     if plan is not None and not any(f.is_error and f.file == rel for f in parsed.findings):
         entry = MunicipalityEntry(rel, path.stem, plan)
-    return LoadedMunicipality(rel, entry, findings, parsed.source)
+        return LoadedMunicipality(rel, entry, findings, parsed.source)
+    set_aside: list[tuple[str | int, ...]] = []
+    partial = plan
+    if partial is None and isinstance(parsed.data, dict):
+        partial, set_aside = salvage(Municipality, normalise(Municipality, parsed.data))
+    return LoadedMunicipality(
+        rel,
+        None,
+        findings,
+        parsed.source,
+        MunicipalityEntry(rel, path.stem, partial) if partial is not None else None,
+        tuple(set_aside) + tuple(sorted(parsed.reported, key=str)),
+    )
 
 
 def add_municipality(result: LoadResult, loaded: LoadedMunicipality) -> None:
@@ -304,6 +344,35 @@ def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(
         p for p in folder.iterdir() if p.suffix.lower() in suffixes and not p.name.startswith(".")
     )
+
+
+def subfolder_findings(root: Path) -> list[Finding]:
+    """A folder inside kommuner/ is not read: say so, instead of leaving its files out."""
+    folder = root / MUNICIPALITY_DIR
+    if not folder.is_dir():
+        return []
+    out = []
+    for sub in sorted(folder.iterdir()):
+        if sub.name.startswith(".") or not sub.is_dir() or sub.is_symlink():
+            continue
+        yaml_files = sorted(p for p in sub.rglob("*") if p.suffix.lower() in (".yaml", ".yml"))
+        if not yaml_files:
+            continue
+        names = [p.name for p in yaml_files]
+        shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+        out.append(
+            Finding(  # on the folder's first file: a row of `status` is a file in kommuner/
+                _rel(root, yaml_files[0]),
+                0,
+                0,
+                "undermapp",
+                Severity.WARNING,
+                f"Mappen {_rel(root, sub)}/ läses inte ({shown}): bara filer direkt i "
+                f"{MUNICIPALITY_DIR}/ är kommunfiler. Flytta filerna dit, eller flytta mappen ut "
+                f"ur {MUNICIPALITY_DIR}/ om de inte ska med.",
+            )
+        )
+    return out
 
 
 def _load_config(
@@ -414,6 +483,13 @@ def _load_sources(
     root: Path, path: Path
 ) -> tuple[dict[str, Source], list[Finding], SourceMap | None]:
     data, findings, parsed = _load_mapping_file(path, SOURCES_FILE, "”nyckel: {titel: …, url: …}”")
+    if parsed is not None and not parsed.data and not findings:
+        message = (
+            f"{SOURCES_FILE} är tom, så ingen [@nyckel] i texterna hittar sin källa. Lägg in "
+            "källorna som ”nyckel: {titel: …, url: …}”, eller ta bort filen om texterna "
+            "inte hänvisar till några källor."
+        )
+        findings.append(Finding(SOURCES_FILE, 1, 1, "tom-fil", Severity.ERROR, message))
     if data is None or parsed is None:
         return {}, findings, parsed.source if parsed else None
     sm = parsed.source

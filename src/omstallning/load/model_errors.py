@@ -8,6 +8,7 @@ misspelled key or value, the allowed keys, the YAML 1.1 surprise behind a type e
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, get_args, get_origin
@@ -16,6 +17,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from omstallning.findings import Finding, Severity
+from omstallning.load.salvage import normalise
+from omstallning.load.where import describe
 from omstallning.load.yaml_source import ParsedYaml, SourceMap, describe_scalar
 from omstallning.text import fold
 
@@ -79,13 +82,6 @@ def suggest_key(key: str, allowed: list[str]) -> str | None:
     return folded[match[0]] if match else None
 
 
-def _dotted(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
-
-
 def describe_input(value: Any) -> str:
     """What a value is, in words for a message: `ett tal`, `en lista`, `texten ”x”`."""
     if isinstance(value, bool):
@@ -122,10 +118,11 @@ class _Error:
     model: type[BaseModel]
     sm: SourceMap
     path: Loc
+    data: Any = None
 
     @property
     def where(self) -> str:
-        return _dotted(self.path) or "filen"
+        return describe(self.path, self.data) or "filen"
 
     def finding(self, code: str, message: str, line_col: tuple[int, int] | None = None) -> Finding:
         line, col = line_col or self.sm.pos(self.path)
@@ -149,7 +146,7 @@ def _unknown_key(e: _Error) -> Finding:
 def _missing(e: _Error) -> Finding:
     parent = e.path[:-1]
     field_name = str(e.path[-1])
-    inside = f" i {_dotted(parent)}" if parent else ""
+    inside = f" i {describe(parent, e.data)}" if parent else ""
     return e.finding(
         "saknat-falt",
         f"Fältet ”{field_name}” saknas{inside}. Lägg till ”{field_name}: …”.",
@@ -173,7 +170,41 @@ def _not_allowed(e: _Error) -> Finding:
 
 def _own_check(e: _Error) -> Finding:
     """A model validator's error: its type is the finding code, its message the text."""
-    return e.finding(e.err["type"], f"{e.where}: {e.err['msg']}")
+    message = f"{e.where}: {e.err['msg']}"
+    if e.err["type"] == "ogiltigt-datum":
+        guess = suggest_date(e.err.get("input"))
+        if guess:
+            message += f" Menade du {guess}?"
+    return e.finding(e.err["type"], message)
+
+
+_QUARTER = re.compile(r"(?:Q|K|kv(?:artal)?\.?)\s*([1-4])\s*[-/ ]?\s*(\d{4})", re.IGNORECASE)
+_QUARTER_AFTER = re.compile(r"(\d{4})\s*[-/ ]?\s*(?:Q|K)\s*([1-4])", re.IGNORECASE)
+_LOOSE_DATE = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*(\d{1,2}))?")
+
+
+def suggest_date(value: Any) -> str | None:
+    """The date a wrongly written one most likely means.
+
+    `2026/05/01` -> `2026-05-01`, `2026-6` -> `2026-06`, `Q3 2026` -> `2026-07` (a quarter's
+    first month).
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    quarter = _QUARTER.fullmatch(text)
+    after = _QUARTER_AFTER.fullmatch(text)
+    if quarter or after:
+        q, year = (quarter.group(1), quarter.group(2)) if quarter else (after[2], after[1])  # type: ignore[index]
+        return f"{year}-{(int(q) - 1) * 3 + 1:02d}"
+    loose = _LOOSE_DATE.fullmatch(text)
+    if loose is None:
+        return None
+    year, month, day = loose.group(1), int(loose.group(2)), loose.group(3)
+    if not 1 <= month <= 12 or (day is not None and not 1 <= int(day) <= 31):
+        return None
+    guess = f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+    return guess if guess != text else None
 
 
 def _wrong_form(e: _Error) -> Finding:
@@ -239,7 +270,7 @@ def _error_finding(
         return None
     kind = err["type"]
     explain = _BY_TYPE.get(kind) or (_own_check if kind.startswith("ogiltigt-") else _wrong_type)
-    return path, explain(_Error(err, model, parsed.source, path))
+    return path, explain(_Error(err, model, parsed.source, path, parsed.data))
 
 
 def validate_model(
@@ -264,7 +295,7 @@ def validate_model(
             )
         ]
     try:
-        return model.model_validate(parsed.data), []
+        return model.model_validate(normalise(model, parsed.data)), []
     except ValidationError as exc:
         return None, _findings(exc, model, parsed)
 

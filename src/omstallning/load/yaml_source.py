@@ -20,7 +20,16 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from omstallning.findings import Finding, Severity
+from omstallning.load.pasted import (
+    NbspFix,
+    ValueSlip,
+    nbsp_findings,
+    scalar_slips,
+    slip_findings,
+    syntax_nbsp,
+)
 from omstallning.load.yaml_compose import alias_blowup, compose_fast
+from omstallning.load.yaml_messages import SYNTAX_MESSAGES
 
 Path_ = tuple[str | int, ...]
 
@@ -48,6 +57,9 @@ MAX_DEPTH = 60
 # stand-ins (Unicode noncharacters) and given back in the values.
 _YAML_BREAKS = {0x85: "\ufdd0", 0x2028: "\ufdd1", 0x2029: "\ufdd2"}
 _YAML_BREAKS_BACK = {ord(v): chr(k) for k, v in _YAML_BREAKS.items()}
+
+
+_SLIP_HINTS = re.compile("[ \t]#|[”“„‘’»«•◦▪●]")
 
 
 class Place(NamedTuple):
@@ -191,6 +203,10 @@ class ParsedYaml:
     # Paths whose value we already reported (YAML 1.1 surprises), so that the schema check
     # does not report the same value a second time.
     reported: set[Path_] = field(default_factory=set)
+    # Pasted-text slips (load/pasted.py), for `validate --fix`: hard spaces read as spaces,
+    # and values that are valid YAML but not what their author meant.
+    nbsp: list[NbspFix] = field(default_factory=list)
+    slips: list[ValueSlip] = field(default_factory=list)
 
 
 def _finding(
@@ -222,61 +238,23 @@ def find_forbidden_chars(text: str, file: str, line_offset: int = 0) -> list[Fin
     return out
 
 
-_SYNTAX_MESSAGES: list[tuple[str, str]] = [
-    (
-        "found unexpected end of stream",
-        "Citattecknet som börjar här avslutas aldrig. Lägg till ett avslutande citattecken.",
-    ),
-    (
-        "found unknown escape character",
-        "Ogiltig \\-sekvens inom dubbla citattecken. Använd enkla citattecken ('…') "
-        "eller skriv \\\\.",
-    ),
-    (
-        "mapping values are not allowed here",
-        "Ett kolon följt av mellanslag (”: ”) kan inte stå här. Sätt hela texten inom "
-        "citattecken, eller kontrollera indraget.",
-    ),
-    (
-        "that cannot start any token",
-        "Tecknet kan inte inleda ett värde här. Tabbtecken får inte användas för indrag – använd "
-        "mellanslag – och text som börjar med @ eller ` måste stå inom citattecken.",
-    ),
-    (
-        "could not find expected ':'",
-        "Raden saknar ”:” efter nyckeln, eller har fel indrag jämfört med raden ovanför.",
-    ),
-    (
-        "expected <block end>",
-        "Fel indrag: raden passar inte in under raden ovanför. Ge den lika många inledande "
-        "mellanslag som raderna på samma nivå.",
-    ),
-    (
-        "expected a single document",
-        "Filen innehåller flera YAML-dokument (”---”). Ta bort den extra ”---”-raden.",
-    ),
-    ("found undefined alias", "Aliaset (*namn) hänvisar till ett ankare (&namn) som inte finns."),
-    ("found duplicate anchor", "Samma ankare (&namn) används två gånger. Byt namn på det ena."),
-    (
-        "did not find expected key",
-        "Fel indrag eller en rad som inte är ”nyckel: värde”. Kontrollera raden och den ovanför.",
-    ),
-    (
-        "did not find expected '-' indicator",
-        "Listan har fel indrag: varje punkt ska börja med ”- ” på samma indrag.",
-    ),
-    (
-        "did not find expected ',' or ']'",
-        "Listan inom [ ] avslutas inte rätt. Kontrollera kommatecken och hakparentes.",
-    ),
-    (
-        "did not find expected ',' or '}'",
-        "Mappningen inom { } avslutas inte rätt. Kontrollera kommatecken och klammerparentes.",
-    ),
-]
-
 # For these, the problem begins where the construct opened, not where the parser gave up.
 _CONTEXT_FIRST = ("while scanning a quoted scalar", "while scanning a simple key")
+
+
+def _tab_message(sm: SourceMap, line: int) -> str | None:
+    """When the line holds a tab: say so, and show where it stands (as →)."""
+    source = sm.source_line(line)
+    if source is None or "\t" not in source:
+        return None
+    col = source.index("\t") + 1
+    shown = source.replace("\t", "→").strip()
+    if len(shown) > 60:
+        shown = shown[:59] + "…"
+    return (
+        f"Raden har ett tabbtecken (visas som → här: ”{shown}”) på kolumn {col}. YAML "
+        "tillåter bara vanliga mellanslag i indrag och före ett värde. Byt tabben mot mellanslag."
+    )
 
 
 def _syntax_finding(err: yaml.MarkedYAMLError, sm: SourceMap) -> Finding:
@@ -284,7 +262,10 @@ def _syntax_finding(err: yaml.MarkedYAMLError, sm: SourceMap) -> Finding:
     mark = err.problem_mark
     if err.context in _CONTEXT_FIRST and err.context_mark is not None:
         mark = err.context_mark
-    message = next((sv for en, sv in _SYNTAX_MESSAGES if en in problem), None)
+    message = next((sv for en, sv in SYNTAX_MESSAGES if en in problem), None)
+    if "'\\t'" in problem or "\t" in problem:
+        tab_line = (mark.line + 1 if mark else 1) + sm.line_offset
+        message = _tab_message(sm, tab_line) or message
     if message is None:
         message = "YAML-filen går inte att läsa här. Kontrollera raden och raden ovanför."
     detail = " ".join(p for p in (err.context, problem) if p)
@@ -305,6 +286,8 @@ class _Builder:
         self.visited = 0
         self.too_big = False
         self.stand_ins = False
+        self.lines: list[str] | None = None  # set when scalars are to be checked for slips
+        self.slips: list[ValueSlip] = []
 
     def build(self, node: Node, path: Path_, depth: int = 0, key: Node | None = None) -> Any:
         self.visited += 1
@@ -339,6 +322,9 @@ class _Builder:
         value = self._scalar(node, path)
         if forbidden:  # reported; keep the character out of the data, as in parse_yaml
             value = FORBIDDEN_CHARS.sub(" ", value)
+        if self.lines is not None:
+            name = key.value if isinstance(key, ScalarNode) else None
+            self.slips += scalar_slips(node, name, self.lines, value)
         if self.stand_ins and isinstance(value, str):
             return value.translate(_YAML_BREAKS_BACK)
         return value
@@ -459,6 +445,41 @@ class _Builder:
         self.findings.append(_finding(self.sm, line, col, "yaml-tolkning", message))
 
 
+MAX_SYNTAX_ERRORS = 10
+
+
+def _later_syntax_errors(text: str, sm: SourceMap, first: Finding) -> list[Finding]:
+    """The syntax errors after the first one.
+
+    Each line in error is blanked and the text read again. An error on the line just after a
+    blanked one is taken as a consequence of the blanking and not reported.
+    """
+    lines = text.split("\n")
+    out: list[Finding] = []
+    last = first.line - 1 - sm.line_offset
+    for _ in range(3 * MAX_SYNTAX_ERRORS):
+        if not 0 <= last < len(lines) or len(out) >= MAX_SYNTAX_ERRORS:
+            break
+        lines[last] = ""
+        loader = yaml.SafeLoader("\n".join(lines))
+        try:
+            loader.get_single_node()
+            break
+        except yaml.MarkedYAMLError as err:
+            found = _syntax_finding(err, sm)
+        except (yaml.YAMLError, RecursionError):
+            break
+        finally:
+            loader.dispose()
+        line = found.line - 1 - sm.line_offset
+        if line <= last:
+            break
+        if line > last + 1:
+            out.append(found)
+        last = line
+    return out
+
+
 def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
     """Parse one YAML document with positions.
 
@@ -467,6 +488,8 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
     """
     sm = SourceMap.of(file, text, line_offset)
     findings = find_forbidden_chars(text, file, line_offset)
+    text, nbsp = syntax_nbsp(text)
+    findings += nbsp_findings(nbsp, file, line_offset)
     if findings:
         text = FORBIDDEN_CHARS.sub(" ", text)
     stand_ins = "\x85" in text or "\u2028" in text or "\u2029" in text
@@ -482,7 +505,9 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
         if fast is None:
             root = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
-        return ParsedYaml(None, sm, [*findings, _syntax_finding(err, sm)])
+        first = _syntax_finding(err, sm)
+        later = _later_syntax_errors(text, sm, first)
+        return ParsedYaml(None, sm, [*findings, first, *later], nbsp=nbsp)
     except yaml.YAMLError as err:  # ReaderError and friends have no mark
         return ParsedYaml(
             None,
@@ -523,10 +548,13 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> ParsedYaml:
         return ParsedYaml(None, sm, [*findings, _finding(sm, line, col, "for-stor", message)])
     builder = _Builder(sm, loader)
     builder.stand_ins = stand_ins
+    if _SLIP_HINTS.search(text):
+        builder.lines = text.split("\n")
     data = builder.build(root, ())
     if builder.too_big:
         data = None
-    return ParsedYaml(data, sm, findings + builder.findings, builder.reported)
+    findings += builder.findings + slip_findings(builder.slips, file, line_offset)
+    return ParsedYaml(data, sm, findings, builder.reported, nbsp, builder.slips)
 
 
 def describe_scalar(node: Place | None) -> tuple[str, str] | None:

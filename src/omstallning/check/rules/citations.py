@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from omstallning.check.rules.registry import E, municipality_rule, rule
 from omstallning.findings import Finding
@@ -51,6 +53,29 @@ def _yaml_texts(entry: MunicipalityEntry) -> Iterator[tuple[tuple[str | int, ...
 
 
 TextPosition = Callable[[int, int], tuple[int, int]]
+
+
+def _empty_file(path: Path) -> bool:
+    """True for a file with nothing but blanks, comments and perhaps `{}`."""
+    try:
+        text = path.read_text("utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    lines = [ln.strip() for ln in text.splitlines()]
+    return all(not ln or ln.startswith("#") or ln == "{}" for ln in lines)
+
+
+def _guess_source(key: str, known: list[str]) -> str:
+    """` Menade du @nuso?` for `nuso2025`, `Nuso` or `nusso`; "" without a good guess."""
+    folded = {fold(k): k for k in known}
+    close = folded.get(fold(key))
+    if close is None:  # a year or a suffix added to the key: nuso2025 -> nuso
+        stems = [k for f, k in folded.items() if len(f) >= 3 and fold(key).startswith(f)]
+        close = max(stems, key=len) if stems else None
+    if close is None:
+        match = difflib.get_close_matches(fold(key), list(folded), n=1, cutoff=0.75)
+        close = folded[match[0]] if match else None
+    return f" Menade du @{close}?" if close else ""
 
 
 def _in_body(body_line: int) -> TextPosition:
@@ -103,6 +128,8 @@ def _unknown_citations(
 ) -> Iterator[Finding]:
     known = result.region.sources
     sources_exist = (result.region.root / SOURCES_FILE).is_file()
+    if sources_exist and not known and _empty_file(result.region.root / SOURCES_FILE):
+        return  # an empty kallor.yaml is reported once there, not at every citation
     for file, text, where in texts:
         if "[@" not in text or possible_citation_keys(text) <= known.keys():
             continue  # no citation, or none that could be unknown: no need to parse
@@ -117,8 +144,7 @@ def _unknown_citations(
                 if sources_exist
                 else f"Skapa {SOURCES_FILE} med källan ”{key}”"
             )
-            close = [k for k in known if fold(k) == fold(key)]
-            fix = f" Menade du @{close[0]}?" if close else ""
+            fix = _guess_source(key, list(known))
             yield Finding(
                 file,
                 fline,

@@ -2,13 +2,47 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
-from omstallning.check.rules.registry import E, at, municipality_rule
+from omstallning.check.rules.registry import E, at, municipality_rule, rule
 from omstallning.findings import Finding
-from omstallning.load.loader import LoadResult
+from omstallning.load.loader import CONFIG_FILE, LoadResult
 from omstallning.load.yaml_source import SourceMap
 from omstallning.model import STANDARD_SECTIONS, MunicipalityEntry
+
+
+def misspelt_sections(sections: list[str]) -> dict[int, str]:
+    """Required section ids that look like a misspelt standard id: index -> the standard id.
+
+    Another id is a section of the region's own, which each municipality writes.
+    """
+    out: dict[int, str] = {}
+    for i, section_id in enumerate(sections):
+        if section_id in STANDARD_SECTIONS:
+            continue
+        close = difflib.get_close_matches(section_id, list(STANDARD_SECTIONS), n=1, cutoff=0.8)
+        if close:
+            out[i] = close[0]
+    return out
+
+
+@rule
+def required_sections_known(result: LoadResult) -> Iterator[Finding]:
+    """A misspelt id in krav.avsnitt is one error in omstallning.yaml, not one per plan."""
+    sections = result.region.config.requirements.sections
+    sm = result.maps.get(CONFIG_FILE)
+    for i, standard in misspelt_sections(sections).items():
+        yield at(
+            sm,
+            CONFIG_FILE,
+            ("krav", "avsnitt", i),
+            "okant-avsnitt",
+            E,
+            f"krav.avsnitt: ”{sections[i]}” är inget standardavsnitt. Menade du ”{standard}” "
+            f"({STANDARD_SECTIONS[standard]})? Ett eget avsnitt med ett annat id går också bra, "
+            "men då måste varje kommun skriva det.",
+        )
 
 
 @municipality_rule
@@ -19,7 +53,10 @@ def required_content(
     req = result.region.config.requirements
     plan, f = entry.plan, entry.file
     by_id = {s.id: (i, s) for i, s in reversed(list(enumerate(plan.sections)))}
-    for section_id in req.sections:
+    misspelt = misspelt_sections(req.sections)  # reported once, in omstallning.yaml
+    for n, section_id in enumerate(req.sections):
+        if n in misspelt:
+            continue
         title = STANDARD_SECTIONS.get(section_id, section_id)
         if section_id == "samverkan" and plan.collaboration:
             continue

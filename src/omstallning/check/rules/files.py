@@ -78,7 +78,6 @@ def odd_files(result: LoadResult) -> Iterator[Finding]:
     # A `kommuner` that is no folder: check.validate.folder_problems reports it.
 
 
-
 def check_template(root: Path, relative: str) -> str | None:
     """Why a Word template cannot be used, or None when it can (`template_problems`)."""
     path, problem = resolve_inside(root, relative)

@@ -35,6 +35,8 @@ def municipality_identity(
     if plan.code != official.code:
         other = kommuner.by_code(plan.code)
         belongs = f" (det är {other.name}s kod)" if other else ""
+        if plan.code.strip("”“„‘’»«") == official.code:
+            belongs = " (typografiska citattecken från Word räknas inte som citattecken i YAML)"
         yield at(
             sm,
             entry.file,
@@ -59,22 +61,30 @@ def municipality_identity(
 @rule
 def one_file_per_municipality(result: LoadResult) -> Iterator[Finding]:
     """No municipality has two files (reads only REGION_RULE_PATHS of their source maps)."""
-    seen: dict[str, str] = {}
+    files: dict[str, list[tuple[MunicipalityEntry, SourceMap | None]]] = {}
     for entry, sm in municipalities(result):
         official = kommuner.by_name(entry.plan.name)
-        if official is None:
+        if official is not None:
+            files.setdefault(official.code, []).append((entry, sm))
+    for code, entries in files.items():
+        if len(entries) < 2:
             continue
-        if official.code in seen:
+        official = kommuner.by_code(code)
+        assert official is not None
+        # The rightly named file is the kommun's own; the finding goes on the others.
+        keep = next((e for e in entries if e[0].slug == official.slug), entries[0])
+        for entry, sm in entries:
+            if entry is keep[0]:
+                continue
             yield at(
                 sm,
                 entry.file,
                 ("kommun",),
                 "dubblett-id",
                 E,
-                f"{official.name} har redan en fil: {seen[official.code]}. En kommun "
-                "ska bara ha en fil.",
+                f"{official.name} har redan en fil: {keep[0].file}. En kommun ska bara ha "
+                "en fil; slå ihop filerna eller ta bort den här.",
             )
-        seen.setdefault(official.code, entry.file)
 
 
 @municipality_rule

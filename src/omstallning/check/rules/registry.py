@@ -134,4 +134,13 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
     "lang-mening": (W, "en mening med fler än 35 ord (klarspråk)"),
     "svar-text": (W, "ett avsnitt med läsbarhetsindex LIX över 60 (klarspråk)"),
     "oforklarad-forkortning": (W, "en förkortning som varken texten eller begrepp.yaml förklarar"),
+    "hart-mellanslag": (E, "hårt mellanslag (U+00A0) där YAML kräver ett vanligt (validate --fix)"),
+    "typografiska-citattecken": (
+        W,
+        'ett värde inom ” ” från Word i stället för " " (validate --fix)',
+    ),
+    "punkttecken": (W, "en textrad som börjar med • i stället för - (validate --fix)"),
+    "kommentar-i-text": (W, "text efter ” #” i ett ociterat värde, som YAML läser som kommentar"),
+    "undermapp": (W, "en mapp i kommuner/, vars filer inte läses"),
+    "okant-avsnitt": (E, "krav.avsnitt har ett id som liknar ett standardavsnitt (stavfel)"),
 }
