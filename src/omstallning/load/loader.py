@@ -352,10 +352,17 @@ def subfolder_findings(root: Path) -> list[Finding]:
     if not folder.is_dir():
         return []
     out = []
-    for sub in sorted(folder.iterdir()):
-        if sub.name.startswith(".") or not sub.is_dir() or sub.is_symlink():
+    try:  # an unreadable folder is reported by check.validate.folder_problems
+        subs = sorted(folder.iterdir())
+    except OSError:
+        return []
+    for sub in subs:
+        if sub.name.startswith(".") or sub.is_symlink() or not sub.is_dir():
             continue
-        yaml_files = sorted(p for p in sub.rglob("*") if p.suffix.lower() in (".yaml", ".yml"))
+        try:  # only the files directly in it: no walk without bound
+            yaml_files = sorted(p for p in sub.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
+        except OSError:
+            continue
         if not yaml_files:
             continue
         names = [p.name for p in yaml_files]

@@ -24,6 +24,8 @@ _BLOCK_CODES: dict[str, frozenset[tuple[str, str]]] = {
     "mal-utan-aktivitet": frozenset({("aktiviteter", "mål"), ("mål", "id")}),
     "aktiviteter-saknas": frozenset({("aktiviteter", "id")}),
     "beslut-saknas": frozenset({("beslut", "")}),
+    "diarienummer-saknas": frozenset({("beslut", ""), ("diarienummer", "")}),
+    "paragraf-saknas": frozenset({("beslut", "")}),
     "dubblett-id": frozenset({("avsnitt", "id"), ("mål", "id"), ("aktiviteter", "id")}),
 }
 
