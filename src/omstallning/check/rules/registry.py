@@ -100,6 +100,10 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
     "logotyp-fel": (E, "export.logotyp saknas, är ingen bild eller ligger utanför repot"),
     "okant-mal": (E, "en aktivitet hänvisar till ett mål som inte finns"),
     "okand-kalla": (E, "[@nyckel] som inte finns i kallor.yaml"),
+    "bild-fel": (
+        E,
+        "en bild i texten saknas, ligger utanför repot, är för stor eller ingen PNG/JPEG/SVG",
+    ),
     "okand-del": (E, "inledning listar en del som inte finns"),
     "dubblett-id": (E, "samma id två gånger"),
     "okand-kommun": (E, "kommunnamnet finns inte i SCB:s lista"),
@@ -121,5 +125,6 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
     "mal-utan-indikator": (W, "ett mål utan indikator"),
     "malvarde-saknas": (W, "en indikator utan målvärde"),
     "filnamn": (W, "filens namn stämmer inte med kommunen"),
+    "bild-lank": (W, "en bild som Word inte visar (SVG) eller som ligger på webben"),
     "del-ej-listad": (W, "en inledningsdel som inte står i inledning och lämnas utanför"),
 }

@@ -29,6 +29,7 @@ from omstallning.documents.tree import (
     Image,
     LineBreak,
     ListBlock,
+    Note,
     PageBreak,
     Paragraph,
     Quote,
@@ -36,10 +37,12 @@ from omstallning.documents.tree import (
     Table,
     TableOfContents,
 )
+from omstallning.documents.markdown_text import has_link_scheme
 from omstallning.errors import OmstallningError
 from omstallning.writers.docx import body_xml as bx
 from omstallning.writers.docx import column_layout, ooxml, sections, tables
 from omstallning.writers.docx import splice as splicing
+from omstallning.writers.docx.footnotes import Footnotes, note_paragraph_rpr, reference_xml
 from omstallning.writers.docx.styles import CODE_FONT, MAX_HEADING, StyleSheet
 
 if TYPE_CHECKING:
@@ -118,6 +121,26 @@ def plan_heading_bookmarks(blocks: tuple[Block, ...]) -> dict[int, str]:
     return names
 
 
+_WORD_PICTURES = frozenset({"image/png", "image/jpeg"})
+
+
+def _note_blocks(blocks: tuple[Block, ...]) -> list[tuple[Inline, ...]]:
+    """The paragraphs of a footnote as runs; list items and quotes become paragraphs."""
+    out: list[tuple[Inline, ...]] = []
+    for block in blocks:
+        if isinstance(block, Paragraph | Heading):
+            out.append(tuple(r for r in block.runs if not isinstance(r, Note)))
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                for runs in _note_blocks(item.blocks):
+                    out.append((Run("– "), *runs))
+        elif isinstance(block, Quote):
+            out.extend(_note_blocks(block.blocks))
+        elif isinstance(block, CodeBlock):
+            out.append((Run(block.text, code=True),))
+    return out
+
+
 def _safe_url(url: str) -> str:
     """Percent-encode what a relationship target may not contain (spaces, quotes, <>).
 
@@ -158,6 +181,7 @@ class BodyWriter:
         self._pending_break = False
         self._landscape = False
         self._heading_bookmarks = plan_heading_bookmarks(doc.blocks)
+        self._footnotes = Footnotes(document)
         self._body: Any = document.element.body
         self._buffer: list[str] = []
         self._splice = splice and splicing.can_splice_body(self._body)
@@ -184,6 +208,7 @@ class BodyWriter:
                     self._switch_orientation(landscape=wanted)
             self._top_block(block, index)
         self._flush()
+        self._footnotes.finish()
         blocks = self.doc.blocks
         sections.finish_sections(
             self.document,
@@ -258,7 +283,31 @@ class BodyWriter:
             if isinstance(inline, LineBreak):
                 out.append("<w:r><w:br/></w:r>")
                 continue
+            if isinstance(inline, Note):
+                out.append(reference_xml(self._footnotes.add(self._note_paragraphs(inline))))
+                continue
             self._run(out, inline, bold=bold, size=size)
+
+    def _note_paragraphs(self, note: Note) -> list[str]:
+        """The runs of each paragraph of a footnote, as text (9 pt).
+
+        A footnote lives in its own part, which has no relationships of its own here: a
+        link in it is written as its text followed by the address.
+        """
+        rpr = note_paragraph_rpr()
+        paragraphs: list[str] = []
+        for block in _note_blocks(note.blocks):
+            runs: list[str] = []
+            for inline in block:
+                if isinstance(inline, LineBreak):
+                    runs.append("<w:r><w:br/></w:r>")
+                elif isinstance(inline, Run):
+                    text = inline.text
+                    if inline.url and inline.url != inline.text:
+                        text = f"{text} ({inline.url})"
+                    runs.append(bx.run_xml(bx.clean_text(text), rpr))
+            paragraphs.append("".join(runs))
+        return paragraphs
 
     def _cell_text(self, inlines: tuple[Inline, ...], bold: bool, size: float | None) -> str:
         out: list[str] = []
@@ -282,7 +331,12 @@ class BodyWriter:
         text = bx.clean_text(item.text)
         if not text:
             return
-        url = _safe_url(bx.clean_text(item.url).strip()) if item.url else ""
+        # An address without a scheme (`skr.se`) would be a broken link in Word: text.
+        url = (
+            _safe_url(bx.clean_text(item.url).strip())
+            if item.url and has_link_scheme(item.url)
+            else ""
+        )
         linked = bool(url or item.anchor)
         if not (linked or item.code):
             # Most runs: plain text, whose properties depend on four values only.
@@ -492,6 +546,11 @@ class BodyWriter:
         if self._pending_break:
             paragraph.paragraph_format.page_break_before = True
             self._pending_break = False
+        if image.media_type not in _WORD_PICTURES:
+            # Word shows SVG only beside a PNG copy, which the tool cannot draw: the alt text
+            # and the file's name stand in (validate warns: bild-lank).
+            paragraph.add_run(bx.clean_text(f"[Bild: {image.alt} ({image.name})]")).italic = True
+            return
         width = min(Cm(image.width_cm), Twips(self._usable_width))
         try:
             shape = paragraph.add_run().add_picture(io.BytesIO(image.png), width=width)

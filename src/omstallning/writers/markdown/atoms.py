@@ -99,6 +99,8 @@ def _atoms(runs: Iterable[Inline], targets: dict[str, str], *, context: str) -> 
         if isinstance(run, LineBreak):
             atoms.append(_Atom("br", "\n") if context == "paragraph" else _Atom("char", " "))
             continue
+        if not isinstance(run, Run):
+            continue  # a footnote: the renderer writes its mark (`MarkdownRenderer.text`)
         link: str | None = None
         if run.url is not None and is_link_allowed(run.url):
             link = _link_destination(run.url)
@@ -275,6 +277,8 @@ def _signature_of(runs: Iterable[Inline]) -> _Signature:
         if isinstance(run, LineBreak):
             texts.append("\n")
             codes.append("\n")
+            continue
+        if not isinstance(run, Run):
             continue
         linked = run.url is not None or run.anchor is not None
         texts.append(run.text)
