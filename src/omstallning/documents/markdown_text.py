@@ -9,7 +9,6 @@ file). Pure: no I/O, and nothing from the package except the document tree.
 
 from __future__ import annotations
 
-import string
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -18,12 +17,17 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import normalizeReference, unescapeAll
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from omstallning.documents import tree
+from omstallning.documents.markdown_citations import CitationItem, citation_rule
+from omstallning.documents.markdown_lines import (
+    bullet_start,
+    split_lines,
+    strip_runs,
+    without_bullet,
+)
 from omstallning.documents.tree import Block, Inline, Run
 from omstallning.text import slugify
 
@@ -36,107 +40,18 @@ ImageLoader = Callable[[str, str], "tree.Image | None"]
 LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp", "ftps"})
 """Links with these schemes become hyperlinks; others (`skr.se`, `mall/x.pdf`) stay text."""
 
-BULLETS = ("• ", "•\t")
-"""A paragraph's lines that start so (a list pasted from Word) are read as a bullet list."""
-
-_KEY_FIRST = frozenset(string.ascii_letters + string.digits + "_")
-_KEY_CHARS = _KEY_FIRST | frozenset(":.#$%&+?<>~/-")
-_CITATION_SPACE = " \t\n"
 _MAX_HEADING_LEVEL = 6  # Word has nine heading levels; Markdown and the house style stop at six
 _FALLBACK_SLUG = "rubrik"
-
-
-@dataclass(frozen=True)
-class _CitationItem:
-    """One key of a citation: `@key` and what follows it up to `;` or `]`."""
-
-    key: str
-    at: int  # offset of "@" in the inline source the rule saw
-    locator: str | None
-
-
-def _skip_space(src: str, pos: int, end: int) -> int:
-    while pos < end and src[pos] in _CITATION_SPACE:
-        pos += 1
-    return pos
-
-
-def _scan_citation(src: str, pos: int, end: int) -> tuple[int, tuple[_CitationItem, ...]] | None:
-    """Read `[@key, locator; @key]` starting at the `[` at `pos`.
-
-    Returns:
-        The offset just after the closing `]` and the items, or None when the text at `pos`
-        is not a citation (it then stays literal text).
-    """
-    items: list[_CitationItem] = []
-    i = pos + 1
-    while True:
-        if i >= end or src[i] != "@":
-            return None
-        at = i
-        i += 1
-        if i >= end or src[i] not in _KEY_FIRST:
-            return None
-        j = i
-        while j < end and src[j] in _KEY_CHARS:
-            j += 1
-        # Like Pandoc, punctuation ends a key only inside it; `[@a.]` is not the key `a.`.
-        key = src[i:j].rstrip(".:")
-        i = _skip_space(src, i + len(key), end)
-        locator: str | None = None
-        if i < end and src[i] == ",":
-            j = i + 1
-            while j < end and src[j] not in ";]":
-                if src[j] == "[":
-                    return None
-                j += 1
-            words = unescapeAll(src[i + 1 : j]).replace("\t", " ").replace("\n", " ").split(" ")
-            locator = " ".join(w for w in words if w) or None
-            i = j
-        items.append(_CitationItem(key, at, locator))
-        if i >= end:
-            return None
-        if src[i] == "]":
-            return i + 1, tuple(items)
-        if src[i] != ";":
-            return None
-        i = _skip_space(src, i + 1, end)
-
-
-def _citation_rule(state: StateInline, silent: bool) -> bool:
-    """markdown-it inline rule: a citation becomes one `citation` token."""
-    pos = state.pos
-    src = state.src
-    if silent or not src.startswith("[@", pos):
-        # Silent mode only serves markdown-it's link label scan, which takes any token longer
-        # than one character that starts with `[` for a nested link and then refuses the
-        # outer link. Read as plain brackets, a citation balances just the same.
-        return False
-    scanned = _scan_citation(src, pos, state.posMax)
-    if scanned is None:
-        return False
-    end, items = scanned
-    # `[@a](url)` and a defined reference `[@a]` are links, as in CommonMark.
-    if end < state.posMax and src[end] == "(":
-        return False
-    references = state.env.get("references", {})
-    if normalizeReference(src[pos + 1 : end - 1]) in references:
-        return False
-    token = state.push("citation", "", 0)
-    token.content = src[pos:end]
-    token.meta = {"items": items, "src": src}
-    state.pos = end
-    return True
 
 
 def _make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
     md.use(footnote_plugin)
-    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.before("link", "citation", citation_rule)
     return md
 
 
-_MD = _make_parser()
+_MD = MARKDOWN = _make_parser()  # MARKDOWN: the one parser of plan texts, for markdown_find
 _SOFT = Token("softbreak", "br", 0)
 
 
@@ -281,7 +196,7 @@ def _link_target(href: str) -> tuple[str | None, str | None, str | None]:
     return None, None, unquote(href) or None
 
 
-def _citation_runs(items: Sequence[_CitationItem], cite: Cite, fmt: _Format) -> list[Inline]:
+def _citation_runs(items: Sequence[CitationItem], cite: Cite, fmt: _Format) -> list[Inline]:
     """Replace one citation by what `cite` gives for its keys, locators kept as text after."""
     out: list[Inline] = []
     if all(item.locator is None for item in items):
@@ -351,43 +266,11 @@ def _runs(token: Token, cite: Cite | None, fmt: _Format | None = None) -> tuple[
     return merge_runs(out)
 
 
-def _strip_runs(runs: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """Runs without the space left where a picture was cut out of the paragraph."""
-    out = list(runs)
-    if out and isinstance(out[0], Run):
-        out[0] = replace(out[0], text=out[0].text.lstrip())
-    if out and isinstance(out[-1], Run):
-        out[-1] = replace(out[-1], text=out[-1].text.rstrip())
-    return merge_runs(out)
-
-
-def _split_lines(children: Sequence[Token]) -> list[list[Token]]:
-    lines: list[list[Token]] = [[]]
-    for tok in children:
-        if tok.type == "softbreak":
-            lines.append([])
-        else:
-            lines[-1].append(tok)
-    return lines
-
-
-def _bullet_start(line: Sequence[Token]) -> int | None:
-    """The length of the `• ` a line of inline tokens starts with, or None."""
-    if line and line[0].type == "text":
-        for bullet in BULLETS:
-            if line[0].content.startswith(bullet):
-                return len(bullet)
-    return None
-
-
-def _without_bullet(line: list[Token], n: int) -> list[Token]:
-    first = Token("text", "", 0, content=line[0].content[n:].lstrip(" \t"))
-    return [first, *line[1:]]
-
-
 def is_link_allowed(url: str) -> bool:
-    """Whether a URL is written as a link: it has a scheme a reader can follow anywhere
-    (`has_link_scheme`) and markdown-it accepts it (`javascript:` and the like are refused).
+    """Whether a URL is written as a link.
+
+    It must have a scheme a reader can follow anywhere (`has_link_scheme`), and markdown-it
+    must accept it (`javascript:` and the like are refused).
     """
     return has_link_scheme(url) and bool(_MD.validateLink(_MD.normalizeLink(url)))
 
@@ -470,9 +353,9 @@ class _BlockParser:
 
     def paragraph(self, token: Token) -> list[Block]:
         """A paragraph; lines pasted from Word with `• ` become a list, pictures blocks."""
-        lines = _split_lines(token.children or [])
-        first = next((n for n, line in enumerate(lines) if _bullet_start(line) is not None), None)
-        if first is None or any(_bullet_start(line) is None for line in lines[first:]):
+        lines = split_lines(token.children or [])
+        first = next((n for n, line in enumerate(lines) if bullet_start(line) is not None), None)
+        if first is None or any(bullet_start(line) is None for line in lines[first:]):
             return self.pictures(token, token.children or [])
         out: list[Block] = []
         if first:
@@ -480,7 +363,7 @@ class _BlockParser:
             out.extend(self.pictures(token, before))
         items: list[tree.ListItem] = []
         for line in lines[first:]:
-            bare = _without_bullet(list(line), _bullet_start(line) or 0)
+            bare = without_bullet(list(line), bullet_start(line) or 0)
             items.append(tree.ListItem(tuple(self.pictures(token, bare))))
         out.append(tree.ListBlock(ordered=False, items=tuple(items)))
         return out
@@ -492,7 +375,7 @@ class _BlockParser:
         pending: list[Inline] = []
 
         def flush() -> None:
-            runs = _strip_runs(merge_runs(pending)) if split else merge_runs(pending)
+            runs = strip_runs(merge_runs(pending)) if split else merge_runs(pending)
             if runs:
                 out.append(tree.Paragraph(runs))
             pending.clear()
@@ -702,129 +585,15 @@ def parse_markdown(
     return blocks
 
 
-def _source_lines(text: str) -> list[str]:
-    # The same line breaks markdown-it's normaliser knows, so its line numbers match ours.
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def _line_origins(token: Token, lines: list[str], cursors: dict[int, int]) -> list[int | None]:
-    """For each line of an inline token's content, the source column of its first character.
-
-    markdown-it keeps only line numbers (`token.map`), and each content line is its source
-    line minus container markers and indentation; so the content is found in the source
-    line, left to right (several table cells share one line).
-    """
-    origins: list[int | None] = []
-    first = token.map[0] if token.map else None
-    for k, content_line in enumerate(token.content.split("\n")):
-        body = content_line.strip(" \t")
-        n = None if first is None else first + k
-        if n is None or n >= len(lines) or not body:
-            origins.append(None)
-            continue
-        idx = lines[n].find(body, cursors.get(n, 0))
-        if idx < 0:
-            origins.append(None)
-            continue
-        cursors[n] = idx + len(body)
-        origins.append(idx - (len(content_line) - len(content_line.lstrip(" \t"))))
-    return origins
-
-
-def _walk_citations(tokens: Sequence[Token]) -> list[Token]:
-    found: list[Token] = []
-    for tok in tokens:
-        if tok.type == "citation":
-            found.append(tok)
-        elif tok.children:
-            found.extend(_walk_citations(tok.children))
-    return found
-
-
 def find_citations(text: str) -> list[tuple[str, int, int]]:
-    r"""Every citation key in a Markdown text, with its position, for validation.
+    """Every citation key of a text as `(key, line, column)`: `markdown_find.find_citations`."""
+    from omstallning.documents.markdown_find import find_citations as found
 
-    Citations are recognised exactly as `parse_markdown` does, so code spans, code blocks
-    and escaped brackets (`\[@x]`) are skipped.
-
-    Args:
-        text: The Markdown, without front matter (add the body's first line number
-            yourself).
-
-    Returns:
-        `(key, line, column)` for each key, 1-based, the column being that of the `@`;
-        in source order.
-    """
-    lines = _source_lines(text)
-    cursors: dict[int, int] = {}
-    found: list[tuple[str, int, int]] = []
-    for token in _MD.parse(text, {}):
-        if token.type != "inline" or token.map is None:
-            continue
-        origins = _line_origins(token, lines, cursors)
-        for citation in _walk_citations(token.children or []):
-            src: str = citation.meta["src"]
-            # Image alt text is parsed on its own, with offsets relative to the alt text.
-            base = 0 if src == token.content else token.content.find(src)
-            for item in citation.meta["items"]:
-                found.append((item.key, *_position(token, origins, lines, base, item)))
-    return sorted(found, key=lambda f: (f[1], f[2]))
-
-
-def _position(
-    token: Token,
-    origins: list[int | None],
-    lines: list[str],
-    base: int,
-    item: _CitationItem,
-) -> tuple[int, int]:
-    first = token.map[0] if token.map else 0
-    content = token.content
-    if base >= 0:
-        offset = base + item.at
-        k = content.count("\n", 0, offset)
-        origin = origins[k] if k < len(origins) else None
-        if origin is not None:
-            return first + k + 1, origin + offset - (content.rfind("\n", 0, offset) + 1) + 1
-    else:
-        k = 0
-    # Could not map the content back to its source line (tabs expanded, `\|` in a table
-    # cell): fall back to the first `@key` on the line.
-    n = min(first + k, len(lines) - 1)
-    col = lines[n].find("@" + item.key)
-    return n + 1, col + 1 if col >= 0 else 1
-
-
-def _walk_images(tokens: Sequence[Token]) -> list[Token]:
-    found: list[Token] = []
-    for tok in tokens:
-        if tok.type == "image":
-            found.append(tok)
-        if tok.children:
-            found.extend(_walk_images(tok.children))
-    return found
+    return found(text)
 
 
 def find_images(text: str) -> list[tuple[str, int, int]]:
-    """Every image `![alt](src)` of a Markdown text as `(src, line, column)`, for validation.
+    """Every image of a text as `(src, line, column)`: `markdown_find.find_images`."""
+    from omstallning.documents.markdown_find import find_images as found
 
-    Images are recognised exactly as `parse_markdown` does (not in code); the position is
-    that of the `![`, 1-based, as `find_citations` gives it (add the body's first line).
-    """
-    lines = _source_lines(text)
-    found: list[tuple[str, int, int]] = []
-    for token in _MD.parse(text, {}):
-        if token.type != "inline" or token.map is None:
-            continue
-        line, col = token.map[0], 0
-        for image in _walk_images(token.children or []):
-            src = unquote(str(image.attrGet("src") or ""))
-            while line < min(token.map[1], len(lines)):
-                at = lines[line].find("![", col)
-                if at >= 0:
-                    col = at + 2
-                    break
-                line, col = line + 1, 0
-            n = min(line, len(lines) - 1)
-            found.append((src, n + 1, max(col - 1, 1)))
-    return found
+    return found(text)

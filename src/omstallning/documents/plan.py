@@ -52,6 +52,7 @@ from omstallning.model import (
     MunicipalityEntry,
     Region,
     Section,
+    Value,
 )
 
 MARKINGS = {"exempel": "EXEMPEL", "utkast": "UTKAST", "remiss": "REMISSVERSION"}
@@ -85,6 +86,14 @@ def end_sentence(text: str) -> str:
     """`text` and a full stop, unless it already ends a sentence (`…lagen?` stays)."""
     stripped = text.rstrip()
     return stripped if stripped.endswith((".", "?", "!", "…", ":")) else stripped + "."
+
+
+def with_unit(value: Value | None, unit: str | None) -> str:
+    """An indicator value with its unit (`12` and `dagar`: `12 dagar`), unless it has it."""
+    text = value_text(value)
+    if not unit or text == "–" or text.rstrip().endswith(unit.strip()):
+        return text
+    return f"{text} {unit.strip()}"
 
 
 def indicator_source_cell(source: str | None, kolada: str | None) -> Cell:
@@ -372,8 +381,8 @@ class _Assembler:
                         rows=tuple(
                             (
                                 text_cell(i.name),
-                                text_cell(value_text(i.baseline)),
-                                text_cell(value_text(i.target)),
+                                text_cell(with_unit(i.baseline, i.unit)),
+                                text_cell(with_unit(i.target, i.unit)),
                                 text_cell(str(i.year) if i.year else "–"),
                                 indicator_source_cell(i.source, i.kolada),
                             )
@@ -438,8 +447,9 @@ class _Assembler:
                     Run(
                         f"Aktiviteterna över planperioden {period.start}–{period.end}, "
                         f"per {slot_unit(slots)}. "
-                        "Färgen visar aktivitetens status (se teckenförklaringen under "
-                        "tabellen). Aktiviteter utan start eller slut visas inte som stapel."
+                        "Färgen och förkortningen i varje cell (Pl, På, Kl, Pa, St) visar "
+                        "aktivitetens status, se teckenförklaringen under tabellen. "
+                        "Aktiviteter utan start eller slut visas inte som stapel."
                     ),
                 )
             )
@@ -507,6 +517,10 @@ class _Assembler:
                     caption=f"Insatser: {label.lower()}",
                 )
             )
+            for i in in_area:
+                if i.description:
+                    text = f"**{i.name}:** {i.description}"
+                    self.blocks += self.markdown(text, 2, f"insatser-{area}-")
 
     def glossary(self) -> None:
         if not self.region.glossary:

@@ -43,10 +43,24 @@ def is_remote(src: str) -> bool:
     return "://" in src or src.startswith(("data:", "//"))
 
 
+def _png_is_whole(data: bytes) -> bool:
+    """Whether a PNG's chunks are whole up to IEND (a cut or damaged file is not)."""
+    at = 8
+    while at + 12 <= len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        kind = data[at + 4 : at + 8]
+        if not kind.isalpha() or not kind.isascii():
+            return False
+        at += 12 + length
+        if kind == b"IEND":
+            return at <= len(data)
+    return False
+
+
 def image_kind(data: bytes) -> str | None:
-    """`png`, `jpeg` or `svg` from the file's first bytes; None for anything else."""
+    """`png`, `jpeg` or `svg` from the file's content; None for anything else."""
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
+        return "png" if _png_is_whole(data) else None
     if data.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()

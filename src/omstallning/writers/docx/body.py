@@ -9,7 +9,6 @@ what happens once per document: styles (`styles`), sections, headers and footers
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,12 +36,12 @@ from omstallning.documents.tree import (
     Table,
     TableOfContents,
 )
-from omstallning.documents.markdown_text import has_link_scheme
 from omstallning.errors import OmstallningError
 from omstallning.writers.docx import body_xml as bx
 from omstallning.writers.docx import column_layout, ooxml, sections, tables
 from omstallning.writers.docx import splice as splicing
-from omstallning.writers.docx.footnotes import Footnotes, note_paragraph_rpr, reference_xml
+from omstallning.writers.docx.footnotes import Footnotes, note_paragraphs, reference_xml
+from omstallning.writers.docx.pictures import add_picture
 from omstallning.writers.docx.styles import CODE_FONT, MAX_HEADING, StyleSheet
 
 if TYPE_CHECKING:
@@ -119,26 +118,6 @@ def plan_heading_bookmarks(blocks: tuple[Block, ...]) -> dict[int, str]:
         used.add(name)
         names[index] = name
     return names
-
-
-_WORD_PICTURES = frozenset({"image/png", "image/jpeg"})
-
-
-def _note_blocks(blocks: tuple[Block, ...]) -> list[tuple[Inline, ...]]:
-    """The paragraphs of a footnote as runs; list items and quotes become paragraphs."""
-    out: list[tuple[Inline, ...]] = []
-    for block in blocks:
-        if isinstance(block, Paragraph | Heading):
-            out.append(tuple(r for r in block.runs if not isinstance(r, Note)))
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                for runs in _note_blocks(item.blocks):
-                    out.append((Run("– "), *runs))
-        elif isinstance(block, Quote):
-            out.extend(_note_blocks(block.blocks))
-        elif isinstance(block, CodeBlock):
-            out.append((Run(block.text, code=True),))
-    return out
 
 
 def _safe_url(url: str) -> str:
@@ -284,30 +263,9 @@ class BodyWriter:
                 out.append("<w:r><w:br/></w:r>")
                 continue
             if isinstance(inline, Note):
-                out.append(reference_xml(self._footnotes.add(self._note_paragraphs(inline))))
+                out.append(reference_xml(self._footnotes.add(note_paragraphs(inline))))
                 continue
             self._run(out, inline, bold=bold, size=size)
-
-    def _note_paragraphs(self, note: Note) -> list[str]:
-        """The runs of each paragraph of a footnote, as text (9 pt).
-
-        A footnote lives in its own part, which has no relationships of its own here: a
-        link in it is written as its text followed by the address.
-        """
-        rpr = note_paragraph_rpr()
-        paragraphs: list[str] = []
-        for block in _note_blocks(note.blocks):
-            runs: list[str] = []
-            for inline in block:
-                if isinstance(inline, LineBreak):
-                    runs.append("<w:r><w:br/></w:r>")
-                elif isinstance(inline, Run):
-                    text = inline.text
-                    if inline.url and inline.url != inline.text:
-                        text = f"{text} ({inline.url})"
-                    runs.append(bx.run_xml(bx.clean_text(text), rpr))
-            paragraphs.append("".join(runs))
-        return paragraphs
 
     def _cell_text(self, inlines: tuple[Inline, ...], bold: bool, size: float | None) -> str:
         out: list[str] = []
@@ -331,10 +289,9 @@ class BodyWriter:
         text = bx.clean_text(item.text)
         if not text:
             return
-        # An address without a scheme (`skr.se`) would be a broken link in Word: text.
         url = (
             _safe_url(bx.clean_text(item.url).strip())
-            if item.url and has_link_scheme(item.url)
+            if item.url and bx.followable(item.url)
             else ""
         )
         linked = bool(url or item.anchor)
@@ -546,17 +503,7 @@ class BodyWriter:
         if self._pending_break:
             paragraph.paragraph_format.page_break_before = True
             self._pending_break = False
-        if image.media_type not in _WORD_PICTURES:
-            # Word shows SVG only beside a PNG copy, which the tool cannot draw: the alt text
-            # and the file's name stand in (validate warns: bild-lank).
-            paragraph.add_run(bx.clean_text(f"[Bild: {image.alt} ({image.name})]")).italic = True
-            return
-        width = min(Cm(image.width_cm), Twips(self._usable_width))
-        try:
-            shape = paragraph.add_run().add_picture(io.BytesIO(image.png), width=width)
-        except UnrecognizedImageError as err:
-            raise OmstallningError(f"Bilden ”{image.name}” kan inte visas i Word.") from err
-        ooxml.set_picture_alt(shape, bx.clean_text(image.alt))
+        add_picture(paragraph, image, min(Cm(image.width_cm), Twips(self._usable_width)))
         if image.caption:
             self._figure_count += 1
             caption = self._paragraph("Caption")

@@ -17,8 +17,22 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 
+from omstallning.documents.tree import (
+    CodeBlock,
+    Heading,
+    LineBreak,
+    ListBlock,
+    Note,
+    Paragraph,
+    Quote,
+    Run,
+)
+from omstallning.writers.docx import body_xml as bx
+
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
+
+    from omstallning.documents.tree import Block, Inline
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NOTE_SIZE = 18  # half-points: 9 pt, the size of Word's Footnote Text
@@ -41,6 +55,44 @@ def reference_xml(note_id: int) -> str:
 def note_paragraph_rpr() -> str:
     """Run properties of the note's text (9 pt)."""
     return f'<w:rPr><w:sz w:val="{_NOTE_SIZE}"/></w:rPr>'
+
+
+def note_paragraphs(note: Note) -> list[str]:
+    """The runs of each paragraph of a footnote, as text (9 pt).
+
+    A footnote lives in its own part, which has no relationships of its own here: a link
+    in it is written as its text followed by the address.
+    """
+    rpr = note_paragraph_rpr()
+    paragraphs: list[str] = []
+    for block in _note_blocks(note.blocks):
+        runs: list[str] = []
+        for inline in block:
+            if isinstance(inline, LineBreak):
+                runs.append("<w:r><w:br/></w:r>")
+            elif isinstance(inline, Run):
+                text = inline.text
+                if inline.url and inline.url != inline.text:
+                    text = f"{text} ({inline.url})"
+                runs.append(bx.run_xml(bx.clean_text(text), rpr))
+        paragraphs.append("".join(runs))
+    return paragraphs
+
+
+def _note_blocks(blocks: tuple[Block, ...]) -> list[tuple[Inline, ...]]:
+    """The paragraphs of a footnote as runs; list items and quotes become paragraphs."""
+    out: list[tuple[Inline, ...]] = []
+    for block in blocks:
+        if isinstance(block, Paragraph | Heading):
+            out.append(tuple(r for r in block.runs if not isinstance(r, Note)))
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                out.extend((Run("– "), *runs) for runs in _note_blocks(item.blocks))
+        elif isinstance(block, Quote):
+            out.extend(_note_blocks(block.blocks))
+        elif isinstance(block, CodeBlock):
+            out.append((Run(block.text, code=True),))
+    return out
 
 
 class Footnotes:
