@@ -214,8 +214,22 @@ class _Batch:
         for name, data in itertools.chain(pieces, regional):
             self.manifest[name] = {"inputs": self.keys[name], "output": _sha256(data)}
             yield self.out_dir / name, data
+        yield from self.markdown_images()
         if self.todo or self.regional:
             yield self.out_dir / MANIFEST_FILE, _manifest_bytes(self.manifest)
+
+    def markdown_images(self) -> Iterator[tuple[Path, bytes]]:
+        """The pictures the Markdown documents link to, written beside them (`bilder/…`)."""
+        from omstallning.writers.markdown import document_images
+
+        seen: set[str] = set()
+        for kind, entry, fmt in self.todo:
+            if fmt == "md":
+                document = DOCUMENT_KINDS[kind].assemble_for(self.region, entry)
+                for name, data in document_images(document):
+                    if name not in seen:
+                        seen.add(name)
+                        yield self.out_dir / name, data
 
     def write(self, pool: Workers, progress: _Progress) -> None:
         """Write every file in one atomic batch, or none.
