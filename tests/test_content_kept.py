@@ -265,3 +265,16 @@ def test_every_citation_link_in_the_markdown_has_a_target(fmt: str) -> None:
     links = set(re.findall(r"\]\(#(kalla-[^)]+)\)", md))
     anchors = set(re.findall(r'<a id="(kalla-[^"]+)" name="\1"></a>', md))
     assert links and links <= anchors
+
+
+def test_source_titles_take_no_second_full_stop_and_kolada_is_linked_once() -> None:
+    from omstallning.documents.plan import end_sentence, indicator_source_cell
+
+    assert end_sentence("Vad är egentligen nytt i nya socialtjänstlagen?") == (
+        "Vad är egentligen nytt i nya socialtjänstlagen?"
+    )
+    assert end_sentence("Socialtjänstlag (2025:400)") == "Socialtjänstlag (2025:400)."
+    url = "https://www.kolada.se/verktyg/fri-sokning/?kpis=U33400"
+    assert indicator_source_cell("Kolada", "U33400").runs == (Run("Kolada U33400", url=url),)
+    cell = indicator_source_cell("SCB", "U33400")
+    assert [r.text for r in cell.runs if isinstance(r, Run)] == ["SCB (", "Kolada U33400", ")"]
