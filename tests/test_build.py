@@ -31,12 +31,14 @@ def docx_headings(path: Path) -> list[tuple[int, str]]:
 
 
 def md_headings(text: str) -> list[tuple[int, str]]:
+    """The headings of a plan's Markdown below its title (the one H1), at the DOCX's levels."""
     tokens = MarkdownIt("commonmark").enable("table").parse(text.split("\n---\n", 1)[1])
     out = []
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open":
             out.append((int(tok.tag[1]), tokens[i + 1].content))
-    return out
+    assert [level for level, _ in out].count(1) == 1 and out[0][0] == 1, out[:3]
+    return [(level - 1, title) for level, title in out[1:]]
 
 
 def test_build_writes_docx_and_md_per_municipality(

@@ -498,12 +498,12 @@ def test_table_is_a_gfm_pipe_table_with_caption_alignment_and_timeline_bars() ->
             (Cell((Run("Kartlägga"),), align="left"), Cell((), fill="1F4E79")),
             (Cell((Run("Utbilda", bold=True),)),),
         ),
-        caption="Tabell 1. Tidslinje",
+        caption="Tidslinje",
         widths=(3.0, 1.0),
     )
     markdown = render(table)
     assert markdown == (
-        "*Tabell 1. Tidslinje*\n"
+        "*Tabell 1: Tidslinje*\n"
         "\n"
         "| Åtgärd | Q1 |\n"
         "| :-- | :-: |\n"
@@ -520,7 +520,8 @@ def test_table_without_header_cells_still_gets_a_header_row() -> None:
     assert isinstance(back, Table) and back.rows == ((Cell((Run("a"),)), Cell((Run("b"),))),)
 
 
-def test_cover_page_becomes_marking_subtitle_and_facts_without_a_heading() -> None:
+def test_cover_page_becomes_the_title_h1_marking_subtitle_and_facts() -> None:
+    # GitLab folds the front matter away: the title is the one H1, chapters are H2s.
     cover = CoverPage(
         title="Omställningsplan",
         subtitle="Klippans kommun",
@@ -531,10 +532,11 @@ def test_cover_page_becomes_marking_subtitle_and_facts_without_a_heading() -> No
     )
     markdown = render(cover, TableOfContents(), PageBreak(), Heading(1, (Run("Inledning"),)))
     assert markdown == (
-        "**EXEMPEL**\n\nKlippans kommun\n\n- **Version:** 1.0\n- **Beslutad:**\n\n# Inledning\n"
+        "# Titel\n\n**EXEMPEL**\n\nKlippans kommun\n\n- **Version:** 1.0\n- **Beslutad:**\n\n"
+        "## Inledning\n"
     )
     headings = iter_headings(tuple(read_back(markdown)))
-    assert [h.text for h in headings] == ["Inledning"]
+    assert [h.text for h in headings] == ["Titel", "Inledning"]
 
 
 def test_table_of_contents_and_page_breaks_give_nothing() -> None:

@@ -322,6 +322,7 @@ class _Batch:
             self.manifest[name] = {"inputs": self.keys[name], "output": _sha256(data)}
             written.append(name)
             yield self.out_dir / name, data
+        yield from self.markdown_images()
         self._unsettle(written)
         stale = self._stale_outputs()
         for name in stale:
@@ -378,6 +379,19 @@ class _Batch:
             if _is_fresh(recorded, recorded.get("inputs"), self.out_dir / name):
                 stale.append(name)
         return sorted(stale)
+
+    def markdown_images(self) -> Iterator[tuple[Path, bytes]]:
+        """The pictures the Markdown documents link to, written beside them (`bilder/…`)."""
+        from omstallning.writers.markdown import document_images
+
+        seen: set[str] = set()
+        for kind, entry, fmt in self.todo:
+            if fmt == "md":
+                document = DOCUMENT_KINDS[kind].assemble_for(self.region, entry)
+                for name, data in document_images(document):
+                    if name not in seen:
+                        seen.add(name)
+                        yield self.out_dir / name, data
 
     def write(self, pool: Workers, progress: _Progress) -> None:
         """Write every file in one atomic batch, or none.

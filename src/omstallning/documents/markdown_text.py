@@ -1,26 +1,34 @@
-"""Markdown in plan texts (CommonMark, GFM tables, strikethrough) to document tree blocks.
+"""Markdown in plan texts (CommonMark, GFM tables, strikethrough, footnotes) to tree blocks.
 
-markdown-it-py does all the parsing, extended with one inline rule that recognises Pandoc-style
-citations (`[@sol2025]`, `[@a; @b]`, `[@a, s. 12]`); no Markdown is parsed with regular
-expressions here. Pure: no I/O, and nothing from the package except the document tree.
+markdown-it-py does all the parsing, with mdit-py-plugins' footnotes (`text[^1]` and
+`[^1]: Note.`) and one inline rule of our own that recognises Pandoc-style citations
+(`[@sol2025]`, `[@a; @b]`, `[@a, s. 12]`); no Markdown is parsed with regular expressions
+here. Images become picture blocks through a loader the caller gives (this module reads no
+file). Pure: no I/O, and nothing from the package except the document tree.
 """
 
 from __future__ import annotations
 
-import string
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import normalizeReference, unescapeAll
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
 from omstallning.documents import tree
+from omstallning.documents.markdown_citations import CitationItem, citation_rule
+from omstallning.documents.markdown_lines import (
+    bullet_start,
+    source_lines,
+    split_lines,
+    strip_runs,
+    without_bullet,
+)
 from omstallning.documents.markdown_nesting import MAX_NESTING, lost_text
 from omstallning.documents.tree import Block, Inline, Run
 from omstallning.text import slugify
@@ -28,104 +36,26 @@ from omstallning.text import slugify
 Cite = Callable[[tuple[str, ...]], tuple[Run, ...]]
 """Turns citation keys into the runs that replace the citation in the text."""
 
-_KEY_FIRST = frozenset(string.ascii_letters + string.digits + "_")
-_KEY_CHARS = _KEY_FIRST | frozenset(":.#$%&+?<>~/-")
-_CITATION_SPACE = " \t\n"
+ImageLoader = Callable[[str, str], "tree.Image | None"]
+"""Turns an image's source and alt text into a picture block; None keeps the alt text."""
+
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp", "ftps"})
+"""Links with these schemes become hyperlinks; others (`skr.se`, `mall/x.pdf`) stay text."""
+
 _MAX_HEADING_LEVEL = 6  # Word has nine heading levels; Markdown and the house style stop at six
 _FALLBACK_SLUG = "rubrik"
-
-
-@dataclass(frozen=True)
-class _CitationItem:
-    """One key of a citation: `@key` and what follows it up to `;` or `]`."""
-
-    key: str
-    at: int  # offset of "@" in the inline source the rule saw
-    locator: str | None
-
-
-def _skip_space(src: str, pos: int, end: int) -> int:
-    while pos < end and src[pos] in _CITATION_SPACE:
-        pos += 1
-    return pos
-
-
-def _scan_citation(src: str, pos: int, end: int) -> tuple[int, tuple[_CitationItem, ...]] | None:
-    """Read `[@key, locator; @key]` starting at the `[` at `pos`.
-
-    Returns:
-        The offset just after the closing `]` and the items, or None when the text at `pos`
-        is not a citation (it then stays literal text).
-    """
-    items: list[_CitationItem] = []
-    i = pos + 1
-    while True:
-        if i >= end or src[i] != "@":
-            return None
-        at = i
-        i += 1
-        if i >= end or src[i] not in _KEY_FIRST:
-            return None
-        j = i
-        while j < end and src[j] in _KEY_CHARS:
-            j += 1
-        # Like Pandoc, punctuation ends a key only inside it; `[@a.]` is not the key `a.`.
-        key = src[i:j].rstrip(".:")
-        i = _skip_space(src, i + len(key), end)
-        locator: str | None = None
-        if i < end and src[i] == ",":
-            j = i + 1
-            while j < end and src[j] not in ";]":
-                if src[j] == "[":
-                    return None
-                j += 1
-            words = unescapeAll(src[i + 1 : j]).replace("\t", " ").replace("\n", " ").split(" ")
-            locator = " ".join(w for w in words if w) or None
-            i = j
-        items.append(_CitationItem(key, at, locator))
-        if i >= end:
-            return None
-        if src[i] == "]":
-            return i + 1, tuple(items)
-        if src[i] != ";":
-            return None
-        i = _skip_space(src, i + 1, end)
-
-
-def _citation_rule(state: StateInline, silent: bool) -> bool:
-    """markdown-it inline rule: a citation becomes one `citation` token."""
-    pos = state.pos
-    src = state.src
-    if silent or not src.startswith("[@", pos):
-        # Silent mode only serves markdown-it's link label scan, which takes any token longer
-        # than one character that starts with `[` for a nested link and then refuses the
-        # outer link. Read as plain brackets, a citation balances just the same.
-        return False
-    scanned = _scan_citation(src, pos, state.posMax)
-    if scanned is None:
-        return False
-    end, items = scanned
-    # `[@a](url)` and a defined reference `[@a]` are links, as in CommonMark.
-    if end < state.posMax and src[end] == "(":
-        return False
-    references = state.env.get("references", {})
-    if normalizeReference(src[pos + 1 : end - 1]) in references:
-        return False
-    token = state.push("citation", "", 0)
-    token.content = src[pos:end]
-    token.meta = {"items": items, "src": src}
-    state.pos = end
-    return True
 
 
 def _make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING})  # not 20
     md.enable(["table", "strikethrough"])
-    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.use(footnote_plugin)
+    md.inline.ruler.before("link", "citation", citation_rule)
     return md
 
 
-_MD = _make_parser()
+_MD = MARKDOWN = _make_parser()  # MARKDOWN: the one parser of plan texts, for markdown_find
+_SOFT = Token("softbreak", "br", 0)
 
 
 def github_slug(text: str) -> str:
@@ -167,10 +97,12 @@ class _Format:
     bold: int = 0
     italic: int = 0
     strike: int = 0
-    links: list[tuple[str | None, str | None]] = field(default_factory=list)  # (url, anchor)
+    # (url, anchor, the href of a link shown as text)
+    links: list[tuple[str | None, str | None, str | None]] = field(default_factory=list)
+    note: Callable[[int], tuple[Block, ...] | None] | None = None
 
     def run(self, text: str, *, code: bool = False) -> Run:
-        url, anchor = self.links[-1] if self.links else (None, None)
+        url, anchor, _ = self.links[-1] if self.links else (None, None, None)
         return Run(
             text,
             bold=self.bold > 0,
@@ -204,9 +136,33 @@ class _Format:
             return False
         return True
 
+    def close_link(self, out: list[Inline]) -> None:
+        """After a link that is shown as text, its address follows in brackets."""
+        if self.links and self.links[-1][2]:
+            out.append(self.run(f" ({self.links[-1][2]})"))
+
+    def apply_or_close(self, tok: Token, out: list[Inline]) -> bool:
+        """`apply`, writing the address of a link shown as text before it closes."""
+        if tok.type == "link_close":
+            self.close_link(out)
+        return self.apply(tok)
+
+    def footnote(self, tok: Token, out: list[Inline]) -> bool:
+        """A footnote reference becomes a Note; its definition's marker is dropped."""
+        if tok.type == "footnote_anchor":
+            return True
+        if tok.type != "footnote_ref":
+            return False
+        blocks = self.note(int(tok.meta["id"])) if self.note is not None else None
+        if blocks is None:
+            out.append(self.run(f"[^{tok.meta.get('label', '')}]"))
+        else:
+            out.append(tree.Note(blocks))
+        return True
+
     def overlay(self, run: Run) -> Run:
         """A run returned by `cite`, with the surrounding formatting added to its own."""
-        url, anchor = self.links[-1] if self.links else (None, None)
+        url, anchor, _ = self.links[-1] if self.links else (None, None, None)
         linked = run.url is not None or run.anchor is not None
         return replace(
             run,
@@ -218,14 +174,32 @@ class _Format:
         )
 
 
-def _link_target(href: str) -> tuple[str | None, str | None]:
-    """`#fragment` links are internal (an anchor); everything else is a URL."""
+def has_link_scheme(href: str) -> bool:
+    """Whether a link's address is one a reader can follow from any copy of the document.
+
+    `https://skr.se` and `mailto:` are; `skr.se` (no scheme, so a path relative to
+    wherever the document lies) and `mall/x.pdf` are not.
+    """
+    try:
+        scheme = urlsplit(href).scheme.lower()
+    except ValueError:
+        return False
+    return scheme in LINK_SCHEMES
+
+
+def _link_target(href: str) -> tuple[str | None, str | None, str | None]:
+    """`#fragment` links are internal (an anchor); a URL with a scheme is a link.
+
+    Any other address stays text: its link text, then the address in brackets.
+    """
     if href.startswith("#"):
-        return None, unquote(href[1:])
-    return href, None
+        return None, unquote(href[1:]), None
+    if has_link_scheme(href):
+        return href, None, None
+    return None, None, unquote(href) or None
 
 
-def _citation_runs(items: Sequence[_CitationItem], cite: Cite, fmt: _Format) -> list[Inline]:
+def _citation_runs(items: Sequence[CitationItem], cite: Cite, fmt: _Format) -> list[Inline]:
     """Replace one citation by what `cite` gives for its keys, locators kept as text after."""
     out: list[Inline] = []
     if all(item.locator is None for item in items):
@@ -252,10 +226,11 @@ def _inline(tokens: Sequence[Token], fmt: _Format, cite: Cite | None, out: list[
             out.append(tree.LineBreak())
         elif kind == "code_inline":
             out.append(fmt.run(tok.content, code=True))
-        elif fmt.apply(tok):
+        elif fmt.apply_or_close(tok, out) or fmt.footnote(tok, out):
             pass
         elif kind == "image":
-            # There is no image block: the alt text stands in for the picture, in italics.
+            # A picture that is not a block of its own (in a table cell, a heading, or one
+            # the loader refused): the alt text stands in for it, in italics.
             fmt.italic += 1
             _inline(tok.children or [], fmt, cite, out)
             fmt.italic -= 1
@@ -288,15 +263,19 @@ def merge_runs(runs: Sequence[Inline]) -> tuple[Inline, ...]:
     return tuple(out)
 
 
-def _runs(token: Token, cite: Cite | None) -> tuple[Inline, ...]:
+def _runs(token: Token, cite: Cite | None, fmt: _Format | None = None) -> tuple[Inline, ...]:
     out: list[Inline] = []
-    _inline(token.children or [], _Format(), cite, out)
+    _inline(token.children or [], fmt or _Format(), cite, out)
     return merge_runs(out)
 
 
 def is_link_allowed(url: str) -> bool:
-    """Whether markdown-it makes a link of this URL (`javascript:` and the like are refused)."""
-    return bool(_MD.validateLink(_MD.normalizeLink(url)))
+    """Whether a URL is written as a link.
+
+    It must have a scheme a reader can follow anywhere (`has_link_scheme`), and markdown-it
+    must accept it (`javascript:` and the like are refused).
+    """
+    return has_link_scheme(url) and bool(_MD.validateLink(_MD.normalizeLink(url)))
 
 
 def parse_inline(text: str) -> tuple[Inline, ...]:
@@ -316,26 +295,132 @@ class _BlockParser:
     base_level: int
     cite: Cite | None
     anchor_prefix: str
+    image: ImageLoader | None = None
     pos: int = 0
     anchors: set[str] = field(default_factory=set)
     # Every way a `#fragment` link in the same text may name a heading -> its anchor.
     targets: dict[str, str] = field(default_factory=dict)
     slugger: GithubSlugger = field(default_factory=GithubSlugger)
     has_fragment_links: bool = False
+    # footnote id -> the span of its definition's tokens, and the blocks once parsed
+    note_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+    notes: dict[int, tuple[Block, ...]] = field(default_factory=dict)
+    body_end: int | None = None  # where the footnote definitions start
+
+    def fmt(self) -> _Format:
+        return _Format(note=self.note)
+
+    def note(self, note_id: int) -> tuple[Block, ...] | None:
+        """The blocks of a footnote, parsed when it is first referenced.
+
+        So citations in a note are numbered where the reader meets them.
+        """
+        if note_id not in self.notes:
+            span = self.note_spans.get(note_id)
+            if span is None:
+                return None
+            self.notes[note_id] = ()  # a note that refers to itself ends here
+            sub = _BlockParser(
+                self.tokens[span[0] : span[1]],
+                self.base_level,
+                self.cite,
+                self.anchor_prefix,
+                self.image,
+            )
+            sub.note_spans, sub.notes, sub.anchors = self.note_spans, self.notes, self.anchors
+            self.notes[note_id] = tuple(sub.blocks())
+            self.has_fragment_links = self.has_fragment_links or sub.has_fragment_links
+        return self.notes[note_id]
+
+    def take_notes(self) -> None:
+        """Cut the footnote definitions (at the end, by the plugin) out of the tokens."""
+        start = next(
+            (i for i, t in enumerate(self.tokens) if t.type == "footnote_block_open"), None
+        )
+        if start is None:
+            return
+        note_start = 0
+        for i in range(start, len(self.tokens)):
+            tok = self.tokens[i]
+            if tok.type == "footnote_open":
+                note_start = i + 1
+            elif tok.type == "footnote_close":
+                self.note_spans[int(self.tokens[note_start - 1].meta["id"])] = (note_start, i)
+        self.body_end = start
 
     def runs(self, token: Token) -> tuple[Inline, ...]:
-        runs = _runs(token, self.cite)
+        runs = _runs(token, self.cite, self.fmt())
         if not self.has_fragment_links:
             self.has_fragment_links = any(isinstance(r, Run) and r.anchor for r in runs)
         return runs
 
+    def paragraph(self, token: Token) -> list[Block]:
+        """A paragraph; lines pasted from Word with `• ` become a list, pictures blocks."""
+        lines = split_lines(token.children or [])
+        first = next((n for n, line in enumerate(lines) if bullet_start(line) is not None), None)
+        if first is None or any(bullet_start(line) is None for line in lines[first:]):
+            return self.pictures(token, token.children or [])
+        out: list[Block] = []
+        if first:
+            before = [t for line in lines[:first] for t in (_SOFT, *line)][1:]
+            out.extend(self.pictures(token, before))
+        items: list[tree.ListItem] = []
+        for line in lines[first:]:
+            bare = without_bullet(list(line), bullet_start(line) or 0)
+            items.append(tree.ListItem(tuple(self.pictures(token, bare))))
+        out.append(tree.ListBlock(ordered=False, items=tuple(items)))
+        return out
+
+    def pictures(self, token: Token, children: Sequence[Token]) -> list[Block]:
+        """Paragraphs of `children`, each image the loader gives a picture for a block between."""
+        out: list[Block] = []
+        fmt = self.fmt()
+        pending: list[Inline] = []
+
+        def flush() -> None:
+            runs = strip_runs(merge_runs(pending)) if split else merge_runs(pending)
+            if runs:
+                out.append(tree.Paragraph(runs))
+            pending.clear()
+
+        split = False
+
+        for tok in children:
+            picture = None
+            if tok.type == "image" and self.image is not None:
+                picture = self.image(str(tok.attrGet("src") or ""), tok.content)
+            if picture is None:
+                _inline([tok], fmt, self.cite, pending)
+                continue
+            split = True
+            flush()
+            out.append(
+                replace(
+                    picture, caption=picture.caption or (str(tok.attrGet("title") or "") or None)
+                )
+            )
+        flush()
+        if not self.has_fragment_links:
+            self.has_fragment_links = any(
+                isinstance(r, Run) and r.anchor
+                for b in out
+                if isinstance(b, tree.Paragraph)
+                for r in b.runs
+            )
+        return out
+
     def blocks(self, close: str | None = None) -> list[Block]:
         out: list[Block] = []
-        while self.pos < len(self.tokens):
+        end = len(self.tokens) if self.body_end is None else self.body_end
+        while self.pos < end:
             tok = self.tokens[self.pos]
             if close is not None and tok.type == close:
                 self.pos += 1
                 return out
+            if tok.type == "paragraph_open":
+                out.extend(self.paragraph(self.tokens[self.pos + 1]))
+                self.pos += 3
+                continue
             block = self.block(tok)
             if block is not None:
                 out.append(block)
@@ -468,6 +553,7 @@ def parse_markdown(
     base_level: int,
     cite: Cite | None = None,
     anchor_prefix: str = "",
+    image: ImageLoader | None = None,
 ) -> list[Block]:
     """Parse a Markdown text into document blocks.
 
@@ -481,17 +567,24 @@ def parse_markdown(
             `cite`, citations stay as they were written.
         anchor_prefix: Put before every heading anchor (the anchors are ASCII slugs of the
             heading text, unique within this call).
+        image: Gives the picture block for an image `![alt](src "title")` that stands in
+            a paragraph (the title becomes its caption); the paragraph is split around it.
+            Without it, or when it gives None, the alt text stands in, in italics.
 
     Returns:
         The blocks. Links to `#fragment` become internal links (`Run.anchor`); a fragment
         that names a heading of this text (by its GitHub id or its slug) gets that
-        heading's anchor.
+        heading's anchor. A link without a scheme (`[SKR](skr.se)`) is text followed by its
+        address in brackets. Footnotes (`text[^1]` and `[^1]: Note.`) become `tree.Note`s
+        where they are referenced. A paragraph whose lines from some line on all start
+        with `• ` (a list pasted from Word) becomes that paragraph and a bullet list.
     """
     env: dict[str, Any] = {}
     tokens = _MD.parse(text, env)
-    parser = _BlockParser(tokens, base_level, cite, anchor_prefix)
+    parser = _BlockParser(tokens, base_level, cite, anchor_prefix, image)
+    parser.take_notes()
     blocks = parser.blocks()
-    lost = lost_text(_source_lines(text), tokens)
+    lost = lost_text(source_lines(text), tokens)
     if lost:  # nested deeper than the parser goes: kept as plain text at the end
         blocks.append(tree.Paragraph((Run(lost),)))
     if parser.has_fragment_links:
@@ -499,94 +592,15 @@ def parse_markdown(
     return blocks
 
 
-def _source_lines(text: str) -> list[str]:
-    # The same line breaks markdown-it's normaliser knows, so its line numbers match ours.
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def _line_origins(token: Token, lines: list[str], cursors: dict[int, int]) -> list[int | None]:
-    """For each line of an inline token's content, the source column of its first character.
-
-    markdown-it keeps only line numbers (`token.map`), and each content line is its source
-    line minus container markers and indentation; so the content is found in the source
-    line, left to right (several table cells share one line).
-    """
-    origins: list[int | None] = []
-    first = token.map[0] if token.map else None
-    for k, content_line in enumerate(token.content.split("\n")):
-        body = content_line.strip(" \t")
-        n = None if first is None else first + k
-        if n is None or n >= len(lines) or not body:
-            origins.append(None)
-            continue
-        idx = lines[n].find(body, cursors.get(n, 0))
-        if idx < 0:
-            origins.append(None)
-            continue
-        cursors[n] = idx + len(body)
-        origins.append(idx - (len(content_line) - len(content_line.lstrip(" \t"))))
-    return origins
-
-
-def _walk_citations(tokens: Sequence[Token]) -> list[Token]:
-    found: list[Token] = []
-    for tok in tokens:
-        if tok.type == "citation":
-            found.append(tok)
-        elif tok.children:
-            found.extend(_walk_citations(tok.children))
-    return found
-
-
 def find_citations(text: str) -> list[tuple[str, int, int]]:
-    r"""Every citation key in a Markdown text, with its position, for validation.
+    """Every citation key of a text as `(key, line, column)`: `markdown_find.find_citations`."""
+    from omstallning.documents.markdown_find import find_citations as found
 
-    Citations are recognised exactly as `parse_markdown` does, so code spans, code blocks
-    and escaped brackets (`\[@x]`) are skipped.
-
-    Args:
-        text: The Markdown, without front matter (add the body's first line number
-            yourself).
-
-    Returns:
-        `(key, line, column)` for each key, 1-based, the column being that of the `@`;
-        in source order.
-    """
-    lines = _source_lines(text)
-    cursors: dict[int, int] = {}
-    found: list[tuple[str, int, int]] = []
-    for token in _MD.parse(text, {}):
-        if token.type != "inline" or token.map is None:
-            continue
-        origins = _line_origins(token, lines, cursors)
-        for citation in _walk_citations(token.children or []):
-            src: str = citation.meta["src"]
-            # Image alt text is parsed on its own, with offsets relative to the alt text.
-            base = 0 if src == token.content else token.content.find(src)
-            for item in citation.meta["items"]:
-                found.append((item.key, *_position(token, origins, lines, base, item)))
-    return sorted(found, key=lambda f: (f[1], f[2]))
+    return found(text)
 
 
-def _position(
-    token: Token,
-    origins: list[int | None],
-    lines: list[str],
-    base: int,
-    item: _CitationItem,
-) -> tuple[int, int]:
-    first = token.map[0] if token.map else 0
-    content = token.content
-    if base >= 0:
-        offset = base + item.at
-        k = content.count("\n", 0, offset)
-        origin = origins[k] if k < len(origins) else None
-        if origin is not None:
-            return first + k + 1, origin + offset - (content.rfind("\n", 0, offset) + 1) + 1
-    else:
-        k = 0
-    # Could not map the content back to its source line (tabs expanded, `\|` in a table
-    # cell): fall back to the first `@key` on the line.
-    n = min(first + k, len(lines) - 1)
-    col = lines[n].find("@" + item.key)
-    return n + 1, col + 1 if col >= 0 else 1
+def find_images(text: str) -> list[tuple[str, int, int]]:
+    """Every image of a text as `(src, line, column)`: `markdown_find.find_images`."""
+    from omstallning.documents.markdown_find import find_images as found
+
+    return found(text)

@@ -4,13 +4,15 @@ The order is the one the committee reads: cover, contents, the shared introducti
 municipality's own sections, goals, action plan with timeline, interventions, collaboration,
 glossary and sources.
 
-Pure: it reads the loaded `Region`, never YAML or files, and both writers render its result.
+It reads the loaded `Region`, never YAML; the only files it opens are the pictures a plan
+text names (`load.images`, checked as `validate` checks them). Both writers render its result.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from omstallning.documents.blocks import (
@@ -34,14 +36,16 @@ from omstallning.documents.decision import (
     decision_facts,
     offered_without_assessment,
 )
-from omstallning.documents.markdown_text import parse_markdown
+from omstallning.documents.markdown_text import ImageLoader, parse_markdown
 from omstallning.documents.properties import build_date, document_meta
 from omstallning.documents.reforms import intro_part_blocks
 from omstallning.documents.tree import (
     Block,
+    Cell,
     CoverPage,
     Document,
     Heading,
+    Image,
     Paragraph,
     Run,
     Table,
@@ -58,10 +62,67 @@ from omstallning.model import (
     MunicipalityEntry,
     Region,
     Section,
+    Value,
 )
 
 if TYPE_CHECKING:
     from omstallning.commands.compare import Comparison
+
+
+KOLADA_KPI_URL = "https://www.kolada.se/verktyg/fri-sokning/?kpis={}"
+
+
+def picture_loader(root: Path) -> ImageLoader:
+    """The pictures of a region's plan texts: a checked image becomes a picture block.
+
+    A missing, unsafe or unreadable image gives None (the text keeps its alt text);
+    `validate` reports it as `bild-fel`.
+    """
+    from omstallning.load.images import load_image, width_cm
+
+    def load(src: str, alt: str) -> Image | None:
+        found, _problem = load_image(root, src)
+        if found is None:
+            return None
+        return Image(
+            png=found.data,
+            alt=alt,
+            width_cm=width_cm(found.data, found.kind),
+            name=found.name,
+            media_type=found.media_type,
+        )
+
+    return load
+
+
+def end_sentence(text: str) -> str:
+    """`text` and a full stop, unless it already ends a sentence (`…lagen?` stays)."""
+    stripped = text.rstrip()
+    return stripped if stripped.endswith((".", "?", "!", "…", ":")) else stripped + "."
+
+
+def with_unit(value: Value | None, unit: str | None) -> str:
+    """An indicator value with its unit (`12` and `dagar`: `12 dagar`), unless it has it."""
+    text = value_text(value)
+    if not unit or text == "–" or text.rstrip().endswith(unit.strip()):
+        return text
+    return f"{text} {unit.strip()}"
+
+
+def indicator_source_cell(source: str | None, kolada: str | None) -> Cell:
+    """Where an indicator's figure comes from; a Kolada id links to its KPI page, once."""
+    if not kolada:
+        return text_cell(source or "–")
+    link = Run(f"Kolada {kolada}", url=KOLADA_KPI_URL.format(kolada))
+    named = (source or "").strip()
+    if not named or named.casefold() in (
+        "kolada",
+        f"kolada {kolada}".casefold(),
+        kolada.casefold(),
+    ):
+        return Cell((link,))
+    return Cell((Run(f"{named} ("), link, Run(")")))
+
 
 __all__ = [
     "MARKINGS",
@@ -112,14 +173,19 @@ class _SharedParses:
 
     def __init__(self) -> None:
         self._parses: dict[
-            tuple[str, str, frozenset[str], tuple[str, ...]], tuple[tuple[Block, ...], list[str]]
+            tuple[str, str, frozenset[str], tuple[str, ...], int],
+            tuple[tuple[Block, ...], list[str]],
         ] = {}
 
-    def parse(self, text: str, prefix: str, cite: _Citations) -> list[Block]:
-        key = (text, prefix, frozenset(cite.known), tuple(cite.order))
+    def parse(
+        self, text: str, prefix: str, cite: _Citations, image: ImageLoader | None = None
+    ) -> list[Block]:
+        key = (text, prefix, frozenset(cite.known), tuple(cite.order), id(image))
         found = self._parses.get(key)
         if found is None:
-            blocks = parse_markdown(text, base_level=0, cite=cite, anchor_prefix=prefix)
+            blocks = parse_markdown(
+                text, base_level=0, cite=cite, anchor_prefix=prefix, image=image
+            )
             if len(self._parses) >= self.MAX_ENTRIES:
                 self._parses.clear()
             found = self._parses[key] = (tuple(blocks), list(cite.order))
@@ -128,6 +194,17 @@ class _SharedParses:
 
 
 _SHARED = _SharedParses()
+_LOADERS: dict[Path, ImageLoader] = {}
+
+
+def _region_pictures(root: Path) -> ImageLoader:
+    """One picture loader per region root, so that shared parses can be kept by it."""
+    loader = _LOADERS.get(root)
+    if loader is None:
+        if len(_LOADERS) > 64:
+            _LOADERS.clear()
+        loader = _LOADERS[root] = picture_loader(root)
+    return loader
 
 
 class _Assembler:
@@ -136,6 +213,7 @@ class _Assembler:
         self.entry = entry
         self.plan = entry.plan
         self.cite = _Citations(list(region.sources))
+        self.image = _region_pictures(region.root)
         self.blocks: list[Block] = []
         self.anchor_count = 0
         self.appendices = 0
@@ -148,9 +226,11 @@ class _Assembler:
         the glossary): its blocks are kept per process (see `_SharedParses`).
         """
         if shared:
-            blocks = _SHARED.parse(text, prefix, self.cite)
+            blocks = _SHARED.parse(text, prefix, self.cite, self.image)
         else:
-            blocks = parse_markdown(text, base_level=0, cite=self.cite, anchor_prefix=prefix)
+            blocks = parse_markdown(
+                text, base_level=0, cite=self.cite, anchor_prefix=prefix, image=self.image
+            )
         levels = [b.level for b in blocks if isinstance(b, Heading)]
         if not levels:
             return blocks
@@ -180,11 +260,13 @@ class _Assembler:
         if plan.date:
             facts.append(("Datum", str(plan.date)))
         facts += decision_facts(plan)
-        if plan.contact and (plan.contact.name or plan.contact.role):
+        if plan.contact:
+            c = plan.contact
             who = ", ".join(
-                x for x in (plan.contact.name, plan.contact.role, plan.contact.email) if x
+                x for x in (c.name, c.role, c.email, c.phone and f"tfn\u00a0{c.phone}") if x
             )
-            facts.append(("Kontakt", who))
+            if who:
+                facts.append(("Kontakt", who))
         logo = cfg.export.logo
         self.blocks.append(
             CoverPage(
@@ -357,20 +439,10 @@ class _Assembler:
                         rows=tuple(
                             (
                                 text_cell(i.name),
-                                text_cell(value_text(i.baseline)),
-                                text_cell(value_text(i.target)),
+                                text_cell(with_unit(i.baseline, i.unit)),
+                                text_cell(with_unit(i.target, i.unit)),
                                 text_cell(str(i.year) if i.year else "–"),
-                                text_cell(
-                                    " ".join(
-                                        x
-                                        for x in (
-                                            i.source,
-                                            f"(Kolada {i.kolada})" if i.kolada else None,
-                                        )
-                                        if x
-                                    )
-                                    or "–"
-                                ),
+                                indicator_source_cell(i.source, i.kolada),
                             )
                             for i in g.indicators
                         ),
@@ -433,8 +505,9 @@ class _Assembler:
                     Run(
                         f"Aktiviteterna över planperioden {period.start}–{period.end}, "
                         f"per {slot_unit(slots)}. "
-                        "Färgen visar aktivitetens status (se teckenförklaringen under "
-                        "tabellen). Aktiviteter utan start eller slut visas inte som stapel."
+                        "Färgen och förkortningen i varje cell (Pl, På, Kl, Pa, St) visar "
+                        "aktivitetens status, se teckenförklaringen under tabellen. "
+                        "Aktiviteter utan start eller slut visas inte som stapel."
                     ),
                 )
             )
@@ -502,6 +575,10 @@ class _Assembler:
                     caption=f"Insatser: {label.lower()}",
                 )
             )
+            for i in in_area:
+                if i.description:
+                    text = f"**{i.name}:** {i.description}"
+                    self.blocks += self.markdown(text, 2, f"insatser-{area}-")
 
     def glossary(self) -> None:
         if not self.region.glossary:
@@ -524,13 +601,16 @@ class _Assembler:
         order = self.cite.order + [k for k in sources if k not in self.cite.order]
         for key in order:
             src = sources[key]
-            runs: list[Run] = [Run(f"[{self.cite.number(key)}] ", bold=True), Run(src.title)]
+            runs: list[Run] = [Run(f"[{self.cite.number(key)}] ", bold=True)]
+            # Each part ends its own sentence: "…socialtjänstlagen?" takes no extra full stop.
+            text = src.title
             if src.publisher:
-                runs.append(Run(f". {src.publisher}"))
+                text = f"{end_sentence(text)} {src.publisher}"
             if src.year:
-                runs.append(Run(f" ({src.year})"))
+                text = f"{text} ({src.year})"
+            runs.append(Run(end_sentence(text) if src.url else text))
             if src.url:
-                runs += [Run(". "), Run(src.url, url=src.url)]
+                runs += [Run(" "), Run(src.url, url=src.url)]
             self.blocks.append(Paragraph(tuple(runs), anchor=f"kalla-{key}"))
 
     def document(self) -> Document:

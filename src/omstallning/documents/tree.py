@@ -33,7 +33,17 @@ class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-Inline = Run | LineBreak
+@dataclass(frozen=True)
+class Note:
+    """A footnote. Its mark stands where it is referenced; `blocks` is the note's text.
+
+    Writers number the notes of a document in order (Word footnotes, `[^n]` in Markdown).
+    """
+
+    blocks: tuple[Block, ...]
+
+
+Inline = Run | LineBreak | Note
 
 
 @dataclass(frozen=True)
@@ -153,10 +163,13 @@ class CoverPage:
 
 @dataclass(frozen=True)
 class Image:
-    """A picture (a chart) in the body: PNG bytes, alt text and a width on the page.
+    """A picture (a chart, or an image from a plan text) in the body.
 
-    `name` is a file name for formats that keep the picture beside the document
-    (`klippan-uppfoljning-1.png` next to the Markdown); `caption` is shown under it.
+    `png` holds the file's bytes: PNG, or the format `media_type` names (`image/jpeg`,
+    `image/svg+xml`). `name` is a file name for formats that keep the picture beside the
+    document (`klippan-uppfoljning-1.png` next to the Markdown, `bilder/org-1a2b3c4d.png`);
+    `caption` is shown under it. A writer that cannot embed the format (SVG in Word) shows
+    the alt text and the name instead.
     """
 
     png: bytes
@@ -164,6 +177,7 @@ class Image:
     width_cm: float = 16.0
     name: str = "bild.png"
     caption: str | None = None
+    media_type: str = "image/png"
 
 
 Block = (
@@ -208,8 +222,28 @@ class Document:
 
 
 def plain_text(runs: tuple[Inline, ...]) -> str:
-    """Join the text of inline runs; line breaks become spaces."""
-    return "".join(r.text if isinstance(r, Run) else " " for r in runs)
+    """Join the text of inline runs; line breaks become spaces, footnotes nothing."""
+    return "".join(
+        r.text if isinstance(r, Run) else " " if isinstance(r, LineBreak) else "" for r in runs
+    )
+
+
+def iter_images(blocks: tuple[Block, ...] | list[Block]) -> list[Image]:
+    """Every picture of a block sequence, nested ones and those in footnotes too, in order."""
+    found: list[Image] = []
+    for block in blocks:
+        if isinstance(block, Image):
+            found.append(block)
+        elif isinstance(block, Quote):
+            found.extend(iter_images(block.blocks))
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                found.extend(iter_images(item.blocks))
+        if isinstance(block, Paragraph | Heading):
+            for run in block.runs:
+                if isinstance(run, Note):
+                    found.extend(iter_images(run.blocks))
+    return found
 
 
 def iter_headings(blocks: tuple[Block, ...]) -> list[Heading]:

@@ -16,6 +16,7 @@ from omstallning.check.rules import (  # noqa: F401
     decision,
     files,
     identity,
+    images,
     intro,
     intro_language,
     links,

@@ -100,6 +100,10 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
     "logotyp-fel": (E, "export.logotyp saknas, är ingen bild eller ligger utanför repot"),
     "okant-mal": (E, "en aktivitet hänvisar till ett mål som inte finns"),
     "okand-kalla": (E, "[@nyckel] som inte finns i kallor.yaml"),
+    "bild-fel": (
+        E,
+        "en bild i texten saknas, ligger utanför repot, är för stor eller ingen PNG/JPEG/SVG",
+    ),
     "okand-del": (E, "inledning listar en del som inte finns"),
     "dubblett-id": (E, "samma id två gånger"),
     "okand-kommun": (E, "kommunnamnet finns inte i SCB:s lista"),
@@ -128,6 +132,7 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
     ),
     "for-bred-tabell": (E, "en tabell med fler kolumner än Words 63"),
     "osaker-lank": (W, "en länk som inte är http, https eller mailto och blir vanlig text"),
+    "bild-lank": (W, "en bild som Word inte visar (SVG) eller som ligger på webben"),
     "del-ej-listad": (W, "en inledningsdel som inte står i inledning och lämnas utanför"),
     "reform-kontrollera": (W, "en reform i reformer.yaml vars startdatum har passerat"),
     "kunskapslage-gammalt": (W, "en inledningsdels kunskapsläge är mer än ett år gammalt"),

@@ -28,6 +28,7 @@ from omstallning.documents.tree import (
     Image,
     LineBreak,
     ListBlock,
+    Note,
     PageBreak,
     Paragraph,
     Quote,
@@ -40,7 +41,9 @@ from omstallning.load import safe_read
 from omstallning.writers.docx import body_xml as bx
 from omstallning.writers.docx import column_layout, ooxml, sections, tables
 from omstallning.writers.docx import splice as splicing
+from omstallning.writers.docx.footnotes import Footnotes, note_paragraphs, reference_xml
 from omstallning.writers.docx.links import HyperlinkRels, clickable
+from omstallning.writers.docx.pictures import add_picture
 from omstallning.writers.docx.styles import CODE_FONT, MAX_HEADING, StyleSheet
 
 if TYPE_CHECKING:
@@ -176,6 +179,7 @@ class BodyWriter:
         self._pending_break = False
         self._landscape = False
         self._heading_bookmarks = plan_heading_bookmarks(doc.blocks)
+        self._footnotes = Footnotes(document)
         self._body: Any = document.element.body
         self._buffer: list[str] = []
         self._splice = splice and splicing.can_splice_body(self._body)
@@ -202,6 +206,7 @@ class BodyWriter:
                     self._switch_orientation(landscape=wanted)
             self._top_block(block, index)
         self._flush()
+        self._footnotes.finish()
         blocks = self.doc.blocks
         sections.finish_sections(
             self.document,
@@ -277,6 +282,9 @@ class BodyWriter:
             if isinstance(inline, LineBreak):
                 out.append("<w:r><w:br/></w:r>")
                 continue
+            if isinstance(inline, Note):
+                out.append(reference_xml(self._footnotes.add(note_paragraphs(inline))))
+                continue
             self._run(out, inline, bold=bold, size=size)
 
     def _cell_text(self, inlines: tuple[Inline, ...], bold: bool, size: float | None) -> str:
@@ -301,7 +309,11 @@ class BodyWriter:
         text = bx.clean_text(item.text)
         if not text:
             return
-        url = _safe_url(bx.clean_text(item.url).strip()) if item.url else ""
+        url = (
+            _safe_url(bx.clean_text(item.url).strip())
+            if item.url and bx.followable(item.url)
+            else ""
+        )
         if url and not clickable(url):  # javascript:, file:, ms-msdt: … stay plain text
             url = ""
         linked = bool(url or item.anchor)
@@ -513,12 +525,7 @@ class BodyWriter:
         if self._pending_break:
             paragraph.paragraph_format.page_break_before = True
             self._pending_break = False
-        width = min(Cm(image.width_cm), Twips(self._usable_width))
-        try:
-            shape = paragraph.add_run().add_picture(io.BytesIO(image.png), width=width)
-        except UnrecognizedImageError as err:
-            raise OmstallningError(f"Bilden ”{image.name}” kan inte visas i Word.") from err
-        ooxml.set_picture_alt(shape, bx.clean_text(image.alt))
+        add_picture(paragraph, image, min(Cm(image.width_cm), Twips(self._usable_width)))
         if image.caption:
             self._figure_count += 1
             caption = self._paragraph("Caption")

@@ -333,3 +333,13 @@ def half_points(size: float | None) -> int | None:
 def twips(points: float) -> str:
     """`points` in twips, as an attribute value."""
     return str(Pt(points).twips)
+
+
+def followable(url: str | None) -> bool:
+    """Whether a run's URL becomes a hyperlink.
+
+    One without a scheme (`skr.se`) would be a broken link in Word, so it stays text.
+    """
+    from omstallning.documents.markdown_text import has_link_scheme
+
+    return bool(url) and has_link_scheme(url or "")

@@ -17,7 +17,7 @@ from pathlib import Path
 from omstallning.documents.tree import CoverPage, Document, TableOfContents
 from omstallning.load import safe_read
 from omstallning.writers import RenderOptions
-from omstallning.writers.html.blocks import Body, Ids, TocEntry, collect, esc
+from omstallning.writers.html.blocks import Body, Ids, TocEntry, collect, esc, footnotes_html
 from omstallning.writers.html.colours import Fills, pattern_css
 
 MAIN_ID = "huvudinnehall"
@@ -109,6 +109,7 @@ def render_html(doc: Document) -> str:
     collect(doc.blocks, ids, fills)
     body = Body(ids, fills)
     main = body.blocks(doc.blocks)
+    main += footnotes_html(body)
 
     covers = [b for b in doc.blocks if isinstance(b, CoverPage)]
     header = [line for i, c in enumerate(covers) for line in cover_html(c, first=i == 0)]

@@ -24,6 +24,7 @@ from omstallning.documents.tree import (
     Inline,
     LineBreak,
     ListBlock,
+    Note,
     PageBreak,
     Paragraph,
     Quote,
@@ -161,6 +162,8 @@ def _link_of(item: Inline) -> tuple[str, str] | None:
 def _run(item: Inline) -> str:
     if isinstance(item, LineBreak):
         return "<br>"
+    if not isinstance(item, Run):
+        return ""  # a footnote: `Body.inline` writes its mark
     text = esc(item.text)
     for on, tag in (
         (item.code, "code"),
@@ -183,11 +186,28 @@ class Body:
         self.depth = 0  # nesting in quotes and lists: only top-level headings are listed
         self.outline: list[tuple[int, int]] = []  # open headings: (tree level, html level)
         self.unnamed_tables = 0  # regions need distinct names: "Tabell 1", "Tabell 2", …
+        self.notes: list[tuple[Block, ...]] = []
 
     # --- inline ---
 
     def inline(self, runs: Sequence[Inline]) -> str:
-        """Runs as HTML; runs with the same link target share one link."""
+        """Runs as HTML; runs with the same link target share one link; notes numbered."""
+        if any(isinstance(r, Note) for r in runs):
+            parts: list[str] = []
+            for is_note, group in itertools.groupby(runs, key=lambda r: isinstance(r, Note)):
+                items = list(group)
+                if not is_note:
+                    parts.append(self.inline(items))
+                    continue
+                for note in items:
+                    assert isinstance(note, Note)
+                    self.notes.append(note.blocks)
+                    n = len(self.notes)
+                    parts.append(
+                        f'<sup class="fotnot"><a href="#fotnot-{n}" id="fotnotref-{n}" '
+                        f'aria-label="Fotnot {n}">{n}</a></sup>'
+                    )
+            return "".join(parts)
         out: list[str] = []
         for link, group in itertools.groupby(runs, key=_link_of):
             items = list(group)
@@ -341,11 +361,31 @@ class Body:
         return f"<{tag}{attrs}>{content}</{tag}>"
 
 
+def footnotes_html(body: Body) -> list[str]:
+    """The notes referenced so far (and those inside them), numbered, with a way back."""
+    lines: list[str] = []
+    done = 0
+    while done < len(body.notes):
+        done += 1
+        inner = body.nested(body.notes[done - 1])
+        back = f' <a href="#fotnotref-{done}" aria-label="Tillbaka till texten">↩</a>'
+        lines += [f'<li id="fotnot-{done}">', *inner, f"{back}</li>"]
+    if not lines:
+        return []
+    return [
+        '<section class="fotnoter" aria-label="Fotnoter">',
+        "<ol>",
+        *lines,
+        "</ol>",
+        "</section>",
+    ]
+
+
 def image_html(image: Image) -> list[str]:
     """A picture embedded as a data URL (the page makes no requests), with its caption."""
     data = base64.b64encode(image.png).decode("ascii")
     img = (
-        f'<img src="data:image/png;base64,{data}" alt="{esc(image.alt)}" '
+        f'<img src="data:{esc(image.media_type)};base64,{data}" alt="{esc(image.alt)}" '
         f'style="width: {image.width_cm:g}cm; max-width: 100%; height: auto">'
     )
     caption = [f"<figcaption>{esc(image.caption)}</figcaption>"] if image.caption else []

@@ -86,6 +86,15 @@ def _marks(run: Run) -> frozenset[str]:
     )
 
 
+def _run_link(run: Run, targets: dict[str, str]) -> str | None:
+    """The link destination of a run, or None."""
+    if run.url is not None and is_link_allowed(run.url):
+        return _link_destination(run.url)
+    if run.anchor is not None:
+        return _link_destination("#" + targets.get(run.anchor, run.anchor))
+    return None
+
+
 def _atoms(runs: Iterable[Inline], targets: dict[str, str], *, context: str) -> list[_Atom]:
     """Split runs into atoms and give links their destination.
 
@@ -99,11 +108,9 @@ def _atoms(runs: Iterable[Inline], targets: dict[str, str], *, context: str) -> 
         if isinstance(run, LineBreak):
             atoms.append(_Atom("br", "\n") if context == "paragraph" else _Atom("char", " "))
             continue
-        link: str | None = None
-        if run.url is not None and is_link_allowed(run.url):
-            link = _link_destination(run.url)
-        elif run.anchor is not None:
-            link = _link_destination("#" + targets.get(run.anchor, run.anchor))
+        if not isinstance(run, Run):
+            continue  # a footnote: the renderer writes its mark (`MarkdownRenderer.text`)
+        link = _run_link(run, targets)
         text = run.text.replace("\r\n", "\n").replace("\r", "\n")
         if run.code:
             # A code span cannot hold a newline: it reads as a space. A heading keeps it,
@@ -275,6 +282,8 @@ def _signature_of(runs: Iterable[Inline]) -> _Signature:
         if isinstance(run, LineBreak):
             texts.append("\n")
             codes.append("\n")
+            continue
+        if not isinstance(run, Run):
             continue
         linked = run.url is not None or run.anchor is not None
         texts.append(run.text)

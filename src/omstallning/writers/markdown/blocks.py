@@ -9,6 +9,7 @@ from omstallning.documents import tree
 from omstallning.documents.markdown_text import GithubSlugger
 from omstallning.documents.tree import Block, Inline, Run
 from omstallning.text import yaml_quoted
+from omstallning.writers.markdown.atoms import _link_destination
 from omstallning.writers.markdown.inline import InlineWriter
 
 TIMELINE_MARK = "■"
@@ -18,6 +19,9 @@ _BULLETS = ("-", "*", "+")
 _ORDERED_DELIMITERS = (".", ")")  # one list right after another needs the other
 _MAX_ORDERED_START = 999_999_999  # CommonMark allows at most nine digits
 _YAML_BOOL_NULL = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
+_NOTE_MARK = "\U0010fffd"  # stands for a footnote while its line is written and checked
+TABLE_LABEL = "Tabell"
+FIGURE_LABEL = "Figur"
 
 
 def _yaml_key(key: str) -> str:
@@ -45,11 +49,15 @@ class MarkdownRenderer:
 
     def __init__(self, doc: tree.Document, inline: InlineWriter) -> None:
         self.inline = inline
+        self.notes: list[tuple[Block, ...]] = []
+        self.tables = 0
+        self.figures = 0
         # Without raw HTML there is no way to give a heading an id of our own. GitHub, Pandoc
         # (gfm) and most viewers derive ids from the heading text, so a link to a heading's
         # anchor is written with that derived id; a link to any other anchor keeps `#anchor`.
         self.targets: dict[str, str] = {}
         slugger = GithubSlugger()
+        self.title_slug = slugger.slug(doc.meta.title) if doc.meta.title else None
         for heading in _all_headings(doc.blocks):
             slug = slugger.slug(heading.text)
             if heading.anchor is not None:
@@ -74,6 +82,54 @@ class MarkdownRenderer:
             previous_marker = marker
         return lines
 
+    def text(self, runs: Sequence[Inline], context: str = "paragraph") -> str:
+        """Inline Markdown; each footnote becomes `[^n]`, its text kept for `footnotes`."""
+        if not any(isinstance(r, tree.Note) for r in runs):
+            return self.inline.text(tuple(runs), self.targets, context=context)
+        marked: list[Inline] = []
+        numbers: list[int] = []
+        for r in runs:
+            if isinstance(r, tree.Note):
+                self.notes.append(r.blocks)
+                numbers.append(len(self.notes))
+                before = next((x for x in reversed(marked) if isinstance(x, Run)), None)
+                marked.append(
+                    Run(
+                        _NOTE_MARK,
+                        bold=bool(before and before.bold),
+                        italic=bool(before and before.italic),
+                        strike=bool(before and before.strike),
+                    )
+                )
+            else:
+                marked.append(r)
+        text = self.inline.text(tuple(marked), self.targets, context=context)
+        for n in numbers:
+            text = text.replace(_NOTE_MARK, f"[^{n}]", 1)
+        return text
+
+    def footnotes(self) -> list[str]:
+        """The definitions of the footnotes written so far (and of notes inside them)."""
+        lines: list[str] = []
+        done = 0
+        while done < len(self.notes):
+            done += 1
+            body = self.blocks(self.notes[done - 1]) or [""]
+            if lines:
+                lines.append("")
+            lines.append(f"[^{done}]: {body[0]}")
+            lines.extend("    " + line if line else "" for line in body[1:])
+        return lines
+
+    def anchor(self, name: str) -> str:
+        """An HTML anchor for a `#name` link, the only raw HTML written.
+
+        `id` for GitHub (which renames it `user-content-name` and whose script follows
+        `#name` there), `name` for GitLab (whose sanitiser keeps `name` on links).
+        """
+        safe = "".join(c for c in name if c.isalnum() or c in "-_.:")
+        return f'<a id="{safe}" name="{safe}"></a>'
+
     def block(self, block: Block) -> list[str]:
         """The lines of one block (no blank line around it)."""
         if isinstance(block, tree.Heading):
@@ -82,7 +138,9 @@ class MarkdownRenderer:
             runs = block.runs
             if block.role == "caption":
                 runs = tuple(replace(r, italic=True) if isinstance(r, Run) else r for r in runs)
-            text = self.inline.text(runs, self.targets)
+            text = self.text(runs)
+            if text and block.anchor and block.anchor not in self.targets:
+                text = self.anchor(block.anchor) + text
             return text.split("\n") if text else []
         if isinstance(block, tree.ListBlock):
             return self.list_block(block, avoid=None)[0]
@@ -95,14 +153,48 @@ class MarkdownRenderer:
             return self.table(block)
         if isinstance(block, tree.CoverPage):
             return self.cover(block)
-        if isinstance(block, tree.TableOfContents | tree.PageBreak):
-            return []  # Markdown viewers build their own contents; pages do not exist
+        return self.other_block(block)
+
+    def other_block(self, block: Block) -> list[str]:
+        """Pictures, the table of contents and page breaks."""
+        if isinstance(block, tree.Image):
+            return self.image(block)
+        if isinstance(block, tree.TableOfContents):
+            return self.contents(block)
+        if isinstance(block, tree.PageBreak):
+            return []  # pages do not exist
         raise TypeError(f"unknown block {type(block).__name__}")
 
+    def image(self, image: tree.Image) -> list[str]:
+        """The picture, from its copy beside the document (`document_images`).
+
+        Its caption is numbered as in Word.
+        """
+        alt = self.inline.text((Run(image.alt),), self.targets, context="cell")
+        lines = [f"![{alt}]({_link_destination(image.name)})"]
+        if image.caption:
+            self.figures += 1
+            caption = f"{FIGURE_LABEL} {self.figures}: {image.caption}"
+            lines += ["", self.inline.text((Run(caption, italic=True),), self.targets)]
+        return lines
+
+    def contents(self, toc: tree.TableOfContents) -> list[str]:
+        """The table of contents: a link to each chapter (the H2s)."""
+        lines = [self.inline.text((Run(toc.title, bold=True),), self.targets), ""]
+        for heading in self.chapters:
+            label = self.inline.text(
+                (Run(heading.text, anchor=heading.anchor),), self.targets, context="cell"
+            )
+            lines.append(f"- {label}")
+        return lines if self.chapters else []
+
+    chapters: Sequence[tree.Heading] = ()
+    shift = 0  # 1 when the document's title is written as the H1
+
     def heading(self, heading: tree.Heading) -> str:
-        """An ATX heading, levels beyond six written at six."""
-        level = min(max(heading.level, 1), 6)
-        text = self.inline.text(heading.runs, self.targets, context="heading")
+        """An ATX heading one level below the document's title (H1), at most six."""
+        level = min(max(heading.level + self.shift, 1), 6)
+        text = self.text(heading.runs, context="heading")
         # A run of `#` at the end would be read as the optional closing sequence.
         stripped = text.rstrip("#")
         if stripped != text and (not stripped or stripped[-1] in " \t"):
@@ -136,7 +228,11 @@ class MarkdownRenderer:
         """A GFM table, its caption above it in italics."""
         lines: list[str] = []
         if table.caption:
-            lines.extend([self.inline.text((Run(table.caption, italic=True),), self.targets), ""])
+            caption = table.caption
+            if table.numbered:
+                self.tables += 1
+                caption = f"{TABLE_LABEL} {self.tables}: {caption}"
+            lines.extend([self.inline.text((Run(caption, italic=True),), self.targets), ""])
         columns = max([len(table.header), *(len(row) for row in table.rows)])
         if columns == 0:
             return lines[:-1]
@@ -161,7 +257,7 @@ class MarkdownRenderer:
             if cell.fill and not "".join(_texts(cell.runs)).strip():
                 text = TIMELINE_MARK
             else:
-                text = self.inline.text(cell.runs, self.targets, context="cell")
+                text = self.text(cell.runs, context="cell")
             # The table splits on `|` before inline parsing, even inside code spans.
             texts.append(text.replace("|", "\\|"))
         return "| " + " | ".join(texts) + " |"

@@ -1,0 +1,61 @@
+"""Images in plan texts: each `![alt](src)` names a PNG, JPEG or SVG file inside the repo.
+
+`build` embeds what `load.images` accepts; anything else would silently become its alt
+text, so it is an error here (`bild-fel`). An SVG, which Word cannot show without a PNG
+copy, or a picture on the web, which is never fetched, is a warning (`bild-lank`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from omstallning.check.rules.citations import TextPosition, municipality_texts, shared_texts
+from omstallning.check.rules.registry import E, W, municipality_rule, rule
+from omstallning.findings import Finding
+from omstallning.load.loader import LoadResult
+from omstallning.load.yaml_source import SourceMap
+from omstallning.model import MunicipalityEntry
+
+
+@rule
+def images(result: LoadResult) -> Iterator[Finding]:
+    """The images of the introduction and the glossary."""
+    return _check_images(result, shared_texts(result))
+
+
+@municipality_rule
+def municipality_images(
+    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[Finding]:
+    """The images of a municipality's texts."""
+    return _check_images(result, municipality_texts(entry, sm))
+
+
+def _check_images(
+    result: LoadResult, texts: Iterator[tuple[str, str, TextPosition]]
+) -> Iterator[Finding]:
+    root = result.region.root
+    for file, text, where in texts:
+        if "![" not in text:
+            continue  # no image: no need to parse
+        from omstallning.documents.markdown_text import find_images
+        from omstallning.load.images import is_remote, load_image
+
+        for src, line, col in find_images(text):
+            fline, fcol = where(line, col)
+            found, problem = load_image(root, src)
+            if found is None:
+                code, severity = ("bild-lank", W) if is_remote(src) else ("bild-fel", E)
+                yield Finding(file, fline, fcol, code, severity, problem or "", ())
+            elif found.kind == "svg":
+                yield Finding(
+                    file,
+                    fline,
+                    fcol,
+                    "bild-lank",
+                    W,
+                    f"SVG-bilden ”{src}” visas i Markdown och HTML, men Word-filen får bara "
+                    "bildtexten och filens namn. Spara en PNG-kopia och använd den om bilden "
+                    "ska synas i Word.",
+                    (),
+                )
