@@ -573,6 +573,26 @@ class Municipality(_Model):
     collaboration: list[Collaboration] = Field(
         default_factory=list, alias="samverkan", description="Samverkansparter."
     )
+    # --- Identity (issue 13): the municipality's own name, logo and Word template ---------
+    official_name: str | None = Field(
+        default=None,
+        alias="officiellt_namn",
+        description="Kommunens eget namn i dokumenten, t.ex. Trollhättans Stad. Standard: "
+        "namnet i verktygets kommunlista.",
+    )
+    logo: str | None = Field(
+        default=None,
+        alias="logotyp",
+        description="Kommunens egen logotyp (PNG eller JPEG), relativt repot. Standard: "
+        "regionens export.logotyp.",
+    )
+    template: str | None = Field(
+        default=None,
+        alias="mall",
+        description="Kommunens egen Word-mall (.docx eller .dotx), relativt repot. Standard: "
+        "regionens export.mall.",
+    )
+    # --- end identity ------------------------------------------------------------------------
 
 
 # --- The loaded region ---------------------------------------------------------------------

@@ -349,13 +349,16 @@ def build(
 ) -> None:
     """Bygg varje kommuns plan som Word-dokument (DOCX) och/eller Markdown.
 
-    Kontrollerar först hela repot och bygger inget om det finns fel. Varje kommun ger
-    build/<kommun>.docx och/eller build/<kommun>.md. Dokument vars indata inte har ändrats
-    sedan förra bygget byggs inte om (se --force).
+    Kontrollerar först hela repot. Varje kommun utan fel i sin egen fil byggs; en kommun
+    med fel byggs inte (förra bygget ligger kvar), felen visas och slutstatus blir 1. Fel i
+    de gemensamma filerna stoppar allt. Med --kommun räknas bara de valda kommunerna. Varje
+    kommun ger build/<kommun>.docx och/eller build/<kommun>.md. Dokument vars indata inte
+    har ändrats sedan förra bygget byggs inte om (se --force).
 
     Exempel: omstallning build examples/nordvastra-skane --kommun klippan
     """
-    from omstallning.commands.build import build_plans, select_municipalities
+    from omstallning.commands.build import build_plans
+    from omstallning.commands.build_selection import without
     from omstallning.workers import Workers, default_jobs
 
     if jobs is not None and jobs < 1:
@@ -363,10 +366,12 @@ def build(
         raise typer.Exit(EXIT_USAGE)
     # One set of worker processes loads the municipalities and then renders their plans.
     with Workers(jobs or default_jobs()) as workers:
-        result, findings = _validate_for_build(path, workers)
+        result, findings, chosen = _validate_for_build(path, workers, kommun or [])
         region = result.region
         formats = _formats(format, region)
-        entries = select_municipalities(region, kommun or [])
+        entries = chosen.entries
+        if not entries and chosen.broken:
+            _exit_broken(chosen, path, built_any=False)
         if not entries:
             err.print(
                 "Regionen har inga kommuner att bygga. Lägg till en med "
@@ -382,7 +387,7 @@ def build(
             overview = region_status(result, findings, reference_date())
         with _progress_bar(len(entries)) as advance:
             built = build_plans(
-                region,
+                without(region, [*chosen.broken, *chosen.others_broken]),
                 entries,
                 formats,
                 target,
@@ -392,22 +397,56 @@ def build(
                 status=overview,
             )
         _report_built(built, sum(not f.is_error for f in findings))
+        if chosen.broken:
+            _exit_broken(chosen, path, built_any=True)
 
 
-def _validate_for_build(path: Path, workers: Any) -> tuple[Any, list[Any]]:
-    """The loaded region and its findings; exits after printing them if any is an error."""
+def _validate_for_build(path: Path, workers: Any, wanted: list[str]) -> tuple[Any, list[Any], Any]:
+    """The loaded region, its findings and what to build; exits on errors in shared files."""
+    from omstallning.commands.build_selection import select_for_build
+
     result, findings = _validate_region(path, workers)
-    errors = [f for f in findings if f.is_error]
-    if errors:
-        _print_findings(errors, len({f.file for f in errors}), path, err)
+    chosen = select_for_build(result.region, findings, wanted)
+    if chosen.shared_errors:
+        _print_build_errors(chosen.shared_errors, path)
         err.print(
-            "Inget byggdes. Rätta felen ovan och kör igen (omstallning validate visar "
-            "även varningar).",
+            "Inget byggdes: felen finns i filer som alla kommuners planer byggs av. Rätta "
+            "dem och kör igen (omstallning validate visar även varningar).",
             markup=False,
         )
         raise typer.Exit(EXIT_FINDINGS)
+    if chosen.others_broken:
+        err.print(
+            f"Obs: {', '.join(chosen.others_broken)} har fel men valdes inte och byggs inte "
+            "(se omstallning validate).",
+            markup=False,
+        )
     result.forget_positions()  # findings are printed; rendering needs none
-    return result, findings
+    return result, findings, chosen
+
+
+def _print_build_errors(errors: list[Any], root: Path) -> None:
+    """The errors that stop (part of) a build, and how many: errors only, so the count does
+    not claim "0 varningar" where validate shows the warnings too."""
+    from omstallning.check import report
+
+    lines = report.format_text(errors, 0, _line_source(root))[:-1]  # without its count line
+    _print_segments(lines, err)
+    files = report.plural(len({f.file for f in errors}), "fil", "filer")
+    err.print(f"{report.plural(len(errors), 'fel', 'fel')} i {files}.", markup=False)
+
+
+def _exit_broken(chosen: Any, path: Path, *, built_any: bool) -> None:
+    """List the municipalities left out for their errors; exit 1."""
+    _print_build_errors([f for fs in chosen.broken.values() for f in fs], path)
+    left_out = ", ".join(chosen.broken)
+    done = "De andra kommunerna byggdes. " if built_any else ""
+    err.print(
+        f"Byggdes inte: {left_out} (dokument från ett tidigare bygge ligger kvar som de "
+        f"var). {done}Rätta felen ovan och kör igen.",
+        markup=False,
+    )
+    raise typer.Exit(EXIT_FINDINGS)
 
 
 def _formats(format: BuildFormat | None, region: Any) -> list[str]:
@@ -420,7 +459,7 @@ def _formats(format: BuildFormat | None, region: Any) -> list[str]:
 def _report_built(built: list[Any], warnings: int) -> None:
     from omstallning.check.report import plural
 
-    note = f" ({plural(warnings, 'varning', 'varningar')} – se omstallning validate)"
+    note = f" – {plural(warnings, 'varning', 'varningar')}, se omstallning validate"
     regional = [b for b in built if b.kind != "plan"]
     built = [b for b in built if b.kind == "plan"]
     written = [b for b in built if not b.skipped]

@@ -83,7 +83,10 @@ def plan_municipality(k: kommuner.Kommun, period: tuple[int, int] = DEFAULT_PERI
     text = _fill(
         text,
         {
-            "KOMMUNNAMN": k.name,  # in a comment line only
+            # in comment lines only
+            "KOMMUNGENITIV": kommuner.genitive(k.official_name),
+            "OFFICIELLT": yaml_quoted(k.official_name),
+            "SLUG": k.slug,
             "KOMMUNKOD": yaml_quoted(k.code),
             "KOMMUN": yaml_quoted(k.name),
             "BORJAR": str(period[0]),

@@ -288,10 +288,11 @@ def _loaded_row(
 def _unread_row(file: str, findings: list[Finding]) -> StatusRow:
     """The row of a municipality file that could not be read."""
     stem = file[len(MUNICIPALITY_DIR) + 1 :].rsplit(".", 1)[0]
+    known = kommuner.by_slug(stem)  # `lilla-edet` is shown as Lilla Edet, and sorted so
     return StatusRow(
         file=file,
         slug=stem,
-        name=stem,
+        name=known.name if known else stem,
         loaded=False,
         errors=sum(1 for f in findings if f.is_error),
         warnings=sum(1 for f in findings if not f.is_error),

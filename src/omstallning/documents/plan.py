@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from omstallning import clock
+from omstallning import clock, kommuner
 from omstallning.documents.blocks import (
     activity_counts,
     header_cells,
@@ -53,14 +53,10 @@ from omstallning.model import (
 MARKINGS = {"exempel": "EXEMPEL", "utkast": "UTKAST", "remiss": "REMISSVERSION"}
 
 
-def genitive(name: str) -> str:
-    """Swedish genitive of a place name: Klippan -> Klippans, Höganäs -> Höganäs, Lomma -> Lomma."""
-    return name if name[-1:].lower() in "aeiouyåäösxz" else f"{name}s"
-
-
-def municipality_title(name: str) -> str:
-    """`Klippans kommun`, `Örkelljunga kommun`."""
-    return f"{genitive(name)} kommun"
+def municipality_title(plan: Municipality) -> str:
+    """What the municipality calls itself: `Klippans kommun`, `Falu kommun`, `Göteborgs Stad`
+    (the file's `officiellt_namn` wins over the packaged list)."""
+    return kommuner.official_name(plan.name, plan.official_name)
 
 
 def build_date(plan: Municipality, period_start: int) -> dt.datetime:
@@ -191,16 +187,18 @@ class _Assembler:
                 x for x in (plan.contact.name, plan.contact.role, plan.contact.email) if x
             )
             facts.append(("Kontakt", who))
-        logo = cfg.export.logo
+        # The municipality's own logo wins over the region's; the alt text names its owner.
+        logo = plan.logo or cfg.export.logo
+        owner = municipality_title(plan) if plan.logo else cfg.region
         self.blocks.append(
             CoverPage(
                 title=cfg.plan.title,
-                subtitle=municipality_title(plan.name)
+                subtitle=municipality_title(plan)
                 + (f" – {cfg.plan.subtitle}" if cfg.plan.subtitle else ""),
                 facts=tuple(facts),
                 marking=MARKINGS.get(plan.status),
                 logo=str(self.region.root / logo) if logo else None,
-                logo_alt=f"Logotyp för {cfg.region}" if logo else None,
+                logo_alt=f"Logotyp för {owner}" if logo else None,
             )
         )
         self.blocks.append(TableOfContents(levels=2))
@@ -220,7 +218,7 @@ class _Assembler:
                                 f"Kapitel 1–{len(parts)} är den gemensamma inledningen för "
                                 f"{self.region.config.region}, lika i alla kommuners planer. "
                                 "Därefter "
-                                f"följer {municipality_title(self.plan.name)}s egna avsnitt.",
+                                f"följer {municipality_title(self.plan)}s egna avsnitt.",
                                 italic=True,
                             ),
                         ),
@@ -252,7 +250,7 @@ class _Assembler:
                 header=(text_cell("Samverkanspart"), text_cell("Form")),
                 rows=rows,
                 widths=(2, 3),
-                caption=f"Samverkan i {municipality_title(self.plan.name)}",
+                caption=f"Samverkan i {municipality_title(self.plan)}",
             )
         )
         for c in self.plan.collaboration:
@@ -404,7 +402,7 @@ class _Assembler:
             Paragraph(
                 (
                     Run(
-                        f"{municipality_title(self.plan.name)} har {len(items)} insatser i "
+                        f"{municipality_title(self.plan)} har {len(items)} insatser i "
                         "katalogen, varav "
                         f"{free} ges utan individuell behovsprövning."
                     ),
@@ -490,7 +488,7 @@ class _Assembler:
         cfg, plan = self.region.config, self.plan
         created = build_date(plan, cfg.plan.period.start)
         has_date = bool(plan.date or plan.decision or clock.source_date())
-        title = f"{cfg.plan.title} – {municipality_title(plan.name)}"
+        title = f"{cfg.plan.title} – {municipality_title(plan)}"
         front = {
             "title": title,
             "kommun": plan.name,
@@ -505,8 +503,8 @@ class _Assembler:
             title=title,
             subject="Omställningsplan enligt socialtjänstlagen (2025:400)",
             author=plan.committee
-            and f"{plan.committee}, {municipality_title(plan.name)}"
-            or municipality_title(plan.name),
+            and f"{plan.committee}, {municipality_title(plan)}"
+            or municipality_title(plan),
             keywords=f"socialtjänstlag; omställningsplan; {plan.name}; {cfg.region}",
             language="sv-SE",
             created=created,
