@@ -187,7 +187,11 @@ def row(status: RegionStatus, name: str) -> StatusRow:
 
 
 def test_one_row_per_file_in_swedish_order(region_status_: RegionStatus) -> None:
-    assert [r.name for r in region_status_.rows] == ["bjuv", "Klippan", "Åstorp"]
+    assert [r.name for r in region_status_.rows] == [
+        "Bjuv",
+        "Klippan",
+        "Åstorp",
+    ]  # an unread file by its name
     assert [r.file for r in region_status_.rows] == [
         "kommuner/bjuv.yaml",
         "kommuner/klippan.yaml",
@@ -230,7 +234,7 @@ def test_placeholder_sections_do_not_count_as_written(region_status_: RegionStat
 
 
 def test_a_file_that_cannot_be_read_is_listed_as_fel(region_status_: RegionStatus) -> None:
-    bjuv = row(region_status_, "bjuv")
+    bjuv = row(region_status_, "Bjuv")
     assert not bjuv.loaded
     assert bjuv.status == "fel" and bjuv.status_label == "fel"
     assert bjuv.errors >= 1
@@ -238,7 +242,7 @@ def test_a_file_that_cannot_be_read_is_listed_as_fel(region_status_: RegionStatu
 
 
 def test_region_totals(region_status_: RegionStatus) -> None:
-    bjuv = row(region_status_, "bjuv")
+    bjuv = row(region_status_, "Bjuv")
     assert region_status_.errors == 1 + bjuv.errors
     assert region_status_.warnings == 6
     assert (region_status_.shared_errors, region_status_.shared_warnings) == (0, 0)
@@ -257,17 +261,17 @@ def test_findings_in_shared_files_are_counted_apart(make_region: Callable[..., P
 
 def test_quality_figure_and_what_is_missing(region_status_: RegionStatus) -> None:
     quality = row(region_status_, "Klippan").quality
-    # 1 (has goals) + 1 (has activities) + 3 goals + 4 activities x 4 checks + 1 placeholder
-    # = 22 checks; 7 fail.
-    assert quality == Quality(passed=15, total=22, missing=KLIPPAN_MISSING)
-    assert quality.percent == 68  # 15/22 = 68.2 %, rounded down
+    # One part each: the required sections, 3 goals, 4 activities, 1 placeholder line = 9;
+    # 6 have a gap (issue 13: weighed per part, a placeholder line is always a gap).
+    assert quality == Quality(passed=3, total=9, missing=KLIPPAN_MISSING)
+    assert quality.percent == 33  # 3/9, rounded down
 
 
 def test_placeholder_check_names_the_lines(region_status_: RegionStatus) -> None:
     quality = row(region_status_, "Åstorp").quality
     assert quality is not None
     assert quality.missing == ("Platshållartext kvar på 1 rad (rad 7)",)
-    assert (quality.passed, quality.total, quality.percent) == (7, 8, 87)
+    assert (quality.passed, quality.total, quality.percent) == (2, 5, 40)
 
 
 def test_an_activity_is_overdue_only_after_the_last_day_of_its_end_month(
@@ -283,8 +287,8 @@ def test_an_activity_is_overdue_only_after_the_last_day_of_its_end_month(
 
 def test_a_complete_plan_scores_100(make_region: Callable[..., Path]) -> None:
     quality = row(status_of(make_region(), dt.date(2025, 1, 1)), "Klippan").quality
-    # has goals, has activities, M1, A1 x 4, no placeholders
-    assert quality == Quality(passed=8, total=8, missing=())
+    # the required sections, M1, A1; no placeholders
+    assert quality == Quality(passed=4, total=4, missing=())
     assert quality.percent == 100
 
 
@@ -358,20 +362,20 @@ def test_text_format(region_status_: RegionStatus) -> None:
     ]
     assert lines[4].split() == (
         ["Klippan", "Utkast", "0.3", "2/2", "3", "4", "2", "1", "1", "0", "0", "4", "3"]
-        + ["0", "5", "68", "%"]
+        + ["0", "5", "33", "%"]
     )
     assert lines[5].split() == (
         ["Åstorp", "Remissversion", "2.1", "0/2", "1", "1", "0", "1", "0", "0", "0", "4", "3"]
-        + ["1", "1", "87", "%"]
+        + ["1", "1", "40", "%"]
     )
-    assert lines[3].split()[:3] == ["bjuv", "fel", "–"]
+    assert lines[3].split()[:3] == ["Bjuv", "fel", "–"]
     # Columns line up: every row of the table is as wide as the header.
-    assert len({len(line) for line in lines[2:6] if not line.startswith("bjuv")}) == 1
-    assert "Klippan – kommuner/klippan.yaml (68 %):" in lines
+    assert len({len(line) for line in lines[2:6] if not line.startswith("Bjuv")}) == 1
+    assert "Klippan – kommuner/klippan.yaml (33 %):" in lines
     assert "  - A1 har passerat sitt slutdatum men har status pågår (slut 2026-06)" in lines
-    assert "Åstorp – kommuner/astorp.yaml (87 %):" in lines
+    assert "Åstorp – kommuner/astorp.yaml (40 %):" in lines
     assert "  - Avsnitt som inte är skrivna: nulage (Nuläge), samverkan (Samverkan)" in lines
-    assert any(line.startswith("bjuv – kommuner/bjuv.yaml (–):") for line in lines)
+    assert any(line.startswith("Bjuv – kommuner/bjuv.yaml (–):") for line in lines)
     assert lines[-1].startswith("3 kommuner: 1 på remiss, 1 utkast, 1 kunde inte läsas. ")
 
 
@@ -382,9 +386,9 @@ def test_markdown_format_is_a_gfm_table(region_status_: RegionStatus) -> None:
     header = next(i for i, line in enumerate(lines) if line.startswith("| Kommun |"))
     assert lines[header + 1] == "|---|---|---|" + "---:|" * 13
     assert lines[header + 3] == (
-        "| Klippan | Utkast | 0.3 | 2/2 | 3 | 4 | 2 | 1 | 1 | 0 | 0 | 4 | 3 | 0 | 5 | 68 % |"
+        "| Klippan | Utkast | 0.3 | 2/2 | 3 | 4 | 2 | 1 | 1 | 0 | 0 | 4 | 3 | 0 | 5 | 33 % |"
     )
-    assert "- **Klippan** (68 %)" in lines
+    assert "- **Klippan** (33 %)" in lines
     assert "  - 1 mål saknar målvärde (M2)" in lines
     assert md.endswith("\n") and "\x1b[" not in md
 
@@ -423,7 +427,7 @@ def test_json_format(region_status_: RegionStatus) -> None:
         },
         "interventions": {"total": 4, "planned": 1, "without_assessment": 3},
         "findings": {"errors": 0, "warnings": 5},
-        "quality": {"percent": 68, "passed": 15, "checks": 22, "missing": list(KLIPPAN_MISSING)},
+        "quality": {"percent": 33, "passed": 3, "checks": 9, "missing": list(KLIPPAN_MISSING)},
     }
     bjuv = doc["municipalities"][0]
     assert (bjuv["loaded"], bjuv["status"], bjuv["quality"]) == (False, "fel", None)

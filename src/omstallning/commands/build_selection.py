@@ -65,9 +65,9 @@ def _errors_by_file(findings: Sequence[Finding]) -> tuple[list[Finding], dict[st
 
 def _wanted_files(region: Region, broken: Sequence[str], wanted: Sequence[str]) -> list[str]:
     """The municipality files `--kommun` names (slug, name or code), in the order given."""
-    files = [e.file for e in region.municipalities] + [f for f in broken if f not in {
-        e.file for e in region.municipalities
-    }]
+    files = [e.file for e in region.municipalities] + [
+        f for f in broken if f not in {e.file for e in region.municipalities}
+    ]
     by_stem = {PurePosixPath(f).stem: f for f in files}
     by_name = {e.plan.name.casefold(): e.file for e in region.municipalities}
     chosen: list[str] = []

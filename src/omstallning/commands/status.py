@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from omstallning import clock
+from omstallning import clock, kommuner
 from omstallning.check.report import plural
 from omstallning.check.rules.followup import follow_up_findings
 from omstallning.check.validate import Validation
@@ -57,7 +57,11 @@ def swedish_key(name: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Quality:
-    """How many of a plan's follow-up checks pass, and what is missing (in Swedish)."""
+    """How many parts of a plan can be followed up, and what is missing (in Swedish).
+
+    A part is a required section, a goal, an activity or a line of placeholder text (always
+    missing); `passed` counts the parts without a gap, `total` all of them.
+    """
 
     passed: int
     total: int
@@ -65,7 +69,7 @@ class Quality:
 
     @property
     def percent(self) -> int:
-        """Share of passed checks, rounded down: 100 only when nothing is missing."""
+        """Share of parts without a gap, rounded down: 100 only when nothing is missing."""
         if self.total == 0:
             return 100
         return self.passed * 100 // self.total
@@ -89,7 +93,7 @@ def list_and(items: Sequence[str]) -> str:
 
 
 class _Checks:
-    """The quality checks of one plan, each passed unless a finding says otherwise."""
+    """The parts of one plan, each without a gap unless a finding says otherwise."""
 
     def __init__(self, findings: Iterable[Finding]) -> None:
         self.passed = self.total = 0
@@ -103,7 +107,7 @@ class _Checks:
         return bool(found) if subject is None else subject in found
 
     def count(self, failed: bool) -> bool:
-        """Count one check; return whether it failed."""
+        """Count one part; return whether it has a gap."""
         self.total += 1
         self.passed += not failed
         return failed
@@ -112,30 +116,37 @@ class _Checks:
 def plan_quality(plan: Municipality, config: RegionConfig, findings: Sequence[Finding]) -> Quality:
     """How far a plan can be followed up, from the findings about it.
 
-    Every goal has an indicator with a target value; every activity has an owner, a start
-    and an end, and a goal; no placeholder text is left; no activity whose end has passed is
-    still `planerad` or `pågår`. A region that requires goals or activities also counts
-    having at least one as a check. What fails is what the rules found (`validate`'s
-    findings of the file and `follow_up_findings`); the plan gives only how many checks
-    there are and the ids to name.
+    The figure weighs each part of the plan the same: each section the region requires
+    (written or not), each goal (it has an indicator with a target value), each activity
+    (it has an owner, a start and an end, a goal, and is not overdue: `planerad` or `pågår`
+    after its end), and each line with placeholder text left (always a gap: a plan made
+    from the template scores close to 0 %). A region that requires goals or activities
+    counts having none as one missing part. What fails is what the rules found
+    (`validate`'s findings of the file and `follow_up_findings`); the plan gives only how
+    many parts there are and the ids to name.
 
     Args:
         plan: The municipality's plan.
-        config: The region's settings (which of goals and activities it requires).
+        config: The region's settings (required sections; which of goals and activities).
         findings: The findings of the plan's file, with its follow-up findings.
     """
     checks = _Checks(findings)
     missing: list[str] = []
     req = config.requirements
-    if req.goals and checks.count(checks.has("mal-saknas")):
+    for s in req.sections:  # the unwritten ones are listed apart (StatusRow.sections_missing)
+        checks.count(any(checks.has(c, ("avsnitt", s)) for c in UNWRITTEN_SECTION_CODES))
+    # No goals (activities) where the region requires them: one part missing in their place.
+    if req.goals and checks.has("mal-saknas") and checks.count(True):
         missing.append("Planen har inga mål")
-    if req.activities and checks.count(checks.has("aktiviteter-saknas")):
+    if req.activities and checks.has("aktiviteter-saknas") and checks.count(True):
         missing.append("Planen har inga aktiviteter")
     missing += _goal_gaps(plan, checks)
     missing += _activity_gaps(plan, checks)
     missing += [f.message for f in findings if f.code == "forsenad"]
     lines = sorted({f.line for f in findings if f.code == "platshallare"})
-    if checks.count(bool(lines)):
+    for _line in lines:
+        checks.count(True)
+    if lines:
         where = "rad" if len(lines) == 1 else "rader"
         shown = [str(n) for n in lines[:MAX_IDS_SHOWN]]
         more = " m.fl." if len(lines) > MAX_IDS_SHOWN else ""
@@ -172,9 +183,10 @@ def _activity_gaps(plan: Municipality, checks: _Checks) -> list[str]:
     """Activities without owner, dates or goal (the overdue ones are named by their finding)."""
     failing: dict[str, list[str]] = {code: [] for code in _ACTIVITY_CHECKS}
     for i, activity in enumerate(plan.activities):
-        for code in _ACTIVITY_CHECKS:
-            if checks.count(checks.has(code, ("aktiviteter", i))):
-                failing[code].append(activity.id)
+        gaps = [code for code in _ACTIVITY_CHECKS if checks.has(code, ("aktiviteter", i))]
+        checks.count(bool(gaps))  # one part per activity, whatever it lacks
+        for code in gaps:
+            failing[code].append(activity.id)
     out: list[str] = []
     if no_owner := failing["ansvarig-saknas"]:
         out.append(f"{_activities(len(no_owner))} saknar ansvarig ({_ids(no_owner)})")
@@ -485,8 +497,12 @@ def format_text(status: RegionStatus) -> str:
     lines.append("")
     lines.append("Utan bp = insatser som ges utan individuell behovsprövning.")
     lines.append(
-        "Kvalitet = andel uppfyllda kontroller: mål med målvärde, aktiviteter med ansvarig, "
-        "datum och mål, ingen platshållartext, inga försenade aktiviteter."
+        "Kvalitet = andelen delar av planen utan brist. Varje avsnitt som regionen "
+        "kräver, varje mål och varje aktivitet är en del: ett avsnitt ska vara "
+        "skrivet, ett mål ha en indikator med målvärde, en aktivitet ha ansvarig, "
+        "start, slut och mål och inte stå som planerad eller pågår efter sitt "
+        "slutdatum. Varje rad med platshållartext räknas som en del som saknas, så en "
+        "orörd mall får nära 0 %."
     )
     missing = details(status)
     if missing:
@@ -522,9 +538,12 @@ def format_markdown(status: RegionStatus) -> str:
         lines.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
     lines.append("")
     lines.append(
-        "*Kvalitet* är andelen uppfyllda kontroller: varje mål har en indikator med målvärde, "
-        "varje aktivitet har ansvarig, start, slut och mål, ingen platshållartext finns kvar "
-        "och ingen aktivitet som passerat sitt slutdatum står som planerad eller pågår."
+        "*Kvalitet* är andelen delar av planen utan brist. Varje avsnitt som regionen "
+        "kräver, varje mål och varje aktivitet är en del: ett avsnitt ska vara "
+        "skrivet, ett mål ha en indikator med målvärde, en aktivitet ha ansvarig, "
+        "start, slut och mål och inte stå som planerad eller pågår efter sitt "
+        "slutdatum. Varje rad med platshållartext räknas som en del som saknas, så en "
+        "orörd mall får nära 0 %."
     )
     missing = details(status)
     if missing:

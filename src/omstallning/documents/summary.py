@@ -233,9 +233,11 @@ class _SummaryAssembler:
             return
         self.paragraph(
             "Det som saknas för att planen ska gå att följa upp, per kommun. Kvalitet är "
-            "andelen uppfyllda kontroller: varje mål har en indikator med målvärde, varje "
-            "aktivitet har ansvarig, start, slut och mål, ingen platshållartext finns kvar och "
-            "ingen aktivitet som passerat sitt slutdatum står som planerad eller pågår."
+            "andelen delar av planen utan brist. Varje avsnitt som regionen kräver, varje "
+            "mål och varje aktivitet är en del: ett avsnitt ska vara skrivet, ett mål ha "
+            "en indikator med målvärde, en aktivitet ha ansvarig, start, slut och mål och "
+            "inte stå som planerad eller pågår efter sitt slutdatum. Varje rad med "
+            "platshållartext räknas som en del som saknas, så en orörd mall får nära 0 %."
         )
         self.blocks.append(missing_table(missing))
 
@@ -243,8 +245,8 @@ class _SummaryAssembler:
         self.heading(1, "Status per kommun", "status")
         self.paragraph(
             "Avsnitt visar hur många av de avsnitt som regionen kräver som är skrivna. "
-            "Aktiviteterna räknas per status. Kvalitet är andelen uppfyllda kontroller (se "
-            "Det här saknas)."
+            "Aktiviteterna räknas per status. Kvalitet är andelen delar av planen utan brist "
+            "(se Det här saknas)."
         )
         # Before the table, not after it: a paragraph after a wide table gets a portrait
         # page of its own.
