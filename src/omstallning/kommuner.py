@@ -38,9 +38,12 @@ def genitive(name: str) -> str:
 
 
 def _slugs(rows: list[tuple[str, str]]) -> dict[str, str]:
-    """code -> slug. Names that fold to the same slug (Håbo, Habo) keep it only when written
-    in plain ASCII already (Habo: the file name existing repos have); the others get their
-    code appended (`habo-0305`), so every municipality has a file name of its own."""
+    """Code -> slug, unique among the 290.
+
+    Names that fold to the same slug (Håbo, Habo) keep it only when written in plain ASCII
+    already (Habo: the file name existing repos have); the others get their code appended
+    (`habo-0305`), so every municipality has a file name of its own.
+    """
     plain = {code: slugify(name) for code, name in rows}
     taken = Counter(plain.values())
     out: dict[str, str] = {}
@@ -113,8 +116,11 @@ def by_slug(slug: str) -> Kommun | None:
 
 
 def official_name(name: str, override: str | None = None) -> str:
-    """What the municipality calls itself: the file's `officiellt_namn`, else the list's
-    (`Falu kommun`, `Trollhättans Stad`), else `<genitive> kommun`."""
+    """What the municipality calls itself.
+
+    The file's `officiellt_namn`, else the list's (`Falu kommun`, `Trollhättans Stad`),
+    else `<genitive> kommun`.
+    """
     if override and override.strip():
         return override.strip()
     found = by_name(name)

@@ -426,8 +426,10 @@ def _validate_for_build(path: Path, workers: Any, wanted: list[str]) -> tuple[An
 
 
 def _print_build_errors(errors: list[Any], root: Path) -> None:
-    """The errors that stop (part of) a build, and how many: errors only, so the count does
-    not claim "0 varningar" where validate shows the warnings too."""
+    """The errors that stop (part of) a build, and how many.
+
+    Errors only, so the count does not claim "0 varningar" where validate shows warnings.
+    """
     from omstallning.check import report
 
     lines = report.format_text(errors, 0, _line_source(root))[:-1]  # without its count line

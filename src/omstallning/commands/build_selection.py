@@ -120,9 +120,11 @@ def region_file_entry(region: Region, file: str) -> MunicipalityEntry | None:
 
 
 def without(region: Region, files: Sequence[str]) -> Region:
-    """The region without the municipalities of `files`: what the regional summary's content
-    (interventions, timeline, goals) is made of when some files have errors; its status
-    table still lists them, with status *fel*."""
+    """The region without the municipalities of `files`.
+
+    What the regional summary's content (interventions, timeline, goals) is made of when
+    some files have errors; its status table still lists them, with status *fel*.
+    """
     dropped = set(files)
     kept = [e for e in region.municipalities if e.file not in dropped]
     return dataclasses.replace(region, municipalities=kept)

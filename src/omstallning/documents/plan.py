@@ -54,8 +54,10 @@ MARKINGS = {"exempel": "EXEMPEL", "utkast": "UTKAST", "remiss": "REMISSVERSION"}
 
 
 def municipality_title(plan: Municipality) -> str:
-    """What the municipality calls itself: `Klippans kommun`, `Falu kommun`, `Göteborgs Stad`
-    (the file's `officiellt_namn` wins over the packaged list)."""
+    """What the municipality calls itself: `Klippans kommun`, `Falu kommun`, `Göteborgs Stad`.
+
+    The file's `officiellt_namn` wins over the packaged list.
+    """
     return kommuner.official_name(plan.name, plan.official_name)
 
 
