@@ -281,7 +281,7 @@ def test_key_figures(summary: Document) -> None:
         "5 aktiviteter: 2 är planerade, 2 pågår och 1 är klar. "
         "2 har passerat sitt slutdatum men står fortfarande som planerad eller pågår.",
         "6 insatser finns eller planeras (4 finns, 2 planeras), varav 4 ges utan individuell "
-        "behovsprövning.",
+        "behovsprövning. 2 insatser som upphör räknas inte.",  # so the plans' counts add up
         "2 insatser finns med samma eller liknande namn i två eller fler kommuner: kandidater "
         "för gemensamt arbete (se Insatser att samarbeta om).",
         "4 mål, som tillsammans täcker 2 av SKR:s fyra fokusområden.",
@@ -558,3 +558,28 @@ def test_libreoffice_opens_the_example_summary(example_summary: Path, tmp_path: 
     # Page numbers survive the section breaks of the landscape pages.
     assert "Sida 2 av" in flat and "Sida 5 av" in flat
     assert 6 <= text.count("\f") <= 20
+
+
+def test_placeholders_are_not_content_in_the_summary(tmp_path: Path) -> None:
+    # Issue 13: untouched municipalities add no "ATT SKRIVA" goals or activities; they are
+    # named as not started instead.
+    from omstallning.check.validate import validate
+    from omstallning.commands.scaffold import plan_region, write_planned
+    from omstallning.commands.status import region_status
+    from omstallning.documents.summary import assemble_summary
+
+    root = tmp_path / "r"
+    write_planned(root, plan_region("Fyrbodal", ["Trollhättan", "Åmål"]), force=False)
+    result = validate(root)
+    status = region_status(result, result.findings, dt.date(2026, 1, 1))
+    document = assemble_summary(result.region, status)
+    texts = [
+        plain_text(b.runs)  # type: ignore[attr-defined]
+        for b in document.blocks
+        if hasattr(b, "runs")
+    ]
+    figures = next(b for b in document.blocks if isinstance(b, ListBlock))
+    key = [plain_text(i.blocks[0].runs) for i in figures.items]  # type: ignore[union-attr]
+    assert any(t.startswith("2 kommuner har inte börjat (Trollhättan och Åmål)") for t in key)
+    assert not any("mål, som tillsammans" in t for t in key)
+    assert not any("ATT SKRIVA" in t for t in texts)

@@ -35,6 +35,7 @@ from omstallning.documents.region_analysis import (
     MatrixCell,
     SharedIntervention,
     intervention_matrix,
+    real_content,
     running_per_slot,
     shared_interventions,
 )
@@ -151,7 +152,10 @@ class _SummaryAssembler:
     def __init__(self, region: Region, status: RegionStatus) -> None:
         self.region = region
         self.status = status
-        self.entries = sorted(region.municipalities, key=lambda e: swedish_key(e.plan.name))
+        # Placeholder goals and activities of the template are no content (issue 13).
+        real = real_content(sorted(region.municipalities, key=lambda e: swedish_key(e.plan.name)))
+        self.entries = list(real.entries)
+        self.not_started = real.not_started
         self.blocks: list[Block] = []
         self.period = region.config.plan.period
         self.matrix_counts = intervention_matrix(self.entries)
@@ -219,6 +223,7 @@ class _SummaryAssembler:
                         self.entries,
                         sum(self.matrix_counts.values(), MatrixCell()),
                         self.groups,
+                        self.not_started,
                     )
                 ),
             )
