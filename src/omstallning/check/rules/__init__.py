@@ -15,6 +15,7 @@ from omstallning.check.rules import (  # noqa: F401
     dates,
     files,
     identity,
+    install,
     intro,
     placeholders,
     quality,

@@ -122,4 +122,5 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
     "malvarde-saknas": (W, "en indikator utan målvärde"),
     "filnamn": (W, "filens namn stämmer inte med kommunen"),
     "del-ej-listad": (W, "en inledningsdel som inte står i inledning och lämnas utanför"),
+    "paket-saknas": (W, "CI-filen säger inte var omstallning ska installeras från"),
 }
