@@ -499,6 +499,15 @@ def test_workflow_writes_the_overview_to_the_job_summary() -> None:
     example = REPO / "examples" / "nordvastra-skane" / ".github" / "workflows" / "omstallning.yml"
     text = template.read_text(encoding="utf-8")
     assert 'run: omstallning status --format md >> "$GITHUB_STEP_SUMMARY"' in text
-    # The example is the template as `new region` writes it: only the version differs.
-    pinned = re.compile(r'OMSTALLNING_PAKET: "omstallning==[^"]*"')
+    # The example is the template as `new region` writes it: only the install line (and its
+    # comment, which says where it comes from) differs.
+    pinned = re.compile(r"  # [^\n]*\n  OMSTALLNING_PAKET: [^\n]*")
     assert pinned.sub("", example.read_text(encoding="utf-8")) == pinned.sub("", text)
+
+
+def test_text_table_fits_the_terminal(region_status_: RegionStatus) -> None:
+    # Issue 13: at 80 columns the table leaves out columns rather than wrapping its rows.
+    text = format_text(region_status_, 80)
+    assert all(len(line) <= 80 for line in text.splitlines()), text
+    assert "Kvalitet" in text.splitlines()[2] and "Aktiviteter" in text.splitlines()[2]
+    assert "Planerad" in format_text(region_status_)  # a pipe or CI log: the whole table

@@ -378,7 +378,10 @@ class Section(_Model):
     @property
     def heading(self) -> str:
         """The title shown in documents."""
-        return self.title or STANDARD_SECTIONS.get(self.id, self.id)
+        # An own section without `rubrik`: its id as a heading, `ekonomi_2026` -> `Ekonomi 2026`.
+        return (
+            self.title or STANDARD_SECTIONS.get(self.id) or self.id.replace("_", " ").capitalize()
+        )
 
 
 class TargetPoint(_Model):

@@ -12,6 +12,7 @@ import contextlib
 import enum
 import functools
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -513,7 +514,12 @@ def status(
     elif format is StatusFormat.md:
         sys.stdout.write(overview.format_markdown(report))
     else:
-        sys.stdout.write(overview.format_text(report))
+        # The terminal's width (or COLUMNS); a pipe or a CI log gets the whole table.
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() else None
+        if width is None and sys.stdout.isatty():
+            width = shutil.get_terminal_size().columns
+        sys.stdout.write(overview.format_text(report, width))
 
 
 def _ask(value: str | None, option: str, question: str) -> str:
@@ -534,7 +540,8 @@ def _report_planned(files: list[Any], root: Path, dry_run: bool) -> None:
     verb = "Skulle skriva" if dry_run else "Skrev"
     from omstallning.check.report import plural
 
-    out.print(f"{verb} {plural(len(files), 'fil', 'filer')} i {root}:", markup=False)
+    where = "i den här mappen" if str(root) in ("", ".") else f"i {root}"  # not "i .:"
+    out.print(f"{verb} {plural(len(files), 'fil', 'filer')} {where}:", markup=False)
     for f in files:
         out.print(f"  {f.path}", markup=False)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -480,13 +481,38 @@ def _heading(status: RegionStatus) -> str:
     return f"{status.region} – läget {status.today.isoformat()}"
 
 
-def format_text(status: RegionStatus) -> str:
-    """A plain-text table with aligned columns, then what each municipality lacks."""
+# Columns left out of the text table, in this order, while it is wider than the terminal:
+# the activities per status first (their total stays), then the less needed ones.
+_NARROW_DROPS = ("Pausad", "Stoppad", "Klar", "Pågår", "Planerad", "Version", "Utan bp", "Varn.")
+
+
+def _fit(rows: list[list[str]], width: int | None) -> list[list[str]]:
+    """The table with columns dropped (`_NARROW_DROPS`) until it fits in `width`."""
+
+    def total(rs: list[list[str]]) -> int:
+        return sum(max(len(r[i]) for r in rs) for i in range(len(rs[0]))) + 2 * (len(rs[0]) - 1)
+
+    for head in _NARROW_DROPS:
+        if width is None or total(rows) <= width:
+            break
+        if head in rows[0]:
+            i = rows[0].index(head)
+            rows = [r[:i] + r[i + 1 :] for r in rows]
+    return rows
+
+
+def format_text(status: RegionStatus, width: int | None = None) -> str:
+    """A plain-text table with aligned columns, then what each municipality lacks.
+
+    With `width` (the terminal's), columns are left out until the table fits, and the
+    explanations are wrapped to it.
+    """
     rows = table_rows(status)
     # Long column heads are shortened in text; the Markdown and JSON keep the full words.
     rows[0] = [{"Utan behovsprövning": "Utan bp", "Varningar": "Varn."}.get(h, h) for h in rows[0]]
+    rows = _fit(rows, width)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    left = {0, 1, 2}
+    left = {0, 1, 2} if rows[0][2] == "Version" else {0, 1}
     lines = [_heading(status), ""]
     for row in rows:
         cells = [
@@ -495,7 +521,8 @@ def format_text(status: RegionStatus) -> str:
         ]
         lines.append("  ".join(cells).rstrip())
     lines.append("")
-    lines.append("Utan bp = insatser som ges utan individuell behovsprövning.")
+    if "Utan bp" in rows[0]:
+        lines.append("Utan bp = insatser som ges utan individuell behovsprövning.")
     lines.append(
         "Kvalitet = andelen delar av planen utan brist. Varje avsnitt som regionen "
         "kräver, varje mål och varje aktivitet är en del: ett avsnitt ska vara "
@@ -518,7 +545,17 @@ def format_text(status: RegionStatus) -> str:
             f"{plural(status.shared_warnings, 'varning', 'varningar')}.",
         ]
     lines += ["", summary_sentence(status)]
+    if width is not None:
+        head = len(rows) + 3  # the heading, a blank line, the table and a blank line
+        lines = lines[:head] + [
+            w for line in lines[head:] for w in (_wrap(line, width) if line else [""])
+        ]
     return "\n".join(lines) + "\n"
+
+
+def _wrap(line: str, width: int) -> list[str]:
+    indent = " " * (len(line) - len(line.lstrip()) + (2 if line.lstrip().startswith("- ") else 0))
+    return textwrap.wrap(line, max(width, 40), subsequent_indent=indent) or [line]
 
 
 def _md_cell(text: str) -> str:
