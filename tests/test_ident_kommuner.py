@@ -95,3 +95,25 @@ def test_a_broken_own_logo_is_a_finding(run_cli: Run, make_region: Callable[...,
     result = run_cli("validate", str(root))
     assert result.exit_code == 1
     assert "[logotyp-fel]" in result.output and "kommuner/klippan.yaml" in result.output
+
+
+def test_own_section_without_rubrik_gets_a_capitalised_heading() -> None:
+    from omstallning.model import Section
+
+    assert Section.model_validate({"id": "ekonomi", "text": "x"}).heading == "Ekonomi"
+    assert Section.model_validate({"id": "ekonomi_2026", "text": "x"}).heading == "Ekonomi 2026"
+    assert Section.model_validate({"id": "nulage", "text": "x"}).heading == "Nuläge"
+
+
+def test_new_kommun_says_where_it_wrote(run_cli: Run, make_region: Callable[..., Path]) -> None:
+    import os
+
+    root = make_region()
+    here = Path.cwd()
+    os.chdir(root)
+    try:
+        result = run_cli("new", "kommun", "Vänersborg")
+    finally:
+        os.chdir(here)
+    assert result.exit_code == 0, result.output
+    assert "Skrev 1 fil i den här mappen:" in result.output and "i .:" not in result.output
