@@ -12,7 +12,6 @@ import contextlib
 import enum
 import functools
 import os
-import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -372,7 +371,7 @@ def build(
         formats = _formats(format, region)
         entries = chosen.entries
         if not entries and chosen.broken:
-            _exit_broken(chosen, path, built_any=False)
+            _stop_build(chosen.broken_errors, path, chosen.left_out_note(built_any=False))
         if not entries:
             err.print(
                 "Regionen har inga kommuner att bygga. Lägg till en med "
@@ -399,56 +398,30 @@ def build(
             )
         _report_built(built, sum(not f.is_error for f in findings))
         if chosen.broken:
-            _exit_broken(chosen, path, built_any=True)
+            _stop_build(chosen.broken_errors, path, chosen.left_out_note(built_any=True))
 
 
 def _validate_for_build(path: Path, workers: Any, wanted: list[str]) -> tuple[Any, list[Any], Any]:
     """The loaded region, its findings and what to build; exits on errors in shared files."""
-    from omstallning.commands.build_selection import select_for_build
+    from omstallning.commands.build_selection import SHARED_STOP, select_for_build
 
     result, findings = _validate_region(path, workers)
     chosen = select_for_build(result.region, findings, wanted)
     if chosen.shared_errors:
-        _print_build_errors(chosen.shared_errors, path)
-        err.print(
-            "Inget byggdes: felen finns i filer som alla kommuners planer byggs av. Rätta "
-            "dem och kör igen (omstallning validate visar även varningar).",
-            markup=False,
-        )
-        raise typer.Exit(EXIT_FINDINGS)
-    if chosen.others_broken:
-        err.print(
-            f"Obs: {', '.join(chosen.others_broken)} har fel men valdes inte och byggs inte "
-            "(se omstallning validate).",
-            markup=False,
-        )
+        _stop_build(chosen.shared_errors, path, SHARED_STOP)
+    if chosen.others_note:
+        err.print(chosen.others_note, markup=False)
     result.forget_positions()  # findings are printed; rendering needs none
     return result, findings, chosen
 
 
-def _print_build_errors(errors: list[Any], root: Path) -> None:
-    """The errors that stop (part of) a build, and how many.
-
-    Errors only, so the count does not claim "0 varningar" where validate shows warnings.
-    """
+def _stop_build(errors: list[Any], root: Path, note: str) -> None:
+    """Print the errors that stop (part of) a build, their count and `note`; exit 1."""
     from omstallning.check import report
+    from omstallning.commands.build_selection import error_count
 
-    lines = report.format_text(errors, 0, _line_source(root))[:-1]  # without its count line
-    _print_segments(lines, err)
-    files = report.plural(len({f.file for f in errors}), "fil", "filer")
-    err.print(f"{report.plural(len(errors), 'fel', 'fel')} i {files}.", markup=False)
-
-
-def _exit_broken(chosen: Any, path: Path, *, built_any: bool) -> None:
-    """List the municipalities left out for their errors; exit 1."""
-    _print_build_errors([f for fs in chosen.broken.values() for f in fs], path)
-    left_out = ", ".join(chosen.broken)
-    done = "De andra kommunerna byggdes. " if built_any else ""
-    err.print(
-        f"Byggdes inte: {left_out} (dokument från ett tidigare bygge ligger kvar som de "
-        f"var). {done}Rätta felen ovan och kör igen.",
-        markup=False,
-    )
+    _print_segments(report.format_text(errors, 0, _line_source(root))[:-1], err)
+    err.print(f"{error_count(errors)}\n{note}", markup=False)
     raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -514,12 +487,7 @@ def status(
     elif format is StatusFormat.md:
         sys.stdout.write(overview.format_markdown(report))
     else:
-        # The terminal's width (or COLUMNS); a pipe or a CI log gets the whole table.
-        columns = os.environ.get("COLUMNS", "")
-        width = int(columns) if columns.isdigit() else None
-        if width is None and sys.stdout.isatty():
-            width = shutil.get_terminal_size().columns
-        sys.stdout.write(overview.format_text(report, width))
+        sys.stdout.write(overview.format_text(report, overview.terminal_width()))
 
 
 def _ask(value: str | None, option: str, question: str) -> str:

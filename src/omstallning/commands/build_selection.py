@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from omstallning import kommuner
+from omstallning.check.report import plural
 from omstallning.commands.build import UnknownMunicipalityError
 from omstallning.findings import Finding
 from omstallning.load.loader import MUNICIPALITY_DIR
@@ -48,6 +49,41 @@ class BuildSelection:
     def failed(self) -> bool:
         """Whether the build must end with exit status 1."""
         return bool(self.shared_errors or self.broken)
+
+    @property
+    def broken_errors(self) -> list[Finding]:
+        """The errors of the chosen municipalities that are left out."""
+        return [f for fs in self.broken.values() for f in fs]
+
+    @property
+    def others_note(self) -> str | None:
+        """The line that names broken municipalities that were not chosen."""
+        if not self.others_broken:
+            return None
+        return (
+            f"Obs: {', '.join(self.others_broken)} har fel men valdes inte och byggs inte "
+            "(se omstallning validate)."
+        )
+
+    def left_out_note(self, *, built_any: bool) -> str:
+        """What happened to the municipalities left out, after their errors."""
+        done = "De andra kommunerna byggdes." if built_any else "Inget byggdes."
+        return (
+            f"Byggdes inte: {', '.join(self.broken)} (dokument från ett tidigare bygge ligger "
+            f"kvar som de var). {done} Rätta felen ovan och kör igen."
+        )
+
+
+SHARED_STOP = (
+    "Inget byggdes: felen finns i filer som alla kommuners planer byggs av. Rätta dem och kör "
+    "igen (omstallning validate visar även varningar)."
+)
+
+
+def error_count(errors: Sequence[Finding]) -> str:
+    """`1 fel i 1 fil.`: errors only, so it does not claim "0 varningar" as validate would."""
+    files = plural(len({f.file for f in errors}), "fil", "filer")
+    return f"{plural(len(errors), 'fel', 'fel')} i {files}."
 
 
 def _errors_by_file(findings: Sequence[Finding]) -> tuple[list[Finding], dict[str, list[Finding]]]:
