@@ -51,7 +51,8 @@ def test_new_region_validates_with_warnings_only(run_cli: Run, tmp_path: Path) -
     _, findings = validate_region(root)
     assert findings, "the hints must be flagged"
     assert all(not f.is_error for f in findings), [str(f) for f in findings if f.is_error]
-    assert {f.code for f in findings} <= {"platshallare", "malvarde-saknas"}
+    # paket-saknas: this runs from a development install (see test_ident_install.py).
+    assert {f.code for f in findings} <= {"platshallare", "malvarde-saknas", "paket-saknas"}
     assert run_cli("validate", str(root)).exit_code == 0
 
 

@@ -1,4 +1,4 @@
-"""Sweden's 290 municipalities with SCB codes, and the slugs the repository uses for them.
+"""Sweden's 290 municipalities with SCB codes, their own names, and the slugs the repository uses.
 
 The list ships as package data (`data/kommuner.csv`, sources in `data/kommuner.SOURCE.md`).
 """
@@ -9,6 +9,7 @@ import csv
 import difflib
 import functools
 import io
+from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 
@@ -17,33 +18,77 @@ from omstallning.text import fold, slugify
 
 @dataclass(frozen=True)
 class Kommun:
-    """One municipality from the official list."""
+    """One municipality from the official list.
+
+    `official_name` is what the municipality calls itself (`Falu kommun`, `Göteborgs Stad`,
+    `Region Gotland`); `slug` is its file name, unique among the 290.
+    """
 
     code: str
     name: str
     county_code: str
     county: str
-
-    @property
-    def slug(self) -> str:
-        """The file-name slug: `Upplands Väsby` -> `upplands-vasby`."""
-        return slugify(self.name)
+    official_name: str = ""
+    slug: str = ""
 
 
-# The two caches below are kept on purpose: they hold nothing but the packaged CSV (read
-# once, never changed while the process runs), so every caller gets the same answer
-# whenever it asks; they are not state a run could leave behind for the next.
+def genitive(name: str) -> str:
+    """Swedish genitive of a place name: Klippan -> Klippans, Borås -> Borås, Lomma -> Lomma."""
+    return name if name[-1:].lower() in "aeiouyåäösxz" else f"{name}s"
+
+
+def _slugs(rows: list[tuple[str, str]]) -> dict[str, str]:
+    """Code -> slug, unique among the 290.
+
+    Names that fold to the same slug (Håbo, Habo) keep it only when written in plain ASCII
+    already (Habo: the file name existing repos have); the others get their code appended
+    (`habo-0305`), so every municipality has a file name of its own.
+    """
+    plain = {code: slugify(name) for code, name in rows}
+    taken = Counter(plain.values())
+    out: dict[str, str] = {}
+    for code, name in rows:
+        slug = plain[code]
+        ascii_already = name.isascii()
+        out[code] = slug if taken[slug] == 1 or ascii_already else f"{slug}-{code}"
+    return out
+
+
+# The caches below are kept on purpose: they hold nothing but the packaged CSV (read once,
+# never changed while the process runs), so every caller gets the same answer whenever it
+# asks; they are not state a run could leave behind for the next.
 @functools.cache
 def all_kommuner() -> tuple[Kommun, ...]:
     """All municipalities, sorted by code."""
     text = resources.files("omstallning").joinpath("data/kommuner.csv").read_text("utf-8")
-    rows = csv.DictReader(io.StringIO(text))
-    return tuple(Kommun(r["kommunkod"], r["kommun"], r["lanskod"], r["lan"]) for r in rows)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    slugs = _slugs([(r["kommunkod"], r["kommun"]) for r in rows])
+    return tuple(
+        Kommun(
+            r["kommunkod"],
+            r["kommun"],
+            r["lanskod"],
+            r["lan"],
+            r.get("officiellt_namn") or f"{genitive(r['kommun'])} kommun",
+            slugs[r["kommunkod"]],
+        )
+        for r in rows
+    )
 
 
 @functools.cache
-def _by_folded_name() -> dict[str, Kommun]:  # read only: callers look names up
-    return {fold(k.name): k for k in all_kommuner()} | {k.slug: k for k in all_kommuner()}
+def _exact() -> dict[str, Kommun]:  # read only: callers look names up
+    return {k.name.casefold(): k for k in all_kommuner()}
+
+
+@functools.cache
+def _loose() -> dict[str, Kommun]:  # read only: callers look names up
+    # Folded names first, then slugs: a slug (`habo-0305`) is unique, a folded name may not
+    # be (`habo`), and then the municipality keeping the plain slug wins.
+    table: dict[str, Kommun] = {}
+    for k in sorted(all_kommuner(), key=lambda k: k.slug != slugify(k.name)):
+        table.setdefault(fold(k.name), k)
+    return table | {k.slug: k for k in all_kommuner()}
 
 
 def by_code(code: str) -> Kommun | None:
@@ -52,9 +97,34 @@ def by_code(code: str) -> Kommun | None:
 
 
 def by_name(name: str) -> Kommun | None:
-    """The municipality with this name (case, accents and `-`/space do not matter)."""
-    table = _by_folded_name()
-    return table.get(fold(name.strip())) or table.get(slugify(name))
+    """The municipality with this name or slug.
+
+    The name as written wins (`Håbo` is Håbo, `Habo` is Habo); only then do case, accents and
+    `-`/space stop mattering (`habo` is Habo, `habo-0305` is Håbo).
+    """
+    wanted = name.strip()
+    exact = _exact().get(wanted.casefold())
+    if exact is not None:
+        return exact
+    table = _loose()
+    return table.get(fold(wanted)) or table.get(slugify(wanted))
+
+
+def by_slug(slug: str) -> Kommun | None:
+    """The municipality whose file name is `<slug>.yaml`, if any."""
+    return next((k for k in all_kommuner() if k.slug == slug), None)
+
+
+def official_name(name: str, override: str | None = None) -> str:
+    """What the municipality calls itself.
+
+    The file's `officiellt_namn`, else the list's (`Falu kommun`, `Trollhättans Stad`),
+    else `<genitive> kommun`.
+    """
+    if override and override.strip():
+        return override.strip()
+    found = by_name(name)
+    return found.official_name if found else f"{genitive(name)} kommun"
 
 
 def suggest(name: str, n: int = 3) -> list[str]:

@@ -412,14 +412,17 @@ def build(
 ) -> None:
     """Bygg varje kommuns plan som Word-dokument (DOCX) och/eller Markdown.
 
-    Kontrollerar först hela repot och bygger inget om det finns fel. Varje kommun ger
-    build/<kommun>.docx och/eller build/<kommun>.md. Dokument vars indata inte har ändrats
-    sedan förra bygget byggs inte om (se --force).
+    Kontrollerar först hela repot. Varje kommun utan fel i sin egen fil byggs; en kommun
+    med fel byggs inte (förra bygget ligger kvar), felen visas och slutstatus blir 1. Fel i
+    de gemensamma filerna stoppar allt. Med --kommun räknas bara de valda kommunerna. Varje
+    kommun ger build/<kommun>.docx och/eller build/<kommun>.md. Dokument vars indata inte
+    har ändrats sedan förra bygget byggs inte om (se --force).
 
     Exempel: omstallning build examples/nordvastra-skane --kommun klippan
     """
-    from omstallning.commands.build import build_plans, select_municipalities
+    from omstallning.commands.build import build_plans
     from omstallning.commands.build_options import build_options
+    from omstallning.commands.build_selection import without
     from omstallning.workers import Workers, default_jobs
 
     if jobs is not None and jobs < 1:
@@ -428,10 +431,12 @@ def build(
     # One set of worker processes loads the municipalities and then renders their plans.
     with Workers(jobs or default_jobs()) as workers:
         loaded_at = time.time()  # edits saved after this are built again next time
-        result, findings = _validate_for_build(path, workers)
+        result, findings, chosen = _validate_for_build(path, workers, kommun or [])
         region = result.region
         formats = _formats(format, region)
-        entries = select_municipalities(region, kommun or [])
+        entries = chosen.entries
+        if not entries and chosen.broken:
+            _stop_build(chosen.broken_errors, path, chosen.left_out_note(built_any=False))
         if not entries:
             err.print(
                 "Regionen har inga kommuner att bygga. Lägg till en med "
@@ -440,7 +445,7 @@ def build(
             )
             raise typer.Exit(EXIT_FINDINGS)
         target = out_dir if out_dir is not None else path / "build"
-        chosen = build_options(
+        options = build_options(
             region,
             entries,
             decision_appendix=beslutsbilaga,
@@ -456,7 +461,7 @@ def build(
             overview = region_status(result, findings, reference_date())
         with _progress_bar(len(entries)) as advance:
             built = build_plans(
-                region,
+                without(region, [*chosen.broken, *chosen.others_broken]),
                 entries,
                 formats,
                 target,
@@ -464,31 +469,41 @@ def build(
                 workers=workers,
                 force=force,
                 status=overview,
-                options=chosen.values,
-                extra=chosen.extra,
+                options=options.values,
+                extra=options.extra,
                 trusted_out=out_dir is not None,
                 loaded_at=loaded_at,
                 warn=lambda message: err.print(f"Varning: {message}", markup=False),
                 removed=removed,
             )
         _report_built(built, sum(not f.is_error for f in findings), removed)
-        _changes_to_job_summary(region, chosen.comparison, entries)
+        _changes_to_job_summary(region, options.comparison, entries)
+        if chosen.broken:
+            _stop_build(chosen.broken_errors, path, chosen.left_out_note(built_any=True))
 
 
-def _validate_for_build(path: Path, workers: Any) -> tuple[Any, list[Any]]:
-    """The loaded region and its findings; exits after printing them if any is an error."""
+def _validate_for_build(path: Path, workers: Any, wanted: list[str]) -> tuple[Any, list[Any], Any]:
+    """The loaded region, its findings and what to build; exits on errors in shared files."""
+    from omstallning.commands.build_selection import SHARED_STOP, select_for_build
+
     result, findings = _validate_region(path, workers)
-    errors = [f for f in findings if f.is_error]
-    if errors:
-        _print_findings(errors, len({f.file for f in errors}), path, err)
-        err.print(
-            "Inget byggdes. Rätta felen ovan och kör igen (omstallning validate visar "
-            "även varningar).",
-            markup=False,
-        )
-        raise typer.Exit(EXIT_FINDINGS)
+    chosen = select_for_build(result.region, findings, wanted)
+    if chosen.shared_errors:
+        _stop_build(chosen.shared_errors, path, SHARED_STOP)
+    if chosen.others_note:
+        err.print(chosen.others_note, markup=False)
     result.forget_positions()  # findings are printed; rendering needs none
-    return result, findings
+    return result, findings, chosen
+
+
+def _stop_build(errors: list[Any], root: Path, note: str) -> None:
+    """Print the errors that stop (part of) a build, their count and `note`; exit 1."""
+    from omstallning.check import report
+    from omstallning.commands.build_selection import error_count
+
+    _print_segments(report.format_text(errors, 0, _line_source(root))[:-1], err)
+    err.print(f"{error_count(errors)}\n{note}", markup=False)
+    raise typer.Exit(EXIT_FINDINGS)
 
 
 def _formats(format: BuildFormat | None, region: Any) -> list[str]:
@@ -512,7 +527,7 @@ def _changes_to_job_summary(region: Any, comparison: Any, entries: list[Any]) ->
 def _report_built(built: list[Any], warnings: int, removed: list[Path] | None = None) -> None:
     from omstallning.check.report import plural
 
-    note = f" ({plural(warnings, 'varning', 'varningar')} – se omstallning validate)"
+    note = f" – {plural(warnings, 'varning', 'varningar')}, se omstallning validate"
     regional = [b for b in built if b.kind == "sammanstallning"]
     built = [b for b in built if b.kind != "sammanstallning"]
     written = [b for b in built if not b.skipped]
@@ -571,7 +586,7 @@ def status(
     elif format is StatusFormat.md:
         sys.stdout.write(overview.format_markdown(report))
     else:
-        sys.stdout.write(overview.format_text(report))
+        sys.stdout.write(overview.format_text(report, overview.terminal_width()))
 
 
 def _ask(value: str | None, option: str, question: str) -> str:
@@ -592,7 +607,8 @@ def _report_planned(files: list[Any], root: Path, dry_run: bool) -> None:
     verb = "Skulle skriva" if dry_run else "Skrev"
     from omstallning.check.report import plural
 
-    out.print(f"{verb} {plural(len(files), 'fil', 'filer')} i {root}:", markup=False)
+    where = "i den här mappen" if str(root) in ("", ".") else f"i {root}"  # not "i .:"
+    out.print(f"{verb} {plural(len(files), 'fil', 'filer')} {where}:", markup=False)
     for f in files:
         out.print(f"  {f.path}", markup=False)
 

@@ -108,16 +108,22 @@ def render_plan(
 ) -> bytes:
     """One municipality's document of a kind (its plan by default) in one format, as bytes."""
     document = DOCUMENT_KINDS[kind].assemble_for(region, entry, options)
-    return render_document(region, document, fmt)
+    return render_document(region, document, fmt, own_template=entry.plan.template)
 
 
-def render_document(region: Region, document: Document, fmt: str) -> bytes:
-    """An assembled document of the region in one format (`docx` with its template, `md`)."""
+def render_document(
+    region: Region, document: Document, fmt: str, own_template: str | None = None
+) -> bytes:
+    """An assembled document of the region in one format (`docx` with its template, `md`).
+
+    `own_template` is a municipality's own Word template; the region's is the default.
+    """
     from omstallning import writers
 
     template = None
-    if fmt == "docx" and region.config.export.template:
-        template, _problem = resolve_inside(region.root, region.config.export.template)
+    chosen = own_template or region.config.export.template
+    if fmt == "docx" and chosen:
+        template, _problem = resolve_inside(region.root, chosen)
     return writers.render(document, fmt, writers.RenderOptions(template=template))
 
 
@@ -538,6 +544,11 @@ class _InputHashes:
         if values:
             digest.update(f"\0{values}".encode())
         digest.update(self._municipality_digest(entry.file))
+        for relative in (entry.plan.template, entry.plan.logo):  # its own, if any
+            if relative:
+                resolved, _problem = resolve_inside(self.root, relative)
+                path = resolved if resolved is not None else self.root / relative
+                digest.update(_file_digest(self.root, path, safe_read.TEMPLATE_BYTES))
         return digest.hexdigest()
 
     def _municipality_digest(self, file: str) -> bytes:

@@ -17,6 +17,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from omstallning import __version__, kommuner
+from omstallning.commands.install_source import InstallSource, install_source
 from omstallning.commands.schema import render_schemas
 from omstallning.errors import ScaffoldError
 from omstallning.text import yaml_quoted
@@ -83,7 +84,10 @@ def plan_municipality(k: kommuner.Kommun, period: tuple[int, int] = DEFAULT_PERI
     text = _fill(
         text,
         {
-            "KOMMUNNAMN": k.name,  # in a comment line only
+            # in comment lines only
+            "KOMMUNGENITIV": kommuner.genitive(k.official_name),
+            "OFFICIELLT": yaml_quoted(k.official_name),
+            "SLUG": k.slug,
             "KOMMUNKOD": yaml_quoted(k.code),
             "KOMMUN": yaml_quoted(k.name),
             "BORJAR": str(period[0]),
@@ -107,16 +111,26 @@ def plan_region(
             'text, t.ex. --namn "Nordvästra Skåne".'
         )
     chosen = [resolve_kommun(n) for n in municipality_names]
+    source = install_source()
     values = {
         "REGION": yaml_quoted(name.strip()),
         "BORJAR": str(period[0]),
         "SLUTAR": str(period[1]),
         "VERSION": __version__,
+        "PAKET": yaml_quoted(source.requirement),
+        "PAKETKOMMENTAR": source.comment,
+    }
+    prose = {
+        **values,
+        "REGION": name.strip(),
+        "PAKETPROSA": source.requirement,
+        "PAKETNOT": _install_note(source),
+        "EXEMPELKOMMUN": _example_municipality(chosen),
     }
     files: list[PlannedFile] = []
     for rel, text in _iter_template(templates().joinpath("region")):
         if rel.endswith((".md",)) and not rel.startswith("inledning/"):
-            text = _fill(text, {**values, "REGION": name.strip()})  # prose, not YAML
+            text = _fill(text, prose)  # prose, not YAML
         else:
             text = _fill(text, values)
         files.append(PlannedFile(rel, text))
@@ -128,6 +142,35 @@ def plan_region(
             seen.add(k.code)
             files.append(plan_municipality(k, period))
     return files
+
+
+def _install_note(source: InstallSource) -> str:
+    """The README's sentence on where CI installs the tool from."""
+    if source.is_placeholder:
+        return (
+            "**Att göra:** repot skapades med ett verktyg som är installerat från en lokal "
+            "mapp. Skriv in var omstallning ska hämtas i `OMSTALLNING_PAKET` i "
+            "`.github/workflows/omstallning.yml` och `.gitlab-ci.yml` (och i raden ovan). "
+            "`omstallning validate` varnar (`paket-saknas`) tills det är gjort."
+        )
+    return (
+        "CI installerar samma version (`OMSTALLNING_PAKET` i `.github/workflows/omstallning.yml` "
+        "och `.gitlab-ci.yml`). Byt där när regionen går över till en ny version."
+    )
+
+
+def _example_municipality(chosen: Sequence[kommuner.Kommun]) -> str:
+    """A municipality to add, for the README: a neighbour (by code) in the first one's county."""
+    if not chosen:
+        return "NAMN"
+    first = chosen[0]
+    taken = {k.code for k in chosen}
+    county = [k for k in kommuner.all_kommuner() if k.county_code == first.county_code]
+    others = [k for k in county if k.code not in taken]
+    if not others:
+        return "NAMN"
+    near = min(others, key=lambda k: (abs(int(k.code) - int(first.code)), k.code))
+    return near.name if " " not in near.name else f'"{near.name}"'
 
 
 def conflicts(root: Path, files: Sequence[PlannedFile]) -> list[str]:

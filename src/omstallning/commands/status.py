@@ -10,21 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import os
+import shutil
+import sys
+import textwrap
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from omstallning import clock
+from omstallning import clock, kommuner
 from omstallning.check.report import md_code, plural, visible
 from omstallning.check.report import md_inline as _md_cell  # no Markdown or HTML from a file
 from omstallning.check.rules.followup import follow_up_findings
 from omstallning.check.validate import Validation
+from omstallning.commands.quality import UNWRITTEN_SECTION_CODES, plan_quality
+from omstallning.commands.quality import Quality as Quality  # re-exported for callers
+from omstallning.commands.quality import list_and as list_and  # re-exported for callers
 from omstallning.findings import Finding
 from omstallning.load.loader import MUNICIPALITY_DIR, LoadResult
 from omstallning.model import (
     ACTIVITY_STATUSES,
     PLAN_STATUSES,
     STANDARD_SECTIONS,
-    Municipality,
     MunicipalityEntry,
     RegionConfig,
 )
@@ -33,10 +39,7 @@ JSON_FORMAT_VERSION = 1
 FAILED_STATUS = "fel"
 """What the status column says for a municipality file that could not be read."""
 
-MAX_IDS_SHOWN = 6
 _SWEDISH_LAST = {"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"}
-# The codes of findings that leave a required section unwritten.
-UNWRITTEN_SECTION_CODES = frozenset({"avsnitt-saknas", "tomt-avsnitt", "avsnitt-ej-skrivet"})
 
 
 def reference_date(environ: Mapping[str, str] | None = None) -> dt.date:
@@ -51,140 +54,6 @@ def swedish_key(name: str) -> tuple[str, str]:
     """
     folded = " ".join(name.casefold().replace("-", " ").split())  # Upplands-Bro as two words
     return "".join(_SWEDISH_LAST.get(c, c) for c in folded), name
-
-
-# --- The quality figure ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Quality:
-    """How many of a plan's follow-up checks pass, and what is missing (in Swedish)."""
-
-    passed: int
-    total: int
-    missing: tuple[str, ...] = ()
-
-    @property
-    def percent(self) -> int:
-        """Share of passed checks, rounded down: 100 only when nothing is missing."""
-        if self.total == 0:
-            return 100
-        return self.passed * 100 // self.total
-
-
-def _ids(ids: Sequence[str]) -> str:
-    shown = list(ids[:MAX_IDS_SHOWN])
-    more = " m.fl." if len(ids) > MAX_IDS_SHOWN else ""
-    return ", ".join(shown) + more
-
-
-def _activities(n: int) -> str:
-    return f"{n} aktivitet" if n == 1 else f"{n} aktiviteter"
-
-
-def list_and(items: Sequence[str]) -> str:
-    """A list as a Swedish sentence writes it: "a, b och c"."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " och " + items[-1]
-
-
-class _Checks:
-    """The quality checks of one plan, each passed unless a finding says otherwise."""
-
-    def __init__(self, findings: Iterable[Finding]) -> None:
-        self.passed = self.total = 0
-        self.subjects: dict[str, list[tuple[str | int, ...]]] = {}
-        for f in findings:
-            self.subjects.setdefault(f.code, []).append(f.subject)
-
-    def has(self, code: str, subject: tuple[str | int, ...] | None = None) -> bool:
-        """Whether a finding of `code` (about `subject`, when given) exists."""
-        found = self.subjects.get(code, [])
-        return bool(found) if subject is None else subject in found
-
-    def count(self, failed: bool) -> bool:
-        """Count one check; return whether it failed."""
-        self.total += 1
-        self.passed += not failed
-        return failed
-
-
-def plan_quality(plan: Municipality, config: RegionConfig, findings: Sequence[Finding]) -> Quality:
-    """How far a plan can be followed up, from the findings about it.
-
-    Every goal has an indicator with a target value; every activity has an owner, a start
-    and an end, and a goal; no placeholder text is left; no activity whose end has passed is
-    still `planerad` or `pågår`. A region that requires goals or activities also counts
-    having at least one as a check. What fails is what the rules found (`validate`'s
-    findings of the file and `follow_up_findings`); the plan gives only how many checks
-    there are and the ids to name.
-
-    Args:
-        plan: The municipality's plan.
-        config: The region's settings (which of goals and activities it requires).
-        findings: The findings of the plan's file, with its follow-up findings.
-    """
-    checks = _Checks(findings)
-    missing: list[str] = []
-    req = config.requirements
-    if req.goals and checks.count(checks.has("mal-saknas")):
-        missing.append("Planen har inga mål")
-    if req.activities and checks.count(checks.has("aktiviteter-saknas")):
-        missing.append("Planen har inga aktiviteter")
-    missing += _goal_gaps(plan, checks)
-    missing += _activity_gaps(plan, checks)
-    missing += [f.message for f in findings if f.code == "forsenad"]
-    lines = sorted({f.line for f in findings if f.code == "platshallare"})
-    if checks.count(bool(lines)):
-        where = "rad" if len(lines) == 1 else "rader"
-        shown = [str(n) for n in lines[:MAX_IDS_SHOWN]]
-        more = " m.fl." if len(lines) > MAX_IDS_SHOWN else ""
-        missing.append(
-            f"Platshållartext kvar på {len(lines)} {where} ({where} {list_and(shown)}{more})"
-        )
-    return Quality(checks.passed, checks.total, tuple(missing))
-
-
-def _goal_gaps(plan: Municipality, checks: _Checks) -> list[str]:
-    """Goals without an indicator, and goals none of whose indicators has a target."""
-    no_indicator: list[str] = []
-    no_target: list[str] = []
-    for i, goal in enumerate(plan.goals):
-        # One check per goal: it passes when any of its indicators has a target.
-        indicators = [("mål", i, "indikatorer", j) for j in range(len(goal.indicators))]
-        lacks_indicator = checks.has("mal-utan-indikator", ("mål", i))
-        lacks_target = all(checks.has("malvarde-saknas", s) for s in indicators)
-        if checks.count(lacks_indicator or lacks_target):
-            (no_indicator if lacks_indicator else no_target).append(goal.id)
-    out: list[str] = []
-    if no_indicator:
-        out.append(f"{len(no_indicator)} mål saknar indikator ({_ids(no_indicator)})")
-    if no_target:
-        out.append(f"{len(no_target)} mål saknar målvärde ({_ids(no_target)})")
-    return out
-
-
-# The codes of the four checks per activity, each about one activity (`("aktiviteter", i)`).
-_ACTIVITY_CHECKS = ("ansvarig-saknas", "datum-saknas", "aktivitet-utan-mal", "forsenad")
-
-
-def _activity_gaps(plan: Municipality, checks: _Checks) -> list[str]:
-    """Activities without owner, dates or goal (the overdue ones are named by their finding)."""
-    failing: dict[str, list[str]] = {code: [] for code in _ACTIVITY_CHECKS}
-    for i, activity in enumerate(plan.activities):
-        for code in _ACTIVITY_CHECKS:
-            if checks.count(checks.has(code, ("aktiviteter", i))):
-                failing[code].append(activity.id)
-    out: list[str] = []
-    if no_owner := failing["ansvarig-saknas"]:
-        out.append(f"{_activities(len(no_owner))} saknar ansvarig ({_ids(no_owner)})")
-    if no_dates := failing["datum-saknas"]:
-        out.append(f"{_activities(len(no_dates))} saknar start- eller slutdatum ({_ids(no_dates)})")
-    if no_goal := failing["aktivitet-utan-mal"]:
-        linked = "kopplad" if len(no_goal) == 1 else "kopplade"
-        out.append(f"{_activities(len(no_goal))} är inte {linked} till något mål ({_ids(no_goal)})")
-    return out
 
 
 # --- One row per municipality ----------------------------------------------------------------
@@ -289,10 +158,11 @@ def _loaded_row(
 def _unread_row(file: str, findings: list[Finding]) -> StatusRow:
     """The row of a municipality file that could not be read."""
     stem = file[len(MUNICIPALITY_DIR) + 1 :].rsplit(".", 1)[0]
+    known = kommuner.by_slug(stem)  # `lilla-edet` is shown as Lilla Edet, and sorted so
     return StatusRow(
         file=file,
         slug=stem,
-        name=stem,
+        name=known.name if known else stem,
         loaded=False,
         errors=sum(1 for f in findings if f.is_error),
         warnings=sum(1 for f in findings if not f.is_error),
@@ -468,14 +338,50 @@ def _heading(status: RegionStatus) -> str:
     return f"{status.region} – läget {status.today.isoformat()}"
 
 
-def format_text(status: RegionStatus) -> str:
-    """A plain-text table with aligned columns, then what each municipality lacks."""
+# Columns left out of the text table, in this order, while it is wider than the terminal:
+# the activities per status first (their total stays), then the less needed ones.
+_NARROW_DROPS = ("Pausad", "Stoppad", "Klar", "Pågår", "Planerad", "Version", "Utan bp", "Varn.")
+
+
+def _fit(rows: list[list[str]], width: int | None) -> list[list[str]]:
+    """The table with columns dropped (`_NARROW_DROPS`) until it fits in `width`."""
+
+    def total(rs: list[list[str]]) -> int:
+        return sum(max(len(r[i]) for r in rs) for i in range(len(rs[0]))) + 2 * (len(rs[0]) - 1)
+
+    for head in _NARROW_DROPS:
+        if width is None or total(rows) <= width:
+            break
+        if head in rows[0]:
+            i = rows[0].index(head)
+            rows = [r[:i] + r[i + 1 :] for r in rows]
+    return rows
+
+
+def terminal_width(environ: Mapping[str, str] | None = None) -> int | None:
+    """The width `format_text` fits: COLUMNS, else the terminal's.
+
+    None for a pipe or a CI log: they get the whole table.
+    """
+    columns = (os.environ if environ is None else environ).get("COLUMNS", "")
+    if columns.isdigit():
+        return int(columns)
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def format_text(status: RegionStatus, width: int | None = None) -> str:
+    """A plain-text table with aligned columns, then what each municipality lacks.
+
+    With `width` (the terminal's), columns are left out until the table fits, and the
+    explanations are wrapped to it.
+    """
     # Control characters from a file (an escape sequence in a name) are shown escaped.
     rows = [[visible(cell) for cell in row] for row in table_rows(status)]
     # Long column heads are shortened in text; the Markdown and JSON keep the full words.
     rows[0] = [{"Utan behovsprövning": "Utan bp", "Varningar": "Varn."}.get(h, h) for h in rows[0]]
+    rows = _fit(rows, width)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    left = {0, 1, 2}
+    left = {0, 1, 2} if rows[0][2] == "Version" else {0, 1}
     lines = [_heading(status), ""]
     for row in rows:
         cells = [
@@ -484,10 +390,15 @@ def format_text(status: RegionStatus) -> str:
         ]
         lines.append("  ".join(cells).rstrip())
     lines.append("")
-    lines.append("Utan bp = insatser som ges utan individuell behovsprövning.")
+    if "Utan bp" in rows[0]:
+        lines.append("Utan bp = insatser som ges utan individuell behovsprövning.")
     lines.append(
-        "Kvalitet = andel uppfyllda kontroller: mål med målvärde, aktiviteter med ansvarig, "
-        "datum och mål, ingen platshållartext, inga försenade aktiviteter."
+        "Kvalitet = andelen delar av planen utan brist. Varje avsnitt som regionen "
+        "kräver, varje mål och varje aktivitet är en del: ett avsnitt ska vara "
+        "skrivet, ett mål ha en indikator med målvärde, en aktivitet ha ansvarig, "
+        "start, slut och mål och inte stå som planerad eller pågår efter sitt "
+        "slutdatum. Varje rad med platshållartext räknas som en del som saknas, så en "
+        "orörd mall får nära 0 %."
     )
     missing = details(status)
     if missing:
@@ -503,7 +414,17 @@ def format_text(status: RegionStatus) -> str:
             f"{plural(status.shared_warnings, 'varning', 'varningar')}.",
         ]
     lines += ["", summary_sentence(status)]
+    if width is not None:
+        head = len(rows) + 3  # the heading, a blank line, the table and a blank line
+        lines = lines[:head] + [
+            w for line in lines[head:] for w in (_wrap(line, width) if line else [""])
+        ]
     return "\n".join(visible(line) for line in lines) + "\n"
+
+
+def _wrap(line: str, width: int) -> list[str]:
+    indent = " " * (len(line) - len(line.lstrip()) + (2 if line.lstrip().startswith("- ") else 0))
+    return textwrap.wrap(line, max(width, 40), subsequent_indent=indent) or [line]
 
 
 def format_markdown(status: RegionStatus) -> str:
@@ -519,9 +440,12 @@ def format_markdown(status: RegionStatus) -> str:
         lines.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
     lines.append("")
     lines.append(
-        "*Kvalitet* är andelen uppfyllda kontroller: varje mål har en indikator med målvärde, "
-        "varje aktivitet har ansvarig, start, slut och mål, ingen platshållartext finns kvar "
-        "och ingen aktivitet som passerat sitt slutdatum står som planerad eller pågår."
+        "*Kvalitet* är andelen delar av planen utan brist. Varje avsnitt som regionen "
+        "kräver, varje mål och varje aktivitet är en del: ett avsnitt ska vara "
+        "skrivet, ett mål ha en indikator med målvärde, en aktivitet ha ansvarig, "
+        "start, slut och mål och inte stå som planerad eller pågår efter sitt "
+        "slutdatum. Varje rad med platshållartext räknas som en del som saknas, så en "
+        "orörd mall får nära 0 %."
     )
     missing = details(status)
     if missing:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from omstallning import kommuner
 from omstallning.documents.tree import Cell, Inline, LineBreak, Run, Table
-from omstallning.model import ACTIVITY_STATUSES, Activity, Value
+from omstallning.model import ACTIVITY_STATUSES, Activity, Municipality, Value
 
 # Timeline bar colours by activity status, chosen to stay apart in greyscale print too.
 STATUS_FILL = {
@@ -47,14 +48,14 @@ MARKINGS = {"exempel": "EXEMPEL", "utkast": "UTKAST", "remiss": "REMISSVERSION"}
 """The word on the cover and in every page header of a plan that is not decided."""
 
 
-def genitive(name: str) -> str:
-    """Swedish genitive of a place name: Klippan -> Klippans, Höganäs -> Höganäs, Lomma -> Lomma."""
-    return name if name[-1:].lower() in "aeiouyåäösxz" else f"{name}s"
+def municipality_title(who: Municipality | str) -> str:
+    """What the municipality calls itself: `Klippans kommun`, `Falu kommun`, `Göteborgs Stad`.
 
-
-def municipality_title(name: str) -> str:
-    """`Klippans kommun`, `Örkelljunga kommun`."""
-    return f"{genitive(name)} kommun"
+    Given the plan, its file's `officiellt_namn` wins over the packaged list.
+    """
+    if isinstance(who, str):
+        return kommuner.official_name(who)
+    return kommuner.official_name(who.name, who.official_name)
 
 
 # --- Cells -------------------------------------------------------------------------------------

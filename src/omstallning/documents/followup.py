@@ -201,7 +201,7 @@ class _Assembler:
         self.blocks.append(
             CoverPage(
                 title=f"Uppföljning {period_words(self.period)}",
-                subtitle=f"{municipality_title(plan.name)} – {cfg.plan.title}",
+                subtitle=f"{municipality_title(plan)} – {cfg.plan.title}",
                 facts=tuple(facts),
                 marking=MARKINGS.get(plan.status),
             )
@@ -454,14 +454,14 @@ class _Assembler:
         self.goals()
         self.activities()
         cfg, plan = self.region.config, self.plan
-        title = f"Uppföljning {self.period} – {municipality_title(plan.name)}"
+        title = f"Uppföljning {self.period} – {municipality_title(plan)}"
         created = build_date(plan, cfg.plan.period.start)
         meta = DocumentMeta(
             title=title,
             subject=f"Uppföljning av omställningsplanen, {period_words(self.period)}",
             author=plan.committee
-            and f"{plan.committee}, {municipality_title(plan.name)}"
-            or municipality_title(plan.name),
+            and f"{plan.committee}, {municipality_title(plan)}"
+            or municipality_title(plan),
             keywords=f"uppföljning; omställningsplan; {plan.name}; {cfg.region}; {self.period}",
             language="sv-SE",
             created=created,

@@ -19,7 +19,6 @@ from omstallning.documents.blocks import (
     MARKINGS,
     STATUS_FILL,
     activity_counts,
-    genitive,
     header_cells,
     label_table,
     legend_table,
@@ -129,7 +128,6 @@ __all__ = [
     "STATUS_FILL",
     "assemble_plan",
     "build_date",
-    "genitive",
     "municipality_title",
 ]
 
@@ -267,16 +265,18 @@ class _Assembler:
             )
             if who:
                 facts.append(("Kontakt", who))
-        logo = cfg.export.logo
+        # The municipality's own logo wins over the region's; the alt text names its owner.
+        logo = plan.logo or cfg.export.logo
+        owner = municipality_title(plan) if plan.logo else cfg.region
         self.blocks.append(
             CoverPage(
                 title=cfg.plan.title,
-                subtitle=municipality_title(plan.name)
+                subtitle=municipality_title(plan)
                 + (f" – {cfg.plan.subtitle}" if cfg.plan.subtitle else ""),
                 facts=tuple(facts),
                 marking=MARKINGS.get(plan.status),
                 logo=str(self.region.root / logo) if logo else None,
-                logo_alt=f"Logotyp för {cfg.region}" if logo else None,
+                logo_alt=f"Logotyp för {owner}" if logo else None,
             )
         )
         self.blocks.append(TableOfContents(levels=2))
@@ -330,7 +330,7 @@ class _Assembler:
         parts = self.region.ordered_intro()
         if not parts:
             return
-        region, own = self.region.config.region, municipality_title(self.plan.name)
+        region, own = self.region.config.region, municipality_title(self.plan)
         level = 1
         first = sum(1 for b in self.blocks if isinstance(b, Heading) and b.level == 1) + 1
         if placement == "först":
@@ -389,7 +389,7 @@ class _Assembler:
                 header=(text_cell("Samverkanspart"), text_cell("Form")),
                 rows=rows,
                 widths=(2, 3),
-                caption=f"Samverkan i {municipality_title(self.plan.name)}",
+                caption=f"Samverkan i {municipality_title(self.plan)}",
             )
         )
         for c in self.plan.collaboration:
@@ -532,7 +532,7 @@ class _Assembler:
             Paragraph(
                 (
                     Run(
-                        f"{municipality_title(self.plan.name)} har {len(items)} insatser i "
+                        f"{municipality_title(self.plan)} har {len(items)} insatser i "
                         "katalogen, varav "
                         f"{free} ges utan individuell behovsprövning."
                     ),
@@ -635,7 +635,7 @@ class _Assembler:
         meta = document_meta(
             self.region,
             self.entry,
-            title=f"{cfg.plan.title} – {municipality_title(plan.name)}",
+            title=f"{cfg.plan.title} – {municipality_title(plan)}",
             subject="Omställningsplan enligt socialtjänstlagen (2025:400)",
             created=build_date(plan, cfg.plan.period.start),
         )

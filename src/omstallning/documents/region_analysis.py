@@ -8,6 +8,7 @@ coming follow-up report can take its figures from here too.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import string
@@ -16,7 +17,13 @@ from dataclasses import dataclass
 
 from omstallning.commands.status import swedish_key
 from omstallning.documents.blocks import Slot, active_slots
-from omstallning.model import AREAS, Activity, Intervention, MunicipalityEntry
+from omstallning.model import (
+    AREAS,
+    PLACEHOLDER_WORDS,
+    Activity,
+    Intervention,
+    MunicipalityEntry,
+)
 from omstallning.text import fold
 
 SIMILARITY = 0.8
@@ -208,3 +215,47 @@ def running_per_slot(activities: Sequence[Activity], slots: Sequence[Slot]) -> l
         for i, on in enumerate(active_slots(activity, slots)):
             counts[i] += on
     return counts
+
+
+# --- Placeholders are not content -------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(
+    "|".join(
+        rf"(?<![\w]){re.escape(w)}(?![\w])" if w[-1].isalnum() else re.escape(w)
+        for w in PLACEHOLDER_WORDS
+    )
+)
+
+
+def is_placeholder(text: str | None) -> bool:
+    """Whether a title still holds the template's placeholder (`ATT SKRIVA: …`, TODO, XXX)."""
+    return bool(text) and _PLACEHOLDER.search(text or "") is not None
+
+
+@dataclass(frozen=True)
+class RealContent:
+    """The municipalities with their placeholder goals, activities and interventions left out.
+
+    `not_started`: the names of those that had goals or activities, all of them placeholders
+    (a municipality made from the template and not touched yet).
+    """
+
+    entries: tuple[MunicipalityEntry, ...]
+    not_started: tuple[str, ...]
+
+
+def real_content(entries: Sequence[MunicipalityEntry]) -> RealContent:
+    """What the regional summary counts: goals, activities and interventions with real text."""
+    kept: list[MunicipalityEntry] = []
+    not_started: list[str] = []
+    for e in entries:
+        plan = e.plan
+        goals = [g for g in plan.goals if not is_placeholder(g.title)]
+        acts = [a for a in plan.activities if not is_placeholder(a.title)]
+        offers = [i for i in plan.interventions if not is_placeholder(i.name)]
+        had = bool(plan.goals or plan.activities)
+        if had and not goals and not acts:
+            not_started.append(plan.name)
+        update = {"goals": goals, "activities": acts, "interventions": offers}
+        kept.append(dataclasses.replace(e, plan=plan.model_copy(update=update)))
+    return RealContent(tuple(kept), tuple(not_started))

@@ -35,6 +35,7 @@ from omstallning.documents.region_analysis import (
     MatrixCell,
     SharedIntervention,
     intervention_matrix,
+    real_content,
     running_per_slot,
     shared_interventions,
 )
@@ -151,7 +152,10 @@ class _SummaryAssembler:
     def __init__(self, region: Region, status: RegionStatus) -> None:
         self.region = region
         self.status = status
-        self.entries = sorted(region.municipalities, key=lambda e: swedish_key(e.plan.name))
+        # Placeholder goals and activities of the template are no content (issue 13).
+        real = real_content(sorted(region.municipalities, key=lambda e: swedish_key(e.plan.name)))
+        self.entries = list(real.entries)
+        self.not_started = real.not_started
         self.blocks: list[Block] = []
         self.period = region.config.plan.period
         self.matrix_counts = intervention_matrix(self.entries)
@@ -219,6 +223,7 @@ class _SummaryAssembler:
                         self.entries,
                         sum(self.matrix_counts.values(), MatrixCell()),
                         self.groups,
+                        self.not_started,
                     )
                 ),
             )
@@ -233,9 +238,11 @@ class _SummaryAssembler:
             return
         self.paragraph(
             "Det som saknas för att planen ska gå att följa upp, per kommun. Kvalitet är "
-            "andelen uppfyllda kontroller: varje mål har en indikator med målvärde, varje "
-            "aktivitet har ansvarig, start, slut och mål, ingen platshållartext finns kvar och "
-            "ingen aktivitet som passerat sitt slutdatum står som planerad eller pågår."
+            "andelen delar av planen utan brist. Varje avsnitt som regionen kräver, varje "
+            "mål och varje aktivitet är en del: ett avsnitt ska vara skrivet, ett mål ha "
+            "en indikator med målvärde, en aktivitet ha ansvarig, start, slut och mål och "
+            "inte stå som planerad eller pågår efter sitt slutdatum. Varje rad med "
+            "platshållartext räknas som en del som saknas, så en orörd mall får nära 0 %."
         )
         self.blocks.append(missing_table(missing))
 
@@ -243,8 +250,8 @@ class _SummaryAssembler:
         self.heading(1, "Status per kommun", "status")
         self.paragraph(
             "Avsnitt visar hur många av de avsnitt som regionen kräver som är skrivna. "
-            "Aktiviteterna räknas per status. Kvalitet är andelen uppfyllda kontroller (se "
-            "Det här saknas)."
+            "Aktiviteterna räknas per status. Kvalitet är andelen delar av planen utan brist "
+            "(se Det här saknas)."
         )
         # Before the table, not after it: a paragraph after a wide table gets a portrait
         # page of its own.

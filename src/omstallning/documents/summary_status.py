@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from omstallning.check.report import plural
 from omstallning.commands.status import RegionStatus, StatusRow, list_and, summary_sentence
 from omstallning.documents.blocks import activity_counts, lines_cell, text_cell
 from omstallning.documents.region_analysis import MatrixCell, SharedIntervention
@@ -119,13 +120,26 @@ def _activities_sentence(acts: Sequence[Activity], today: dt.date) -> str | None
     return text
 
 
-def _interventions_sentence(grand: MatrixCell) -> str | None:
+def _not_started_sentence(names: Sequence[str]) -> str | None:
+    if not names:
+        return None
+    head = plural(len(names), "kommun", "kommuner")
+    return (
+        f"{head} har inte börjat ({list_and(list(names))}): deras mål och aktiviteter är "
+        "fortfarande mallens platshållare och räknas inte nedan."
+    )
+
+
+def _interventions_sentence(grand: MatrixCell, ending: int = 0) -> str | None:
     if grand.empty:
         return None
+    # The plans list every intervention; those that are ending are named apart here, so the
+    # figures of the plans and of the summary add up.
+    ends = f" {plural(ending, 'insats', 'insatser')} som upphör räknas inte." if ending else ""
     return (
         f"{grand.existing + grand.planned} insatser finns eller planeras "
         f"({grand.existing} finns, {grand.planned} planeras), varav "
-        f"{grand.without_assessment} ges utan individuell behovsprövning."
+        f"{grand.without_assessment} ges utan individuell behovsprövning.{ends}"
     )
 
 
@@ -142,7 +156,8 @@ def _goals_sentence(goals: Sequence[Goal]) -> str | None:
     if not goals:
         return None
     areas = sum(1 for k in FOCUS_AREAS if any(g.focus_area == k for g in goals))
-    return f"{len(goals)} mål, som tillsammans täcker {areas} av SKR:s fyra fokusområden."
+    covered = "alla SKR:s fyra" if areas == len(FOCUS_AREAS) else f"{areas} av SKR:s fyra"
+    return f"{len(goals)} mål, som tillsammans täcker {covered} fokusområden."
 
 
 def key_figures(
@@ -150,6 +165,7 @@ def key_figures(
     entries: Sequence[MunicipalityEntry],
     interventions: MatrixCell,
     groups: Sequence[SharedIntervention],
+    not_started: Sequence[str] = (),
 ) -> list[str]:
     """The sentences of the summary's first list, those that have something to say.
 
@@ -158,12 +174,15 @@ def key_figures(
         entries: The municipalities, in the summary's order.
         interventions: All interventions of the region, counted (`intervention_matrix`).
         groups: The shared interventions (`shared_interventions`).
+        not_started: Municipalities with nothing but the template's placeholders.
     """
+    ending = sum(1 for e in entries for i in e.plan.interventions if i.state == "upphör")
     figures = [
         summary_sentence(status),
         _quality_sentence(status.rows),
+        _not_started_sentence(not_started),
         _activities_sentence([a for e in entries for a in e.plan.activities], status.today),
-        _interventions_sentence(interventions),
+        _interventions_sentence(interventions, ending),
         _shared_sentence(groups),
         _goals_sentence([g for e in entries for g in e.plan.goals]),
     ]

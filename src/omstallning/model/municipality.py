@@ -90,7 +90,10 @@ class Section(_Model):
     @property
     def heading(self) -> str:
         """The title shown in documents."""
-        return self.title or STANDARD_SECTIONS.get(self.id, self.id)
+        # An own section without `rubrik`: its id as a heading, `ekonomi_2026` -> `Ekonomi 2026`.
+        return (
+            self.title or STANDARD_SECTIONS.get(self.id) or self.id.replace("_", " ").capitalize()
+        )
 
 
 class TargetPoint(_Model):
@@ -344,6 +347,25 @@ class Municipality(_Model):
     )
     collaboration: list[Collaboration] = Field(
         default_factory=list, alias="samverkan", description="Samverkansparter."
+    )
+    # The municipality's own name, logo and Word template (the region's are the default).
+    official_name: str | None = Field(
+        default=None,
+        alias="officiellt_namn",
+        description="Kommunens eget namn i dokumenten, t.ex. Trollhättans Stad. Standard: "
+        "namnet i verktygets kommunlista.",
+    )
+    logo: str | None = Field(
+        default=None,
+        alias="logotyp",
+        description="Kommunens egen logotyp (PNG eller JPEG), relativt repot. Standard: "
+        "regionens export.logotyp.",
+    )
+    template: str | None = Field(
+        default=None,
+        alias="mall",
+        description="Kommunens egen Word-mall (.docx eller .dotx), relativt repot. Standard: "
+        "regionens export.mall.",
     )
 
     @property

@@ -17,6 +17,7 @@ from omstallning.check.rules import (  # noqa: F401
     files,
     identity,
     images,
+    install,
     intro,
     intro_language,
     links,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from omstallning import kommuner
+from omstallning.check.rules.files import check_logo, check_template
 from omstallning.check.rules.registry import E, W, at, municipalities, municipality_rule, rule
 from omstallning.findings import Finding
 from omstallning.load.loader import LoadResult
@@ -34,7 +35,7 @@ def municipality_identity(
         return
     if plan.code != official.code:
         other = kommuner.by_code(plan.code)
-        belongs = f" (det är {other.name}s kod)" if other else ""
+        belongs = f" (det är {kommuner.genitive(other.name)} kod)" if other else ""
         if plan.code.strip("”“„‘’»«") == official.code:
             belongs = " (typografiska citattecken från Word räknas inte som citattecken i YAML)"
         yield at(
@@ -56,6 +57,23 @@ def municipality_identity(
             f"Filen för {official.name} bör heta {official.slug}.yaml. Byt "
             "namn på filen så att den är lätt att hitta.",
         )
+
+
+@municipality_rule
+def own_logo_and_template(
+    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+) -> Iterator[Finding]:
+    """A municipality's own `logotyp` and `mall` are safe, real files, like the region's."""
+    root = result.region.root
+    plan = entry.plan
+    if plan.template:
+        problem = check_template(root, plan.template)
+        if problem:
+            yield at(sm, entry.file, ("mall",), "mall-fel", E, problem)
+    if plan.logo:
+        problem = check_logo(root, plan.logo)
+        if problem:
+            yield at(sm, entry.file, ("logotyp",), "logotyp-fel", E, problem)
 
 
 @rule

@@ -148,4 +148,5 @@ RULE_CODES: dict[str, tuple[Severity, str]] = {
     "kommentar-i-text": (W, "text efter ” #” i ett ociterat värde, som YAML läser som kommentar"),
     "undermapp": (W, "en mapp i kommuner/, vars filer inte läses"),
     "okant-avsnitt": (E, "krav.avsnitt har ett id som liknar ett standardavsnitt (stavfel)"),
+    "paket-saknas": (W, "CI-filen säger inte var omstallning ska installeras från"),
 }
