@@ -19,6 +19,7 @@ them (file:line:column and message) instead of the plan.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import http.server
 import ipaddress
 import secrets
@@ -368,6 +369,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             pass  # the page was closed or reloaded
 
 
+def _why(exc: BaseException) -> str:
+    """Why an address cannot be listened on, in Swedish."""
+    if isinstance(exc, socket.gaierror):
+        return "datorn känner inte till den adressen"
+    reasons = {
+        errno.EADDRINUSE: "porten används redan (välj en annan med --port, eller utelämna --port)",
+        errno.EACCES: "behörighet saknas (portar under 1024 kräver administratör)",
+        errno.EADDRNOTAVAIL: "adressen finns inte på den här datorn",
+    }
+    code = exc.errno if isinstance(exc, OSError) else None
+    return reasons.get(code or 0, "ogiltig adress eller port")
+
+
 def _server_class(host: str) -> type[_Server]:
     if ":" in host.strip("[]"):
 
@@ -398,8 +412,7 @@ class PreviewServer:
         try:
             self.server = _server_class(host)((address, port), _Handler)
         except (OSError, OverflowError) as exc:
-            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise UsageError(f"Kan inte lyssna på {host} port {port}: {why}.") from None
+            raise UsageError(f"Kan inte lyssna på {host} port {port}: {_why(exc)}.") from None
         self.server.preview = self.preview
         bound = self.server.server_address[1]
         self.port = int(bound)
@@ -411,7 +424,11 @@ class PreviewServer:
         )
         self._stop = threading.Event()
         self._threads = [
-            threading.Thread(target=self.server.serve_forever, name="forhandsgranska-server"),
+            threading.Thread(
+                target=self.server.serve_forever,
+                args=(POLL_SECONDS,),
+                name="forhandsgranska-server",
+            ),
             threading.Thread(
                 target=watch,
                 args=(self.preview, self._stop, report),
@@ -422,7 +439,10 @@ class PreviewServer:
     @property
     def url(self) -> str:
         """The address to open in a browser."""
-        host = f"[{self.host.strip('[]')}]" if ":" in self.host else self.host
+        host = self.host.strip("[]")
+        if host in ("0.0.0.0", "::", ""):
+            host = "127.0.0.1"  # every address: this computer's is one of them
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}/"
 
     def start(self) -> None:
