@@ -696,3 +696,44 @@ def main() -> None:
 
     interrupt.install()  # SIGTERM like Ctrl-C; never a crash on what stdout cannot encode
     app()
+
+
+# --- forhandsgranska (the live preview; self-contained: no other part of this file uses it) ---
+
+
+@app.command("forhandsgranska", options_metavar="[FLAGGOR]")
+@_handle_errors
+def forhandsgranska(
+    path: PathArg = Path(),
+    port: Annotated[
+        int,
+        typer.Option("--port", "-p", help="Porten. Standard: en ledig port som datorn väljer."),
+    ] = 0,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Adressen att lyssna på. Standard: 127.0.0.1 (bara den här datorn).",
+        ),
+    ] = "127.0.0.1",
+) -> None:
+    """Visa planerna som webbsidor i webbläsaren medan du skriver.
+
+    Startar en liten webbserver på den här datorn och skriver ut adressen. När du sparar en
+    fil i regionen byggs sidan om och laddas om i webbläsaren; ett fel visas på sidan med fil,
+    rad och kolumn. Avsluta med Ctrl-C.
+
+    Exempel: omstallning forhandsgranska examples/nordvastra-skane
+    """
+    from omstallning.commands.preview import run_preview
+
+    if not 0 <= port <= 65535:
+        err.print(f"Fel: --port ska vara mellan 0 och 65535, inte {port}.", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    run_preview(
+        path,
+        host,
+        port,
+        say=lambda line: out.print(line, markup=False),
+        warn=lambda line: err.print(line, markup=False),
+    )
