@@ -152,6 +152,9 @@ NOT_CONTENT = {
     "avsnitt[].id": "chooses the section's heading",
     # Enumerations: shown by their Swedish label, not the value typed.
     "status": "shown as its label (Utkast)",
+    "beslut.diarienummer": "the top-level diarienummer wins when both are given",
+    "logotyp": "a file path: the picture itself is on the cover",
+    "mall": "a file path: the template's styles are used",
     # Follow-up data: shown in the follow-up report (`build`'s uppföljning), not in the plan.
     "mål[].indikatorer[].utfall[].värde": "follow-up report",
     "mål[].indikatorer[].utfall[].källa": "follow-up report",

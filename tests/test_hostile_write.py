@@ -211,7 +211,11 @@ def test_two_inputs_for_one_output_are_an_error_before_writing(
     assert validated.exit_code == 1 and "utdata-namn" in codes
     built = run_cli("build", str(root), "--format", "all", "--sammanstallning")
     assert built.exit_code == 1
-    assert not (root / "build").exists()
+    # The file with the error is left out (issue 13: the others still build), so nothing
+    # it would have written replaces another input's document.
+    assert "Byggdes inte" in built.output
+    for document in (root / "build").glob("*.md"):
+        assert "Bjuv" not in document.read_text(encoding="utf-8").split("\n", 3)[1]
 
 
 def test_build_itself_refuses_a_collision(tmp_path: Path) -> None:

@@ -138,7 +138,9 @@ def test_odd_repositories_never_crash_or_write_outside(chosen: set[str], odd_nam
         assert built.returncode in (0, 1, 2), built.stderr
         assert b"Internt fel" not in built.stderr + checked.stderr
         assert tree_state(outside) == outside_before
-        if built.returncode != 0:
+        # A refused build writes nothing; one that left out a broken municipality (issue 13)
+        # builds the others, and says which were not built.
+        if built.returncode == 2 or "Inget byggdes" in built.stderr.decode(errors="replace"):
             assert tree_state(root / "build") == build_before
         leftovers = [
             p.name for p in (root / "build").glob(".*") if p.name.endswith("omstallning-tmp")

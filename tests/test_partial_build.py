@@ -15,9 +15,7 @@ def _fyrbodal(tmp_path: Path) -> Path:
     root = tmp_path / "fyrbodal"
     write_planned(root, plan_region("Fyrbodal", ["Trollhättan", "Lilla Edet", "Åmål"]), force=False)
     broken = root / "kommuner" / "lilla-edet.yaml"
-    broken.write_text(
-        broken.read_text("utf-8").replace("status: utkast", "status: Utkast"), "utf-8"
-    )
+    broken.write_text(broken.read_text("utf-8").replace("status: utkast", "status: klart"), "utf-8")
     return root
 
 
@@ -48,7 +46,7 @@ def test_broken_one_keeps_its_earlier_output(run_cli: Run, tmp_path: Path) -> No
     root = _fyrbodal(tmp_path)
     broken = root / "kommuner" / "lilla-edet.yaml"
     bad = broken.read_text("utf-8")
-    broken.write_text(bad.replace("status: Utkast", "status: utkast"), "utf-8")
+    broken.write_text(bad.replace("status: klart", "status: utkast"), "utf-8")
     assert run_cli("build", str(root), "--format", "md").exit_code == 0
     before = (root / "build" / "lilla-edet.md").read_bytes()
     broken.write_text(bad, "utf-8")

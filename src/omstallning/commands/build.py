@@ -40,6 +40,7 @@ from omstallning.documents import DOCUMENT_KINDS
 from omstallning.documents.tree import Document
 from omstallning.errors import OmstallningError
 from omstallning.load import safe_read
+from omstallning.load.loader import municipality_paths
 from omstallning.load.paths import resolve_inside
 from omstallning.model import EXPORT_FORMATS, MunicipalityEntry, Region
 from omstallning.workers import WorkerError, Workers
@@ -368,14 +369,18 @@ class _Batch:
     def _stale_outputs(self) -> list[str]:
         """Outputs this tool wrote for municipalities that are gone, still as written."""
         current = set(self.keys)
+        # A municipality is gone only when its file is: one left out of this build for its
+        # errors keeps its earlier outputs.
+        slugs = {m.slug for m in self.region.municipalities}
+        slugs |= {path.stem for path in municipality_paths(self.region.root)}
         patterns: list[str] = []
         for kind in DOCUMENT_KINDS.values():
             if kind.scope == "municipality":
-                stems = [kind.file_pattern(m.slug) for m in self.region.municipalities]
+                stems = [kind.file_pattern(slug) for slug in slugs]
             else:
                 stems = [kind.file_pattern()]
             patterns += [f"{stem}.*" for stem in stems]
-        patterns += [f"{m.slug}-*.docx" for m in self.region.municipalities]  # tracked plans
+        patterns += [f"{slug}-*.docx" for slug in slugs]  # tracked-changes plans
         stale = []
         for name, recorded in self.manifest.items():
             if name in current or not our_output_name(name) or not isinstance(recorded, dict):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from omstallning import kommuner
-from omstallning.check.report import plural
+from omstallning.check.report import plural, visible
 from omstallning.commands.build import UnknownMunicipalityError
 from omstallning.findings import Finding
 from omstallning.load.loader import MUNICIPALITY_DIR
@@ -61,16 +61,16 @@ class BuildSelection:
         if not self.others_broken:
             return None
         return (
-            f"Obs: {', '.join(self.others_broken)} har fel men valdes inte och byggs inte "
-            "(se omstallning validate)."
+            f"Obs: {', '.join(visible(b) for b in self.others_broken)} har fel men valdes inte "
+            "och byggs inte (se omstallning validate)."
         )
 
     def left_out_note(self, *, built_any: bool) -> str:
         """What happened to the municipalities left out, after their errors."""
         done = "De andra kommunerna byggdes." if built_any else "Inget byggdes."
         return (
-            f"Byggdes inte: {', '.join(self.broken)} (dokument från ett tidigare bygge ligger "
-            f"kvar som de var). {done} Rätta felen ovan och kör igen."
+            f"Byggdes inte: {', '.join(visible(b) for b in self.broken)} (dokument från ett "
+            f"tidigare bygge ligger kvar som de var). {done} Rätta felen ovan och kör igen."
         )
 
 

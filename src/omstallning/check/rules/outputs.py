@@ -57,15 +57,21 @@ def output_names(result: LoadResult) -> Iterator[Finding]:
             other = owners.setdefault(_folded(stem), entry.file)
             if other == entry.file:
                 continue
-            yield Finding(
-                entry.file,
-                1,
-                1,
-                "utdata-namn",
-                E,
-                f"Filen skulle ge samma dokument som {other}: build/{stem}.docx och "
-                f"build/{stem}.md skulle skriva över varandra. Byt namn på filen, t.ex. "
-                "till kommunens namn i små bokstäver (klippan.yaml), så att varje kommun "
-                "har ett eget namn.",
-            )
+            yield _collision(entry.file, other, stem)
+            if other.startswith("kommuner/"):  # both files: neither may take the other's name
+                yield _collision(other, entry.file, stem)
             break
+
+
+def _collision(file: str, other: str, stem: str) -> Finding:
+    return Finding(
+        file,
+        1,
+        1,
+        "utdata-namn",
+        E,
+        f"Filen skulle ge samma dokument som {other}: build/{stem}.docx och "
+        f"build/{stem}.md skulle skriva över varandra. Byt namn på filen, t.ex. "
+        "till kommunens namn i små bokstäver (klippan.yaml), så att varje kommun "
+        "har ett eget namn.",
+    )
