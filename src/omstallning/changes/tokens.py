@@ -14,7 +14,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from lxml import etree
 from lxml.etree import _Element as Element
@@ -246,13 +246,27 @@ def deleted_content(tokens: Sequence[Token], rev: Revisions) -> list[Element]:
     return [wrapper]
 
 
+class Keyed(Protocol):
+    """Anything lined up by a key: a token, a block, a table row."""
+
+    @property
+    def key(self) -> str:
+        """What must be equal for two items to count as the same."""
+        ...
+
+
+def key_opcodes(
+    old: Sequence[Keyed], new: Sequence[Keyed]
+) -> Sequence[tuple[str, int, int, int, int]]:
+    """The opcodes of `difflib` that turn `old` into `new`, items compared by key (no autojunk)."""
+    keys_a, keys_b = [t.key for t in old], [t.key for t in new]
+    return difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False).get_opcodes()
+
+
 def diff_content(old: Sequence[Token], new: Sequence[Token], rev: Revisions) -> list[Element]:
     """The content of a changed paragraph: equal, deleted and inserted stretches."""
-    matcher = difflib.SequenceMatcher(
-        None, [t.key for t in old], [t.key for t in new], autojunk=False
-    )
     out: list[Element] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in key_opcodes(old, new):
         if tag == "equal":
             out += equal_content(new[j1:j2])
             continue

@@ -39,6 +39,7 @@ from omstallning.changes.tokens import (
     deleted_content,
     diff_content,
     inserted_content,
+    key_opcodes,
     local,
     paragraph_tokens,
     plain,
@@ -172,11 +173,8 @@ def _pairs(olds: Sequence[Unit], news: Sequence[Unit]) -> dict[int, int]:
 
 def merge_units(olds: Sequence[Unit], news: Sequence[Unit], rev: Revisions) -> list[Element]:
     """The merged blocks of two block sequences."""
-    matcher = difflib.SequenceMatcher(
-        None, [u.key for u in olds], [u.key for u in news], autojunk=False
-    )
     out: list[Element] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in key_opcodes(olds, news):
         if tag == "equal":
             out += [copy.deepcopy(e) for u in news[j1:j2] for e in u.elements]
         else:
@@ -302,9 +300,8 @@ def _merge_rows(olds: Sequence[Element], news: Sequence[Element], rev: Revisions
         return Unit("p", [row], f"{len(_cells(row))}\x00{text}", text.split())
 
     a, b = [unit(r) for r in olds], [unit(r) for r in news]
-    matcher = difflib.SequenceMatcher(None, [u.key for u in a], [u.key for u in b], autojunk=False)
     out: list[Element] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in key_opcodes(a, b):
         if tag == "equal":
             out += [copy.deepcopy(r) for r in news[j1:j2]]
             continue

@@ -39,13 +39,14 @@ def _line_origins(token: Token, lines: list[str], cursors: dict[int, int]) -> li
     return origins
 
 
-def _walk_citations(tokens: Sequence[Token]) -> list[Token]:
+def _walk(tokens: Sequence[Token], kind: str) -> list[Token]:
+    """Every token of type `kind` in `tokens` and their children (an image's alt text), in order."""
     found: list[Token] = []
     for tok in tokens:
-        if tok.type == "citation":
+        if tok.type == kind:
             found.append(tok)
-        elif tok.children:
-            found.extend(_walk_citations(tok.children))
+        if tok.children:
+            found.extend(_walk(tok.children, kind))
     return found
 
 
@@ -70,7 +71,7 @@ def find_citations(text: str) -> list[tuple[str, int, int]]:
         if token.type != "inline" or token.map is None:
             continue
         origins = _line_origins(token, lines, cursors)
-        for citation in _walk_citations(token.children or []):
+        for citation in _walk(token.children or [], "citation"):
             src: str = citation.meta["src"]
             # Image alt text is parsed on its own, with offsets relative to the alt text.
             base = 0 if src == token.content else token.content.find(src)
@@ -103,16 +104,6 @@ def _position(
     return n + 1, col + 1 if col >= 0 else 1
 
 
-def _walk_images(tokens: Sequence[Token]) -> list[Token]:
-    found: list[Token] = []
-    for tok in tokens:
-        if tok.type == "image":
-            found.append(tok)
-        if tok.children:
-            found.extend(_walk_images(tok.children))
-    return found
-
-
 def find_images(text: str) -> list[tuple[str, int, int]]:
     """Every image `![alt](src)` of a Markdown text as `(src, line, column)`, for validation.
 
@@ -125,7 +116,7 @@ def find_images(text: str) -> list[tuple[str, int, int]]:
         if token.type != "inline" or token.map is None:
             continue
         line, col = token.map[0], 0
-        for image in _walk_images(token.children or []):
+        for image in _walk(token.children or [], "image"):
             src = unquote(str(image.attrGet("src") or ""))
             while line < min(token.map[1], len(lines)):
                 at = lines[line].find("![", col)

@@ -186,28 +186,29 @@ def indicator_chart(
     return out.getvalue()
 
 
+# How each series is drawn: outcomes as a solid black line with dots, targets dashed with
+# hollow squares, so the two tell apart in greyscale print.
+_VALUE_STYLE: dict[str, Any] = {
+    "color": "black",
+    "linestyle": "-",
+    "linewidth": 1.8,
+    "marker": "o",
+    "markersize": 5,
+    "label": VALUE_LABEL,
+}
+_TARGET_STYLE: dict[str, Any] = {
+    "color": "#555555",
+    "linestyle": "--",
+    "linewidth": 1.4,
+    "marker": "s",
+    "markersize": 5,
+    "markerfacecolor": "white",
+    "label": TARGET_LABEL,
+}
+
+
 def _draw(ax: object, values: Sequence[ChartPoint], targets: Sequence[ChartPoint]) -> None:
     plot = ax.plot  # type: ignore[attr-defined]
-    if values:
-        plot(
-            [p.x for p in values],
-            [p.value for p in values],
-            color="black",
-            linestyle="-",
-            linewidth=1.8,
-            marker="o",
-            markersize=5,
-            label=VALUE_LABEL,
-        )
-    if targets:
-        plot(
-            [p.x for p in targets],
-            [p.value for p in targets],
-            color="#555555",
-            linestyle="--",
-            linewidth=1.4,
-            marker="s",
-            markersize=5,
-            markerfacecolor="white",
-            label=TARGET_LABEL,
-        )
+    for points, style in ((values, _VALUE_STYLE), (targets, _TARGET_STYLE)):
+        if points:
+            plot([p.x for p in points], [p.value for p in points], **style)

@@ -109,23 +109,35 @@ def municipality_texts(
             yield entry.file, text, _in_scalar(sm, path)
 
 
-@rule
-def citations(result: LoadResult) -> Iterator[Finding]:
-    """Every [@key] in the introduction and the glossary names a source in kallor.yaml."""
-    return _unknown_citations(result, shared_texts(result))
+TextCheck = Callable[[LoadResult, Iterator[tuple[str, str, TextPosition]]], Iterator[Finding]]
+"""A check of Markdown texts as `shared_texts` and `municipality_texts` give them."""
 
 
-@municipality_rule
-def municipality_citations(
-    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
-) -> Iterator[Finding]:
-    """Every [@key] in a municipality's texts names a source in kallor.yaml."""
-    return _unknown_citations(result, municipality_texts(entry, sm))
+def text_rule(check: TextCheck) -> TextCheck:
+    """Register `check` as a region rule and a municipality rule.
+
+    The region rule runs it over the texts every plan shares (`shared_texts`), the
+    municipality rule over each municipality's own (`municipality_texts`).
+    """
+
+    @rule
+    def shared(result: LoadResult) -> Iterator[Finding]:
+        return check(result, shared_texts(result))
+
+    @municipality_rule
+    def own(
+        result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
+    ) -> Iterator[Finding]:
+        return check(result, municipality_texts(entry, sm))
+
+    return check
 
 
-def _unknown_citations(
+@text_rule
+def unknown_citations(
     result: LoadResult, texts: Iterator[tuple[str, str, TextPosition]]
 ) -> Iterator[Finding]:
+    """Every [@key] in the texts names a source in kallor.yaml."""
     known = result.region.sources
     sources_exist = (result.region.root / SOURCES_FILE).is_file()
     if sources_exist and not known and _empty_file(result.region.root / SOURCES_FILE):

@@ -45,6 +45,25 @@ def required_sections_known(result: LoadResult) -> Iterator[Finding]:
         )
 
 
+_REQUIRED_LISTS = {
+    "mål": (
+        "mal-saknas",
+        "Regionen kräver minst ett mål, men filen har inga. Lägg till ”mål:” med id och rubrik.",
+    ),
+    "aktiviteter": (
+        "aktiviteter-saknas",
+        "Regionen kräver minst en aktivitet, men filen har inga. Lägg till ”aktiviteter:” med "
+        "id, rubrik och status.",
+    ),
+}
+"""A list the region can require (`krav.mål`, `krav.aktiviteter`): its code and message."""
+
+
+def _key_or_top(sm: SourceMap | None, key: str) -> tuple[str, ...]:
+    """The path of a top-level key where the file writes it, else the file's top."""
+    return (key,) if sm and sm.exact((key,)) else ()
+
+
 @municipality_rule
 def required_content(
     result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
@@ -64,7 +83,7 @@ def required_content(
             yield at(
                 sm,
                 f,
-                ("avsnitt",) if sm and sm.exact(("avsnitt",)) else (),
+                _key_or_top(sm, "avsnitt"),
                 "avsnitt-saknas",
                 E,
                 f"Avsnittet ”{section_id}” ({title}) krävs av regionen men saknas. "
@@ -82,25 +101,10 @@ def required_content(
                 f"Avsnittet ”{section_id}” ({title}) krävs men har ingen text.",
                 subject=("avsnitt", section_id),
             )
-    if req.goals and not plan.goals:
-        yield at(
-            sm,
-            f,
-            ("mål",) if sm and sm.exact(("mål",)) else (),
-            "mal-saknas",
-            E,
-            "Regionen kräver minst ett mål, men filen har inga. Lägg till ”mål:” "
-            "med id och rubrik.",
-            key=True,
-        )
-    if req.activities and not plan.activities:
-        yield at(
-            sm,
-            f,
-            ("aktiviteter",) if sm and sm.exact(("aktiviteter",)) else (),
-            "aktiviteter-saknas",
-            E,
-            "Regionen kräver minst en aktivitet, men filen har inga. Lägg till "
-            "”aktiviteter:” med id, rubrik och status.",
-            key=True,
-        )
+    for required, present, key in (
+        (req.goals, plan.goals, "mål"),
+        (req.activities, plan.activities, "aktiviteter"),
+    ):
+        if required and not present:
+            code, message = _REQUIRED_LISTS[key]
+            yield at(sm, f, _key_or_top(sm, key), code, E, message, key=True)

@@ -9,31 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from omstallning.check.rules.citations import TextPosition, municipality_texts, shared_texts
-from omstallning.check.rules.registry import E, W, municipality_rule, rule
+from omstallning.check.rules.citations import TextPosition, text_rule
+from omstallning.check.rules.registry import E, W
 from omstallning.findings import Finding
 from omstallning.load.loader import LoadResult
-from omstallning.load.yaml_source import SourceMap
-from omstallning.model import MunicipalityEntry
 
 
-@rule
-def images(result: LoadResult) -> Iterator[Finding]:
-    """The images of the introduction and the glossary."""
-    return _check_images(result, shared_texts(result))
-
-
-@municipality_rule
-def municipality_images(
-    result: LoadResult, entry: MunicipalityEntry, sm: SourceMap | None
-) -> Iterator[Finding]:
-    """The images of a municipality's texts."""
-    return _check_images(result, municipality_texts(entry, sm))
-
-
-def _check_images(
-    result: LoadResult, texts: Iterator[tuple[str, str, TextPosition]]
-) -> Iterator[Finding]:
+@text_rule
+def images(result: LoadResult, texts: Iterator[tuple[str, str, TextPosition]]) -> Iterator[Finding]:
+    """Each image of the texts is a PNG, JPEG or SVG file inside the repo."""
     root = result.region.root
     for file, text, where in texts:
         if "![" not in text:
