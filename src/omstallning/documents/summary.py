@@ -31,6 +31,7 @@ from omstallning.documents.blocks import (
     timeline_table,
     value_text,
 )
+from omstallning.documents.followup_region import comparison_blocks
 from omstallning.documents.region_analysis import (
     MatrixCell,
     SharedIntervention,
@@ -529,6 +530,7 @@ class _SummaryAssembler:
         self.matrix()
         self.timeline()
         self.goals()
+        self.blocks += comparison_blocks(self.region, level=1)
         self.shared()
         cfg = self.region.config
         today = self.status.today
