@@ -232,7 +232,7 @@ class _SummaryAssembler:
         self.missing()
 
     def missing(self) -> None:
-        missing = details(self.status)
+        missing = details(self.status, extra=False)
         self.heading(2, "Det här saknas", "status-saknas")
         if not missing:
             self.paragraph("Alla planer uppfyller kontrollerna. Inget saknas.")
