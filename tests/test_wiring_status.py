@@ -88,3 +88,16 @@ def test_the_table_still_fits_the_terminal(tmp_path: Path, width: int) -> None:
     text = format_text(region_status(result, result.findings, dt.date(2026, 1, 1)), width)
     assert all(len(line) <= width for line in text.splitlines()), text
     assert ("Ja, sedan v1" in text) is (width >= 100)  # the column goes last, when room is short
+
+
+def test_status_reports_broken_shared_and_outcome_files_with_exit_0(
+    make_region: Callable[..., Path], run_cli: Run
+) -> None:
+    root = make_region(
+        omstallning_DOT_yaml="region: X\nplan: 3\n",
+        utfall__klippan_DOT_yaml="kommun: [\n",
+    )
+    for fmt in ("text", "md", "json"):
+        result = run_cli("status", str(root), "--format", fmt, env=JAN_2026)
+        assert result.exit_code == 0, result.output
+        assert "utfall/klippan.yaml" in result.stdout and "omstallning.yaml" in result.stdout
