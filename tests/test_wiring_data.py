@@ -180,3 +180,28 @@ def test_data_importera_as_a_subprocess(make_region: Callable[..., Path]) -> Non
     assert proc.returncode == 1, proc.stderr
     assert "1 värde, 1 fil ändrade" in proc.stdout
     assert "Okänd indikator" in proc.stdout and proc.stderr == ""
+
+
+def _summary_headings(root: Path) -> list[str]:
+    import datetime as dt
+
+    from omstallning.commands.status import region_status
+    from omstallning.documents.summary import assemble_summary
+    from omstallning.documents.tree import Heading
+
+    result = validate(root)
+    status = region_status(result, result.findings, dt.date(2026, 1, 1), decided={})
+    document = assemble_summary(result.region, status)
+    return [b.runs[0].text for b in document.blocks if isinstance(b, Heading)]
+
+
+def test_the_summary_compares_municipalities_on_a_shared_kolada_id(
+    make_region: Callable[..., Path],
+) -> None:
+    # The example's Klippan and Åstorp follow N31807, with values in its kolada.yaml.
+    headings = _summary_headings(REPO / "examples" / "nordvastra-skane")
+    assert "Jämförelse mellan kommunerna" in headings
+    assert headings.index("Jämförelse mellan kommunerna") < headings.index(
+        "Insatser att samarbeta om"
+    )
+    assert "Jämförelse mellan kommunerna" not in _summary_headings(make_region())
