@@ -25,7 +25,7 @@ CONFIG_MISTAKES = {
     "avsnit": ("  avsnitt:", "  avsnit:", "okand-nyckel"),
     "regoin": ("region:", "regoin:", "okand-nyckel"),
     "title": ("  titel:", "  title:", "okand-nyckel"),
-    "pdf": ("format: [docx, md]", "format: [docx, pdf]", "ogiltigt-varde"),
+    "odt": ("format: [docx, md]", "format: [docx, odt]", "ogiltigt-varde"),
     "period-text": ("period: {start: 2025, slut: 2028}", "period: 2025-2028", "fel-typ"),
     "period-half": ("period: {start: 2025, slut: 2028}", "period: {start: 2025}", "saknat-falt"),
     "region-empty": ("region: Testregionen", 'region: ""', "tomt-varde"),

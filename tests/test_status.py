@@ -355,6 +355,7 @@ def test_text_format(region_status_: RegionStatus) -> None:
         "Kommun",
         "Status",
         "Version",
+        "Ändrad",
         "Avsnitt",
         "Mål",
         "Aktiviteter",
@@ -371,11 +372,11 @@ def test_text_format(region_status_: RegionStatus) -> None:
         "Kvalitet",
     ]
     assert lines[4].split() == (
-        ["Klippan", "Utkast", "0.3", "2/2", "3", "4", "2", "1", "1", "0", "0", "4", "3"]
+        ["Klippan", "Utkast", "0.3", "–", "2/2", "3", "4", "2", "1", "1", "0", "0", "4", "3"]
         + ["0", "5", "33", "%"]
     )
     assert lines[5].split() == (
-        ["Åstorp", "Remissversion", "2.1", "0/2", "1", "1", "0", "1", "0", "0", "0", "4", "3"]
+        ["Åstorp", "Remissversion", "2.1", "–", "0/2", "1", "1", "0", "1", "0", "0", "0", "4", "3"]
         + ["1", "1", "40", "%"]
     )
     assert lines[3].split()[:3] == ["Bjuv", "fel", "–"]
@@ -394,9 +395,9 @@ def test_markdown_format_is_a_gfm_table(region_status_: RegionStatus) -> None:
     lines = md.splitlines()
     assert lines[0] == "## Omställningsplaner: Testregionen – läget 2026-08-01"
     header = next(i for i, line in enumerate(lines) if line.startswith("| Kommun |"))
-    assert lines[header + 1] == "|---|---|---|" + "---:|" * 13
+    assert lines[header + 1] == "|---|---|---|---|" + "---:|" * 13
     assert lines[header + 3] == (
-        "| Klippan | Utkast | 0.3 | 2/2 | 3 | 4 | 2 | 1 | 1 | 0 | 0 | 4 | 3 | 0 | 5 | 33 % |"
+        "| Klippan | Utkast | 0.3 | – | 2/2 | 3 | 4 | 2 | 1 | 1 | 0 | 0 | 4 | 3 | 0 | 5 | 33 % |"
     )
     assert "- **Klippan** (33 %)" in lines
     assert "  - 1 mål saknar målvärde (M2)" in lines
@@ -438,6 +439,10 @@ def test_json_format(region_status_: RegionStatus) -> None:
         "interventions": {"total": 4, "planned": 1, "without_assessment": 3},
         "findings": {"errors": 0, "warnings": 5},
         "quality": {"percent": 33, "passed": 3, "checks": 9, "missing": list(KLIPPAN_MISSING)},
+        "beslutad_version": None,
+        "andrad_sedan_beslut": None,
+        "revideras_senast_passerad": None,
+        "saknar_varde": None,
     }
     bjuv = doc["municipalities"][0]
     assert (bjuv["loaded"], bjuv["status"], bjuv["quality"]) == (False, "fel", None)

@@ -104,7 +104,25 @@ def validate_region(root: Path, workers: Workers | None = None) -> tuple[LoadRes
     for loaded in _load_and_check_all(result, paths, workers):
         add_municipality(result, loaded)
     region_findings = run_region_rules(_for_region_rules(result))
-    return result, sort_findings(result.findings + folder_findings + region_findings)
+    outcome_findings = _merge_outcome_files(result)
+    return result, sort_findings(
+        result.findings + folder_findings + region_findings + outcome_findings
+    )
+
+
+def _merge_outcome_files(result: LoadResult) -> list[Finding]:
+    """Add the outcomes of `utfall/*.yaml` and `kolada.yaml` to the loaded plans.
+
+    After every rule: the follow-up rules check what the plans themselves say, as before
+    the data files existed; the documents and `status` see the merged outcomes. Returns
+    the findings in those files (their source maps join `result.maps`).
+    """
+    from omstallning.followup.files import load_outcome_files, merge_region
+
+    data = load_outcome_files(result.region.root)
+    merge_region(result.region, data)
+    result.maps.update(data.maps)
+    return data.findings
 
 
 def folder_problems(root: Path) -> tuple[list[Finding], set[str]]:

@@ -30,13 +30,22 @@ _WORDS = {
 }
 
 _MESSAGES: list[tuple[re.Pattern[str], str]] = [
+    # Typer appends its suggestion to Click's message: "No such command 'x'. Did you mean 'y'?"
+    (re.compile(r"^(.+?)\.? Did you mean (.+)\?$"), "{0}. Menade du {1}?"),
+    (
+        re.compile(r"^No such option: (\S+) \(Possible options: (.+)\)$"),
+        "Det finns ingen flagga {0}. Menade du {1}?",
+    ),
     (
         re.compile(r"^No such option: (.+?)(?: Did you mean (.+)\?)?$"),
         "Det finns ingen flagga {0}.",
     ),
     (re.compile(r"^Missing argument '(.+)'\.$"), "Argumentet {0} saknas."),
     (re.compile(r"^Missing option '(.+)'\.$"), "Flaggan {0} saknas."),
-    (re.compile(r"^Got unexpected extra arguments? \((.+)\)$"), "Oväntade extra argument: {0}."),
+    (
+        re.compile(r"^Got unexpected extra arguments?(?:\(s\))? \((.+)\)$"),
+        "Oväntade extra argument: {0}. Sätt citattecken runt ett värde med mellanslag.",
+    ),
     (
         re.compile(r"^Invalid value for (.+?): (?:Value error, )?(.+)$"),
         "Ogiltigt värde för {0}: {1}",
@@ -94,9 +103,44 @@ def _get_help_option(self: Command, ctx: Context) -> Any:
     return option
 
 
+# Typer 0.29 writes each parameter's Python type in the help (`<str>`, `<list[str]>`, `<path>`).
+_TYPE_WORDS = {
+    "str": "TEXT",
+    "int": "HELTAL",
+    "float": "TAL",
+    "bool": "JA|NEJ",
+    "path": "SÖKVÄG",
+    "file": "FIL",
+    "dir": "MAPP",
+    "directory": "MAPP",
+    "datetime": "DATUM",
+}
+_TYPER_PARAMETER: Any = getattr(typer.core, "_TyperParameter", None)
+_original_display_type = getattr(_TYPER_PARAMETER, "display_type", None)
+
+
+def swedish_type(label: str) -> str:
+    """A type as Typer writes it (`<list[str]>`, `<path>`, `<docx|md>`), in Swedish words."""
+    inner = label.strip("<>")
+    while inner.startswith("list[") and inner.endswith("]"):
+        inner = inner[5:-1]
+    if "|" in inner:
+        return f"[{inner}]"
+    return _TYPE_WORDS.get(inner, _TYPE_WORDS.get(inner.lower(), inner.upper()))
+
+
+def _display_type(self: Any, ctx: Context) -> str:
+    if self.metavar is not None:
+        return ""  # the metavar (MAPP, NAMN) says it; no type after it
+    assert _original_display_type is not None
+    return swedish_type(str(_original_display_type(self, ctx)))
+
+
 def install() -> None:
     """Patch Typer's English strings with Swedish ones."""
     typer.core._ = _translate_word  # type: ignore[attr-defined]
     click_exceptions.UsageError.show = _show_usage_error  # type: ignore[method-assign]
     click_formatting.HelpFormatter.write_usage = _write_usage  # type: ignore[method-assign]
     Command.get_help_option = _get_help_option  # type: ignore[method-assign]
+    if _original_display_type is not None:
+        _TYPER_PARAMETER.display_type = _display_type

@@ -25,6 +25,17 @@ from omstallning.check.validate import Validation
 from omstallning.commands.quality import UNWRITTEN_SECTION_CODES, plan_quality
 from omstallning.commands.quality import Quality as Quality  # re-exported for callers
 from omstallning.commands.quality import list_and as list_and  # re-exported for callers
+from omstallning.commands.status_extra import (
+    CHANGED_HEAD,
+    CHANGED_SHORT,
+    LEGEND,
+    Extra,
+    changed_text,
+    decided_by_slug,
+    extra_json,
+    extra_lines,
+    extra_of,
+)
 from omstallning.findings import Finding
 from omstallning.load.loader import MUNICIPALITY_DIR, LoadResult
 from omstallning.model import (
@@ -87,6 +98,7 @@ class StatusRow:
     errors: int = 0
     warnings: int = 0
     quality: Quality | None = None
+    extra: Extra | None = None
 
     @property
     def activities_total(self) -> int:
@@ -122,7 +134,11 @@ class RegionStatus:
 
 
 def _loaded_row(
-    entry: MunicipalityEntry, config: RegionConfig, findings: list[Finding], today: dt.date
+    entry: MunicipalityEntry,
+    config: RegionConfig,
+    findings: list[Finding],
+    today: dt.date,
+    decided: tuple[str | None, bool | None] = (None, None),
 ) -> StatusRow:
     """The row of a loaded plan; `findings`: those of `validate` for its file."""
     plan = entry.plan
@@ -152,6 +168,7 @@ def _loaded_row(
         errors=sum(1 for f in findings if f.is_error),
         warnings=sum(1 for f in findings if not f.is_error),
         quality=plan_quality(plan, config, gaps),
+        extra=extra_of(entry, findings, decided),
     )
 
 
@@ -170,7 +187,10 @@ def _unread_row(file: str, findings: list[Finding]) -> StatusRow:
 
 
 def region_status(
-    result: Validation | LoadResult, findings: Iterable[Finding], today: dt.date
+    result: Validation | LoadResult,
+    findings: Iterable[Finding],
+    today: dt.date,
+    decided: Mapping[str, tuple[str | None, bool | None]] | None = None,
 ) -> RegionStatus:
     """The overview of a loaded region.
 
@@ -184,8 +204,12 @@ def region_status(
             its source maps (`validate_region`, which the CLI still calls).
         findings: All findings of `validate` for the region.
         today: The day against which activities' end dates are compared.
+        decided: Each slug's last decided version and whether it changed since; read
+            from the region's git history (`changes.decided`) when not given.
     """
     region = result.region
+    if decided is None:
+        decided = decided_by_slug(region)
     by_file: dict[str, list[Finding]] = {}
     for f in findings:
         by_file.setdefault(f.file, []).append(f)
@@ -195,7 +219,13 @@ def region_status(
         name for name in (*read, *by_file) if name.startswith(prefix) and name.count("/") == 1
     }
     rows = [
-        _loaded_row(entry, region.config, by_file.get(entry.file, []), today)
+        _loaded_row(
+            entry,
+            region.config,
+            by_file.get(entry.file, []),
+            today,
+            decided.get(entry.slug) or (None, None),
+        )
         for entry in region.municipalities
     ]
     unread = municipality_files - {entry.file for entry in region.municipalities}
@@ -253,6 +283,7 @@ def table_rows(status: RegionStatus) -> list[list[str]]:
         "Kommun",
         "Status",
         "Version",
+        CHANGED_HEAD,
         "Avsnitt",
         "Mål",
         "Aktiviteter",
@@ -267,7 +298,7 @@ def table_rows(status: RegionStatus) -> list[list[str]]:
     for r in status.rows:
         if not r.loaded:
             rows.append(
-                [r.name, FAILED_STATUS, "–", "–", "–", "–"]
+                [r.name, FAILED_STATUS, "–", "–", "–", "–", "–"]
                 + ["–"] * len(ACTIVITY_HEADS)
                 + ["–", "–", str(r.errors), str(r.warnings), "–"]
             )
@@ -277,6 +308,7 @@ def table_rows(status: RegionStatus) -> list[list[str]]:
                 r.name,
                 r.status_label,
                 _version(r),
+                changed_text(r.extra),
                 _sections(r),
                 str(r.goals),
                 str(r.activities_total),
@@ -309,8 +341,11 @@ def summary_sentence(status: RegionStatus) -> str:
     return f"{head}" + (f": {', '.join(parts)}" if parts else "") + f". {findings}."
 
 
-def details(status: RegionStatus) -> list[tuple[StatusRow, list[str]]]:
-    """What each municipality lacks, for the lines under the table (only those that lack)."""
+def details(status: RegionStatus, *, extra: bool = True) -> list[tuple[StatusRow, list[str]]]:
+    """What each municipality lacks, for the lines under the table (only those that lack).
+
+    With `extra` False, only what the checks find: no overdue revision or missing values.
+    """
     out: list[tuple[StatusRow, list[str]]] = []
     for r in status.rows:
         items: list[str] = []
@@ -325,6 +360,7 @@ def details(status: RegionStatus) -> list[tuple[StatusRow, list[str]]]:
                 items.append("Avsnitt som inte är skrivna: " + ", ".join(names))
             if r.quality is not None:
                 items += r.quality.missing
+            items += extra_lines(r.extra) if extra else []
             if r.errors:
                 items.append(
                     f"{plural(r.errors, 'fel', 'fel')} i {r.file} – se omstallning validate"
@@ -340,7 +376,17 @@ def _heading(status: RegionStatus) -> str:
 
 # Columns left out of the text table, in this order, while it is wider than the terminal:
 # the activities per status first (their total stays), then the less needed ones.
-_NARROW_DROPS = ("Pausad", "Stoppad", "Klar", "Pågår", "Planerad", "Version", "Utan bp", "Varn.")
+_NARROW_DROPS = (
+    "Pausad",
+    "Stoppad",
+    "Klar",
+    "Pågår",
+    "Planerad",
+    "Version",
+    "Utan bp",
+    "Varn.",
+    CHANGED_SHORT,
+)
 
 
 def _fit(rows: list[list[str]], width: int | None) -> list[list[str]]:
@@ -378,10 +424,11 @@ def format_text(status: RegionStatus, width: int | None = None) -> str:
     # Control characters from a file (an escape sequence in a name) are shown escaped.
     rows = [[visible(cell) for cell in row] for row in table_rows(status)]
     # Long column heads are shortened in text; the Markdown and JSON keep the full words.
-    rows[0] = [{"Utan behovsprövning": "Utan bp", "Varningar": "Varn."}.get(h, h) for h in rows[0]]
+    short = {"Utan behovsprövning": "Utan bp", "Varningar": "Varn.", CHANGED_HEAD: CHANGED_SHORT}
+    rows[0] = [short.get(h, h) for h in rows[0]]
     rows = _fit(rows, width)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    left = {0, 1, 2} if rows[0][2] == "Version" else {0, 1}
+    left = {i for i, h in enumerate(rows[0]) if h in ("Kommun", "Status", "Version", CHANGED_SHORT)}
     lines = [_heading(status), ""]
     for row in rows:
         cells = [
@@ -392,6 +439,8 @@ def format_text(status: RegionStatus, width: int | None = None) -> str:
     lines.append("")
     if "Utan bp" in rows[0]:
         lines.append("Utan bp = insatser som ges utan individuell behovsprövning.")
+    if CHANGED_SHORT in rows[0]:
+        lines.append(LEGEND.replace(CHANGED_HEAD, CHANGED_SHORT, 1))
     lines.append(
         "Kvalitet = andelen delar av planen utan brist. Varje avsnitt som regionen "
         "kräver, varje mål och varje aktivitet är en del: ett avsnitt ska vara "
@@ -430,7 +479,7 @@ def _wrap(line: str, width: int) -> list[str]:
 def format_markdown(status: RegionStatus) -> str:
     """The overview as GFM, for `$GITHUB_STEP_SUMMARY` or a wiki page."""
     rows = table_rows(status)
-    numeric = [False, False, False] + [True] * (len(rows[0]) - 3)
+    numeric = [False, False, False, False] + [True] * (len(rows[0]) - 4)
     lines = [f"## Omställningsplaner: {_md_cell(_heading(status))}", ""]
     lines.append(summary_sentence(status))
     lines.append("")
@@ -447,6 +496,7 @@ def format_markdown(status: RegionStatus) -> str:
         "slutdatum. Varje rad med platshållartext räknas som en del som saknas, så en "
         "orörd mall får nära 0 %."
     )
+    lines += ["", LEGEND.replace(CHANGED_HEAD, f"*{CHANGED_HEAD}*", 1)]
     missing = details(status)
     if missing:
         lines += ["", "### Det här saknas", ""]
@@ -514,4 +564,5 @@ def _json_row(r: StatusRow) -> dict[str, object]:
             "checks": r.quality.total,
             "missing": list(r.quality.missing),
         },
+        **extra_json(r.extra),
     }

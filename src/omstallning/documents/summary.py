@@ -31,6 +31,7 @@ from omstallning.documents.blocks import (
     timeline_table,
     value_text,
 )
+from omstallning.documents.followup_region import comparison_blocks
 from omstallning.documents.region_analysis import (
     MatrixCell,
     SharedIntervention,
@@ -231,7 +232,7 @@ class _SummaryAssembler:
         self.missing()
 
     def missing(self) -> None:
-        missing = details(self.status)
+        missing = details(self.status, extra=False)
         self.heading(2, "Det här saknas", "status-saknas")
         if not missing:
             self.paragraph("Alla planer uppfyller kontrollerna. Inget saknas.")
@@ -529,6 +530,7 @@ class _SummaryAssembler:
         self.matrix()
         self.timeline()
         self.goals()
+        self.blocks += comparison_blocks(self.region, level=1)
         self.shared()
         cfg = self.region.config
         today = self.status.today

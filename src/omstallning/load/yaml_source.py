@@ -268,8 +268,6 @@ def _syntax_finding(err: yaml.MarkedYAMLError, sm: SourceMap) -> Finding:
         message = _tab_message(sm, tab_line) or message
     if message is None:
         message = "YAML-filen går inte att läsa här. Kontrollera raden och raden ovanför."
-    detail = " ".join(p for p in (err.context, problem) if p)
-    message = f"{message} (YAML: {detail})" if detail else message
     line = (mark.line + 1 if mark else 1) + sm.line_offset
     col = mark.column + 1 if mark else 1
     return _finding(sm, line, col, "yaml-syntax", message)

@@ -101,7 +101,7 @@ DIRECTIONS: dict[str, str] = {"högre": "Högre är bättre", "lägre": "Lägre 
 
 SOURCE_KINDS = ("sfs", "prop", "sou", "ds", "bet", "webb", "annat")
 
-EXPORT_FORMATS = ("docx", "md")
+EXPORT_FORMATS = ("docx", "md", "html", "pdf")
 
 INTRO_PLACEMENTS: dict[str, str] = {
     "först": "Före kommunens del",
@@ -134,7 +134,7 @@ FocusArea = Literal[
 Level = Literal["universell", "selektiv", "indikerad"]
 State = Literal["finns", "planeras", "upphör"]
 SourceKind = Literal["sfs", "prop", "sou", "ds", "bet", "webb", "annat"]
-ExportFormat = Literal["docx", "md"]
+ExportFormat = Literal["docx", "md", "html", "pdf"]
 IntroPlacement = Literal["först", "efter", "bilaga"]
 GoalStatus = Literal["uppfyllt", "delvis_uppfyllt", "ej_uppfyllt"]
 Sex = Literal["kvinnor", "män", "totalt"]
