@@ -45,7 +45,7 @@ def test_a_file_given_from_elsewhere(region: Path, tmp_path: Path, monkeypatch: 
 
 
 def test_outside_any_region_is_a_swedish_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(NotARegionError, match="regionrepo"):
+    with pytest.raises(NotARegionError, match="är inget regionrepo"):
         find_target([tmp_path])
 
 

@@ -22,6 +22,7 @@ from omstallning.cli.common import (
     line_source,
     out,
     print_segments,
+    region_path,
     say,
     validate_region,
     warn,
@@ -162,6 +163,7 @@ def build(
 
     Exempel: omstallning build examples/nordvastra-skane --kommun klippan
     """
+    path = region_path(path)
     if jobs is not None and jobs < 1:
         warn(f"Fel: --jobs ska vara 1 eller fler, inte {jobs}.")
         raise typer.Exit(EXIT_USAGE)

@@ -152,6 +152,16 @@ def print_segments(lines: list[list[tuple[str, str | None]]], console: Console) 
         console.print(Text.assemble(*[(t, s or "") for t, s in line]), markup=False)
 
 
+def region_path(path: Path) -> Path:
+    """The region a command works on: `path` itself, or the region it lies inside.
+
+    Users run commands from a folder inside the repo (`kommuner/`), as well as from its root.
+    """
+    from omstallning.load.discover import find_target
+
+    return find_target([path]).root
+
+
 def validate_region(path: Path, workers: Any = None) -> tuple[Any, list[Any]]:
     """`check.validate.validate_region` with garbage collection held off, in `workers`.
 

@@ -21,6 +21,7 @@ from omstallning.cli.common import (
     line_source,
     out,
     print_segments,
+    region_path,
     say,
     sub_app,
     validate_region,
@@ -56,6 +57,7 @@ def importera(
 
     Exempel: omstallning data importera utfall-2026.csv examples/nordvastra-skane
     """
+    path = region_path(path)
     from omstallning.check.report import plural
     from omstallning.errors import UsageError
     from omstallning.followup.files import load_outcome_files
@@ -126,6 +128,7 @@ def hamta(path: PathArg = Path()) -> None:
 
     Exempel: omstallning data hamta examples/nordvastra-skane
     """
+    path = region_path(path)
     from omstallning import clock
     from omstallning.followup.files import KOLADA_FILE
     from omstallning.followup.kolada import KoladaError, fetch_snapshot, region_request

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from omstallning.cli.common import PathArg, handle_errors, sub_app
+from omstallning.cli.common import PathArg, handle_errors, region_path, sub_app
 
 intro_app = sub_app("Den gemensamma inledningen: jämför med verktygets standardtext.")
 
@@ -46,6 +46,7 @@ def jamfor(
 
     Exempel: omstallning inledning jamfor --ta-over lagen
     """
+    path = region_path(path)
     from omstallning.commands.intro import jamfor as compare
 
     sys.stdout.write(compare(path, ta_over, force=force))

@@ -35,6 +35,7 @@ from omstallning.cli.common import (
     handle_errors,
     line_source,
     print_segments,
+    region_path,
     validate_region,
 )
 from omstallning.cli.common import state as _state
@@ -114,7 +115,15 @@ def _region_prefix(root: Path) -> str:
 )
 @handle_errors
 def validate(
-    path: PathArg = Path(),
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[MAPP|FIL]...",
+            help="Regionens mapp, en mapp i den, eller filer i den (som pre-commit skickar): "
+            "då visas fynden för de filerna. Standard: aktuell mapp.",
+            show_default=False,
+        ),
+    ] = None,
     format: Annotated[ValidateFormat, format_option("validate")] = ValidateFormat.text,
     strict: Annotated[
         bool, typer.Option("--strict", help="Behandla varningar som fel (slutstatus 1).")
@@ -136,10 +145,14 @@ def validate(
     Exempel: omstallning validate examples/nordvastra-skane --format github
     """
     from omstallning.findings import Finding, Severity
+    from omstallning.load.discover import find_target
 
+    target = find_target(paths or [])
+    path = target.root
     if fix:
         _fix_pasted(path)
     result, findings = validate_region(path)
+    findings = [f for f in findings if target.wants(f.file)]
     if strict:
         findings = [
             Finding(f.file, f.line, f.column, f.code, Severity.ERROR, f.message)
@@ -147,7 +160,7 @@ def validate(
             else f
             for f in findings
         ]
-    files = len(
+    files = len(target.files) or len(
         set(result.maps)
         | {f.file for f in findings}
         | {p.file for p in result.region.intro_parts}
@@ -257,6 +270,7 @@ def status(
 
     Exempel: omstallning status --format md >> "$GITHUB_STEP_SUMMARY"
     """
+    path = region_path(path)
     from omstallning.commands import status as overview
 
     result, findings = validate_region(path)

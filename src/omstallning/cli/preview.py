@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from omstallning.cli.common import EXIT_USAGE, PathArg, handle_errors, say, warn
+from omstallning.cli.common import EXIT_USAGE, PathArg, handle_errors, region_path, say, warn
 
 
 @handle_errors
@@ -41,6 +41,7 @@ def forhandsgranska(
 
     Exempel: omstallning forhandsgranska examples/nordvastra-skane
     """
+    path = region_path(path)
     from omstallning.commands.preview import run_preview
 
     if not 0 <= port <= 65535:

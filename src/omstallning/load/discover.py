@@ -93,7 +93,7 @@ def _shown(root: Path, near: Path) -> Path:
 def _not_a_region(path: Path) -> str:
     shown = "den här mappen" if str(path) in ("", ".") else str(path)
     return (
-        f"{shown} ligger inte i något regionrepo: varken mappen eller någon mapp ovanför har "
+        f"{shown} är inget regionrepo: varken mappen eller någon mapp ovanför har "
         f"en {CONFIG_FILE}. Gå till regionens mapp, ange den (omstallning validate MAPP) "
         "eller skapa ett repo med omstallning new region."
     )
