@@ -619,5 +619,4 @@ class BodyWriter:
         self._pending_break = True
 
     def _facts(self, facts: tuple[tuple[str, str], ...]) -> None:
-        self._separate_from_previous_table()
-        self._emit(tables.facts_xml(facts, self._usable_width), _TBL_TAG)
+        self._emit(tables.facts_xml(facts, self._usable_width), _P_TAG)
