@@ -22,7 +22,6 @@ from omstallning.writers.docx.body_xml import (
     run_xml,
     shading_xml,
     table_alt_xml,
-    table_borders_xml,
     twips,
     xml_attr,
 )
