@@ -71,7 +71,7 @@ def publish_pdfs(
         if state == "fresh":
             run.built.append(BuiltFile(pdf, docx.slug, "pdf", True, docx.kind))
         elif state == "pages" and pages is not None:
-            _prefill(run, docx, pages, plain=_digest(docx.path), checked=True)
+            _prefill(run, docx, pages, plain=_digest(docx.path), checked=True, converted=False)
         else:
             convert.append(docx)
     pairs = [(docx.path, docx.path.with_suffix(".pdf")) for docx in convert]
@@ -149,9 +149,18 @@ def _headings(document: Document) -> list[tuple[int, Any]]:
 
 
 def _prefill(
-    run: _Run, docx: BuiltFile, pages: Mapping[str, int], *, plain: str | None, checked: bool
+    run: _Run,
+    docx: BuiltFile,
+    pages: Mapping[str, int],
+    *,
+    plain: str | None,
+    checked: bool,
+    converted: bool = True,
 ) -> None:
-    """Render the DOCX again with the TOC's pages; record it and (when `checked`) its PDF."""
+    """Render the DOCX again with the TOC's pages; record it and (when `checked`) its PDF.
+
+    `converted`: the PDF was written now (else it was up to date and only the DOCX is).
+    """
     from omstallning.commands.build import BuiltFile, render_document
 
     batch = run.batch
@@ -170,7 +179,7 @@ def _prefill(
             "plain": plain,
             "toc": {name: pages[name] for name in sorted(pages)},
         }
-    run.built.append(BuiltFile(pdf, docx.slug, "pdf", False, docx.kind))
+    run.built.append(BuiltFile(pdf, docx.slug, "pdf", not converted, docx.kind))
 
 
 def _document(batch: _Batch, docx: BuiltFile) -> tuple[Document, str | None]:
