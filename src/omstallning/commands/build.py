@@ -54,6 +54,7 @@ from omstallning.writers.files import (
 Progress = Callable[[str], None]
 
 UNSETTLED = "ändrad under bygget"  # an inputs key no build computes: rebuilt next time
+PDF_MAX_JOBS = 4  # LibreOffices at once: each takes a few hundred MB
 
 
 class UnknownMunicipalityError(OmstallningError):
@@ -225,7 +226,7 @@ def build_plans(
     if "pdf" in formats:
         from omstallning.commands.build_pdf import publish_pdfs
 
-        conversions = workers.jobs if workers is not None else jobs
+        conversions = min(workers.jobs if workers is not None else jobs, PDF_MAX_JOBS)
         planned += publish_pdfs(batch, planned, jobs=conversions, timeout=pdf_timeout)
     return planned + planned_extra
 
