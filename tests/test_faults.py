@@ -236,10 +236,10 @@ def test_plans_and_summary_are_written_in_one_batch(
     real = build_module.write_files_atomic
     batches: list[list[str]] = []
 
-    def recording(files: Iterable[tuple[Path, bytes]]) -> None:
+    def recording(files: Iterable[tuple[Path, bytes]], **kwargs: Any) -> None:
         staged = list(files)
         batches.append([path.name for path, _ in staged])
-        real(staged)
+        real(staged, **kwargs)
 
     monkeypatch.setattr(build_module, "write_files_atomic", recording)
     result = run_cli("build", str(root), "--format", "md", "--sammanstallning")

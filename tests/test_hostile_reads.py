@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from omstallning.check.validate import validate_region
-from omstallning.commands.build import _file_digest
 from omstallning.commands.build_cache import read_manifest
+from omstallning.commands.build_inputs import file_digest as _file_digest
 from omstallning.load import safe_read
 from tests.conftest import KLIPPAN, region_files, write_tree
 

@@ -12,11 +12,8 @@ still on disk as it was written is skipped, unless `force`.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fnmatch
-import hashlib
 import itertools
-import json
 import os
 import time
 import unicodedata
@@ -24,25 +21,27 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from omstallning import __version__, clock
 from omstallning.commands.build_cache import (
-    MANIFEST_VERSION,
+    BUILD_FORMATS,
+    MANIFEST_FILE,
+    SITE_FOLDER,
     Warn,
     changed_since,
+    is_fresh,
+    manifest_bytes,
     our_output_name,
     read_manifest,
-    read_regular,
+    sha256,
 )
+from omstallning.commands.build_inputs import InputHashes
 from omstallning.commands.status import RegionStatus
 from omstallning.documents import DOCUMENT_KINDS
 from omstallning.documents.tree import Document
 from omstallning.errors import OmstallningError
-from omstallning.load import safe_read
 from omstallning.load.loader import municipality_paths
 from omstallning.load.paths import resolve_inside
-from omstallning.model import EXPORT_FORMATS, MunicipalityEntry, Region
+from omstallning.model import MunicipalityEntry, Region
 from omstallning.workers import WorkerError, Workers
 from omstallning.writers.files import (
     check_real_folders,
@@ -54,8 +53,8 @@ from omstallning.writers.files import (
 
 Progress = Callable[[str], None]
 
-MANIFEST_FILE = ".omstallning-cache.json"
 UNSETTLED = "ändrad under bygget"  # an inputs key no build computes: rebuilt next time
+PDF_MAX_JOBS = 4  # LibreOffices at once: each takes a few hundred MB
 
 
 class UnknownMunicipalityError(OmstallningError):
@@ -113,19 +112,31 @@ def render_plan(
 
 
 def render_document(
-    region: Region, document: Document, fmt: str, own_template: str | None = None
+    region: Region,
+    document: Document,
+    fmt: str,
+    own_template: str | None = None,
+    toc_pages: Mapping[str, int] | None = None,
 ) -> bytes:
     """An assembled document of the region in one format (`docx` with its template, `md`).
 
     `own_template` is a municipality's own Word template; the region's is the default.
+    `html` gives the document as a page of the site (`build/html/`), with a link to its
+    index. `toc_pages` (DOCX): the page of each heading, to pre-fill the table of contents.
     """
     from omstallning import writers
 
+    if fmt == "html":  # a page of the site: with the link back to its index
+        from omstallning.commands.site import document_page
+
+        return document_page(region, document)
     template = None
     chosen = own_template or region.config.export.template
     if fmt == "docx" and chosen:
         template, _problem = resolve_inside(region.root, chosen)
-    return writers.render(document, fmt, writers.RenderOptions(template=template))
+    return writers.render(
+        document, fmt, writers.RenderOptions(template=template, toc_pages=toc_pages)
+    )
 
 
 Task = tuple[str, MunicipalityEntry, str]
@@ -149,6 +160,8 @@ def build_plans(
     warn: Warn | None = None,
     removed: list[Path] | None = None,
     extra: Sequence[tuple[str, bytes, str]] = (),
+    site_status: RegionStatus | None = None,
+    pdf_timeout: float | None = None,
 ) -> list[BuiltFile]:
     """Render every chosen plan that changed, and the regional documents, then write them all.
 
@@ -173,14 +186,25 @@ def build_plans(
     when unchanged and listed in `removed`. `warn` receives Swedish warnings (a cache that
     is not a file, files changed during the build).
 
+    Formats (`BUILD_FORMATS`): `docx`, `md`, `html` and `pdf`. `html` is the plans as a web
+    site in `html/` (`commands.site`): a page per plan, the summary's page when it is built,
+    and `html/index.html`, the region's overview, when `site_status` (or `status`) is given;
+    in the same batch and manifest as the rest. `pdf` is made from the DOCX, which is then
+    written too: every municipality document of this build and the summary are converted by
+    LibreOffice after the batch is written (`build_pdf.publish_pdfs`, `jobs` at a time, each
+    within `pdf_timeout` seconds), checked (`publish.pdf_check`), and their DOCX written
+    again with the page numbers in the table of contents.
+
     Raises:
         OmstallningError: a format is unknown, a document cannot be rendered or the files
-            cannot be written. Nothing is written then.
+            cannot be written. Nothing is written then. With `pdf`: a PDF that fails the
+            check (the DOCX and the PDF are written then) or a conversion that fails
+            (`PdfConversionError`).
         UnsafeOutputError: the output folder leads through a symbolic link (exit status 2).
+        LibreOfficeMissingError: `pdf` without LibreOffice (before anything is written
+            when the caller calls `require_libreoffice` first, as the command line does).
     """
-    for fmt in formats:
-        if fmt not in EXPORT_FORMATS:
-            raise OmstallningError(f"Okänt format ”{fmt}”. Välj docx eller md.")
+    rendered = render_formats(formats)
     values = options if isinstance(options, Mapping) else dict.fromkeys(options, True)
     anchor = output_anchor(region.root, out_dir, trusted=trusted_out)
     check_real_folders(anchor, out_dir)
@@ -188,15 +212,40 @@ def build_plans(
     batch.anchor = anchor
     batch.loaded_at = loaded_at if loaded_at is not None else batch.started
     planned_extra = batch.add_extra(extra)
-    planned = batch.plan_municipalities(entries, formats)
+    planned = batch.plan_municipalities(entries, rendered)
     if status is not None:
-        planned += batch.plan_region(status, formats)
+        planned += batch.plan_region(status, rendered)
+    overview = site_status or status
+    if "html" in rendered and overview is not None:
+        planned_extra += batch.plan_site_index(overview, entries)
     with contextlib.ExitStack() as stack:
         pool = workers if workers is not None else stack.enter_context(Workers(jobs))
         batch.write(pool, _Progress(entries, batch.todo, progress))
     if removed is not None:
         removed += batch.removed
+    if "pdf" in formats:
+        from omstallning.commands.build_pdf import publish_pdfs
+
+        conversions = min(workers.jobs if workers is not None else jobs, PDF_MAX_JOBS)
+        planned += publish_pdfs(batch, planned, jobs=conversions, timeout=pdf_timeout)
     return planned + planned_extra
+
+
+def render_formats(formats: Sequence[str]) -> list[str]:
+    """The formats rendered for `formats`: as given, with `docx` for `pdf` and without `pdf`.
+
+    Raises:
+        OmstallningError: a format is unknown.
+    """
+    for fmt in formats:
+        if fmt not in BUILD_FORMATS:
+            raise OmstallningError(
+                f"Okänt format ”{fmt}”. Välj {', '.join(BUILD_FORMATS[:-1])} eller pdf."
+            )
+    rendered = [fmt for fmt in dict.fromkeys(formats) if fmt != "pdf"]
+    if "pdf" in formats and "docx" not in rendered:
+        rendered.insert(0, "docx")
+    return rendered
 
 
 def output_anchor(root: Path, out_dir: Path, *, trusted: bool) -> Path:
@@ -255,7 +304,7 @@ class _Batch:
         self.loaded_at = self.started
         self.force = force
         self.warn = warn or (lambda _message: None)
-        self.inputs = _InputHashes(region)
+        self.inputs = InputHashes(region)
         self.manifest, self.keep_manifest = read_manifest(out_dir / MANIFEST_FILE, self.warn)
         self.keys: dict[str, str] = {}  # file name -> its inputs key
         self.owners: dict[str, str] = {}  # folded file name -> the input it is built from
@@ -288,15 +337,16 @@ class _Batch:
         ]
         for entry in entries:
             for kind in kinds:
-                for fmt in formats:
+                for fmt in _kind_formats(kind.name, formats):
                     path = self.out_dir / _file_name(kind.name, entry, fmt, self.options)
-                    self._claim(path.name, entry.file)
-                    self.sources[path.name] = [entry.file]
-                    key = self.keys[path.name] = self.inputs.key(
+                    name = _file_name(kind.name, entry, fmt, self.options)
+                    self._claim(name, entry.file)
+                    self.sources[name] = [entry.file]
+                    key = self.keys[name] = self.inputs.key(
                         entry, fmt, kind.name, _value_keys(kind.values(self.options))
                     )
-                    recorded = self.manifest.get(path.name)
-                    fresh = not self.force and _is_fresh(recorded, key, path)
+                    recorded = self.manifest.get(name)
+                    fresh = not self.force and is_fresh(recorded, key, path)
                     planned.append(BuiltFile(path, entry.slug, fmt, fresh, kind.name))
                     if not fresh:
                         self.todo.append((kind.name, entry, fmt))
@@ -310,13 +360,50 @@ class _Batch:
                 continue
             document = kind.assemble_region(self.region, status)
             for fmt in formats:
-                path = self.out_dir / f"{kind.file_stem()}.{fmt}"
-                self._claim(path.name, f"regionens {kind.name}")
-                self.sources[path.name] = [m.file for m in self.region.municipalities]
-                self.keys[path.name] = self.inputs.region_key(fmt, kind.name, status.today)
-                self.regional.append((path.name, document, fmt))
-                planned.append(BuiltFile(path, kind.file_stem(), fmt, kind=kind.name))
+                name = f"{kind.file_stem()}.{fmt}"
+                if fmt == "html":
+                    name = f"{SITE_FOLDER}/{name}"
+                self._claim(name, f"regionens {kind.name}")
+                self.sources[name] = [m.file for m in self.region.municipalities]
+                self.keys[name] = self.inputs.region_key(fmt, kind.name, status.today)
+                self.regional.append((name, document, fmt))
+                planned.append(
+                    BuiltFile(self.out_dir / name, kind.file_stem(), fmt, kind=kind.name)
+                )
         return planned
+
+    def plan_site_index(
+        self, status: RegionStatus, entries: Sequence[MunicipalityEntry]
+    ) -> list[BuiltFile]:
+        """The site's index page: every municipality's status, a link to each plan's page.
+
+        A plan's page is linked when this build writes it or an earlier one did.
+        """
+        from omstallning.commands.site import index_page, page_name
+        from omstallning.writers.html.site import INDEX_FILE
+
+        site = self.out_dir / SITE_FOLDER
+        pages = {entry.slug for entry in entries}
+        pages |= {
+            m.slug for m in self.region.municipalities if (site / page_name(m.slug)).is_file()
+        }
+        summary = next(
+            (
+                doc
+                for name, doc, fmt in self.regional
+                if fmt == "html"
+                and name.startswith(
+                    f"{SITE_FOLDER}/{DOCUMENT_KINDS['sammanstallning'].file_stem()}."
+                )
+            ),
+            None,
+        )
+        data = index_page(self.region, status, sorted(pages), summary)
+        name = f"{SITE_FOLDER}/{INDEX_FILE}"
+        self._claim(name, "webbplatsens startsida")
+        self.sources[name] = [m.file for m in self.region.municipalities]
+        key = self.inputs.region_key("html", "index", status.today)
+        return self.add_extra([(name, data, key)])
 
     def rendered(self, pool: Workers, progress: _Progress) -> Iterator[tuple[Path, bytes]]:
         """(path, bytes) of every file to write, the manifest last when anything changed."""
@@ -326,7 +413,7 @@ class _Batch:
         extra = ((name, data) for name, data, _ in self.extra)
         written: list[str] = []
         for name, data in itertools.chain(pieces, regional, extra):
-            self.manifest[name] = {"inputs": self.keys[name], "output": _sha256(data)}
+            self.manifest[name] = {"inputs": self.keys[name], "output": sha256(data)}
             written.append(name)
             yield self.out_dir / name, data
         yield from self.markdown_images()
@@ -335,17 +422,17 @@ class _Batch:
         for name in stale:
             del self.manifest[name]
         if (self.todo or self.regional or self.extra or stale) and self.keep_manifest:
-            yield self.out_dir / MANIFEST_FILE, _manifest_bytes(self.manifest)
+            yield self.out_dir / MANIFEST_FILE, manifest_bytes(self.manifest)
         self.removed = [self.out_dir / name for name in stale]
 
     def add_extra(self, extra: Sequence[tuple[str, bytes, str]]) -> list[BuiltFile]:
         """Files made outside the document kinds (the tracked-changes plans), with their keys."""
-        self.extra = list(extra)
-        for name, _, key in self.extra:
+        self.extra += extra
+        for name, _, key in extra:
             self.keys[name] = key
         return [
             BuiltFile(self.out_dir / name, name, name.rsplit(".", 1)[-1], kind="extra")
-            for name, _, _ in self.extra
+            for name, _, _ in extra
         ]
 
     def _unsettle(self, written: Sequence[str]) -> None:
@@ -380,14 +467,16 @@ class _Batch:
             else:
                 stems = [kind.file_pattern()]
             patterns += [f"{stem}.*" for stem in stems]
+            patterns += [f"{SITE_FOLDER}/{stem}.html" for stem in stems]
         patterns += [f"{slug}-*.docx" for slug in slugs]  # tracked-changes plans
+        patterns.append(f"{SITE_FOLDER}/index.html")
         stale = []
         for name, recorded in self.manifest.items():
             if name in current or not our_output_name(name) or not isinstance(recorded, dict):
                 continue
             if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns):
                 continue
-            if _is_fresh(recorded, recorded.get("inputs"), self.out_dir / name):
+            if is_fresh(recorded, recorded.get("inputs"), self.out_dir / name):
                 stale.append(name)
         return sorted(stale)
 
@@ -427,7 +516,7 @@ class _Batch:
                 )
             # Every file lies directly in the folder just checked; a rename replaces a link
             # in its place rather than writing through it.
-            write_files_atomic(self.rendered(pool, progress))
+            write_files_atomic(self.rendered(pool, progress), inside=self.anchor)
         except BaseException:
             for folder in missing:
                 with contextlib.suppress(OSError):
@@ -476,7 +565,13 @@ def _render_all(
 
 
 def _file_name(kind: str, entry: MunicipalityEntry, fmt: str, options: Mapping[str, object]) -> str:
-    return f"{DOCUMENT_KINDS[kind].file_stem(entry.slug, options)}.{fmt}"
+    name = f"{DOCUMENT_KINDS[kind].file_stem(entry.slug, options)}.{fmt}"
+    return f"{SITE_FOLDER}/{name}" if fmt == "html" else name
+
+
+def _kind_formats(kind: str, formats: Sequence[str]) -> list[str]:
+    """A kind's formats of a build: the site (`html`) has the plans only."""
+    return [fmt for fmt in formats if fmt != "html" or kind == "plan"]
 
 
 def _value_keys(values: Mapping[str, object]) -> str:
@@ -494,151 +589,3 @@ def _render_in_worker(task: Task) -> bytes:
 
     kind, entry, fmt = task
     return render_plan(shared().region, entry, fmt, kind)
-
-
-# --- What a file is built from --------------------------------------------------------------
-
-
-class _InputHashes:
-    """The hash of everything a document's file is built from.
-
-    The municipality's own file (for a region's document: every municipality's file and
-    the day of the overview); everything the region shares (omstallning.yaml, the
-    introduction, begrepp.yaml, kallor.yaml, the Word template and the logo); the format
-    and the document kind; SOURCE_DATE_EPOCH; and the tool itself, fingerprinted once per
-    build: its version, the code of the installed
-    package and the versions of the libraries that write the files. Hashes are of file
-    contents, never of dates, so a checkout or a copy does not count as a change.
-    """
-
-    def __init__(self, region: Region) -> None:
-        self.root = region.root
-        shared = hashlib.sha256()
-        for part in tool_fingerprint():
-            shared.update(part)
-        shared.update(str(clock.source_date()).encode())
-        from omstallning.load.loader import CONFIG_FILE, GLOSSARY_FILE, INTRO_DIR, SOURCES_FILE
-
-        text = safe_read.TEXT_FILE_BYTES
-        paths = [(self.root / name, text) for name in (CONFIG_FILE, GLOSSARY_FILE, SOURCES_FILE)]
-        intro = self.root / INTRO_DIR
-        if intro.is_dir():
-            paths += [
-                (p, text if p.suffix == ".md" else safe_read.SHARED_FILE_BYTES)
-                for p in sorted(intro.iterdir())
-            ]
-        export = region.config.export
-        for relative, limit in (
-            (export.template, safe_read.TEMPLATE_BYTES),
-            (export.logo, safe_read.LOGO_BYTES),
-        ):
-            if relative:
-                resolved, _problem = resolve_inside(self.root, relative)
-                paths.append((resolved or self.root / relative, limit))
-        for path, limit in paths:
-            shared.update(_file_digest(self.root, path, limit))
-        self.shared = shared.digest()
-        self._digests: dict[str, bytes] = {}
-
-        self.municipality_files = [m.file for m in region.municipalities]
-
-    def key(self, entry: MunicipalityEntry, fmt: str, kind: str = "plan", values: str = "") -> str:
-        """The key of a municipality's document: shared inputs, its own file, the format."""
-        digest = hashlib.sha256(self.shared)
-        digest.update(f"{fmt}\0{kind}".encode())
-        if values:
-            digest.update(f"\0{values}".encode())
-        digest.update(self._municipality_digest(entry.file))
-        for relative in (entry.plan.template, entry.plan.logo):  # its own, if any
-            if relative:
-                resolved, _problem = resolve_inside(self.root, relative)
-                path = resolved if resolved is not None else self.root / relative
-                digest.update(_file_digest(self.root, path, safe_read.TEMPLATE_BYTES))
-        return digest.hexdigest()
-
-    def _municipality_digest(self, file: str) -> bytes:
-        """A municipality file's digest, read once per build however many keys use it."""
-        found = self._digests.get(file)
-        if found is None:
-            found = self._digests[file] = _file_digest(
-                self.root, self.root / file, safe_read.TEXT_FILE_BYTES
-            )
-        return found
-
-    def region_key(self, fmt: str, kind: str, today: dt.date) -> str:
-        """The key of a region's document: shared inputs, every municipality, the day."""
-        digest = hashlib.sha256(self.shared)
-        digest.update(f"{fmt}\0{kind}\0{today.isoformat()}".encode())
-        for file in self.municipality_files:
-            digest.update(self._municipality_digest(file))
-        return digest.hexdigest()
-
-
-def _file_digest(root: Path, path: Path, limit: int) -> bytes:
-    """The file's name (relative to the region) and a hash of its content.
-
-    Only a regular file of at most `limit` bytes is read (`safe_read`): a FIFO, a device or
-    a link to a huge file counts by what it is ("inte-vanlig", "for-stor"), never by its
-    content, so a build cannot hang on it or read without end.
-    """
-    try:
-        name = path.relative_to(root).as_posix()
-    except ValueError:
-        name = str(path)
-    try:
-        content = hashlib.sha256(safe_read.read_bytes(path, limit)).digest()
-    except safe_read.UnsafeReadError as err:
-        content = err.kind.encode()
-        if err.kind == "for-stor":
-            with contextlib.suppress(OSError):
-                content += str(path.stat().st_size).encode()
-    except OSError:
-        content = b"missing"
-    return hashlib.sha256(name.encode() + b"\0" + content).digest()
-
-
-def tool_fingerprint() -> list[bytes]:
-    """The tool's version, a hash of its own code and data, and the writers' versions."""
-    from importlib import metadata
-
-    parts = [f"omstallning {__version__}".encode()]
-    package = Path(__file__).parents[1]
-    code = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".csv", ".md", ".yaml", ".docx") and path.is_file():
-            code.update(path.relative_to(package).as_posix().encode())
-            code.update(path.read_bytes())
-    parts.append(code.digest())
-    for dist in ("python-docx", "markdown-it-py", "lxml"):
-        try:
-            parts.append(f"{dist} {metadata.version(dist)}".encode())
-        except metadata.PackageNotFoundError:
-            parts.append(f"{dist} -".encode())
-    return parts
-
-
-# --- The manifest ---------------------------------------------------------------------------
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _is_fresh(recorded: Any, key: Any, path: Path) -> bool:
-    """Whether `path` was built from exactly these inputs and is still as it was written.
-
-    Only a regular file is read (never a link, a pipe or a device put there by someone).
-    """
-    if not isinstance(recorded, dict) or recorded.get("inputs") != key:
-        return False
-    data = read_regular(path, limit=None)
-    return data is not None and _sha256(data) == recorded.get("output")
-
-
-def _manifest_bytes(files: dict[str, Any]) -> bytes:
-    data = {
-        "version": MANIFEST_VERSION,
-        "comment": "omstallning build: vad varje fil byggdes av. Filen kan tas bort.",
-        "files": {name: files[name] for name in sorted(files)},
-    }
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -9,6 +9,7 @@ for changes made while it ran (`changed_since`).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -18,22 +19,32 @@ from pathlib import Path
 from typing import Any
 
 from omstallning.load import safe_read
-from omstallning.model import EXPORT_FORMATS, Region
+from omstallning.model import Region
 from omstallning.writers.files import shown_path
 
 Warn = Callable[[str], None]
 
+BUILD_FORMATS = ("docx", "md", "html", "pdf")
+"""The formats `build` writes; `pdf` is made from the DOCX, `html` is the site (`html/`)."""
+SITE_FOLDER = "html"
+MANIFEST_FILE = ".omstallning-cache.json"
 MANIFEST_VERSION = 1
 MANIFEST_MAX_BYTES = 16 * 1024 * 1024  # 290 municipalities take about 150 KB
 MANIFEST_MAX_DEPTH = 8  # the manifest nests 3 deep; anything deeper is not ours
 
 
 def our_output_name(name: str) -> bool:
-    """A plain file name in the output folder with one of the output formats' suffixes."""
+    """A plain file name in the output folder with one of the output formats' suffixes.
+
+    Or a page of the site: `html/` and a plain file name ending in `.html`.
+    """
+    site, slash, rest = name.partition("/")
+    if slash and site == SITE_FOLDER:
+        return rest.endswith(".html") and our_output_name(rest)
     stem, dot, fmt = name.rpartition(".")
     return (
         bool(stem and dot)
-        and fmt in EXPORT_FORMATS
+        and fmt in BUILD_FORMATS
         and "/" not in name
         and "\\" not in name
         and not name.startswith(".")
@@ -130,3 +141,29 @@ def json_depth(text: str) -> int:
         elif char in "]}":
             depth -= 1
     return deepest
+
+
+def sha256(data: bytes) -> str:
+    """The hex SHA-256 of `data`: how the manifest records a file's content."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_fresh(recorded: Any, key: Any, path: Path) -> bool:
+    """Whether `path` was built from exactly these inputs and is still as it was written.
+
+    Only a regular file is read (never a link, a pipe or a device put there by someone).
+    """
+    if not isinstance(recorded, dict) or recorded.get("inputs") != key:
+        return False
+    data = read_regular(path, limit=None)
+    return data is not None and sha256(data) == recorded.get("output")
+
+
+def manifest_bytes(files: dict[str, Any]) -> bytes:
+    """The manifest file's bytes for these entries (by file name), sorted, deterministic."""
+    data = {
+        "version": MANIFEST_VERSION,
+        "comment": "omstallning build: vad varje fil byggdes av. Filen kan tas bort.",
+        "files": {name: files[name] for name in sorted(files)},
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

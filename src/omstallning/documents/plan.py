@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from omstallning.documents.blocks import (
@@ -27,7 +26,6 @@ from omstallning.documents.blocks import (
     text_cell,
     timeline_slots,
     timeline_table,
-    value_text,
 )
 from omstallning.documents.decision import TITLE as DECISION_TITLE
 from omstallning.documents.decision import (
@@ -35,16 +33,22 @@ from omstallning.documents.decision import (
     decision_facts,
     offered_without_assessment,
 )
-from omstallning.documents.markdown_text import ImageLoader, parse_markdown
+from omstallning.documents.markdown_text import parse_markdown
+from omstallning.documents.plan_parts import (
+    SHARED,
+    Citations,
+    end_sentence,
+    indicator_source_cell,
+    region_pictures,
+    with_unit,
+)
 from omstallning.documents.properties import build_date, document_meta
 from omstallning.documents.reforms import intro_part_blocks
 from omstallning.documents.tree import (
     Block,
-    Cell,
     CoverPage,
     Document,
     Heading,
-    Image,
     Paragraph,
     Run,
     Table,
@@ -61,66 +65,10 @@ from omstallning.model import (
     MunicipalityEntry,
     Region,
     Section,
-    Value,
 )
 
 if TYPE_CHECKING:
     from omstallning.commands.compare import Comparison
-
-
-KOLADA_KPI_URL = "https://www.kolada.se/verktyg/fri-sokning/?kpis={}"
-
-
-def picture_loader(root: Path) -> ImageLoader:
-    """The pictures of a region's plan texts: a checked image becomes a picture block.
-
-    A missing, unsafe or unreadable image gives None (the text keeps its alt text);
-    `validate` reports it as `bild-fel`.
-    """
-    from omstallning.load.images import load_image, width_cm
-
-    def load(src: str, alt: str) -> Image | None:
-        found, _problem = load_image(root, src)
-        if found is None:
-            return None
-        return Image(
-            png=found.data,
-            alt=alt,
-            width_cm=width_cm(found.data, found.kind),
-            name=found.name,
-            media_type=found.media_type,
-        )
-
-    return load
-
-
-def end_sentence(text: str) -> str:
-    """`text` and a full stop, unless it already ends a sentence (`…lagen?` stays)."""
-    stripped = text.rstrip()
-    return stripped if stripped.endswith((".", "?", "!", "…", ":")) else stripped + "."
-
-
-def with_unit(value: Value | None, unit: str | None) -> str:
-    """An indicator value with its unit (`12` and `dagar`: `12 dagar`), unless it has it."""
-    text = value_text(value)
-    if not unit or text == "–" or text.rstrip().endswith(unit.strip()):
-        return text
-    return f"{text} {unit.strip()}"
-
-
-def indicator_source_cell(source: str | None, kolada: str | None) -> Cell:
-    """Where an indicator's figure comes from; a Kolada id links to its KPI page, once."""
-    if not kolada:
-        return text_cell(source or "–")
-    link = Run(f"Kolada {kolada}", url=KOLADA_KPI_URL.format(kolada))
-    named = (source or "").strip()
-    if not named or named.casefold() in (
-        "kolada",
-        f"kolada {kolada}".casefold(),
-        kolada.casefold(),
-    ):
-        return Cell((link,))
-    return Cell((Run(f"{named} ("), link, Run(")")))
 
 
 __all__ = [
@@ -132,86 +80,13 @@ __all__ = [
 ]
 
 
-class _Citations:
-    """Numbers sources in the order they are first cited, for `[n]` references."""
-
-    def __init__(self, keys: Sequence[str]) -> None:
-        self.known = set(keys)
-        self.order: list[str] = []
-
-    def number(self, key: str) -> int:
-        if key not in self.order:
-            self.order.append(key)
-        return self.order.index(key) + 1
-
-    def __call__(self, keys: tuple[str, ...]) -> tuple[Run, ...]:
-        runs: list[Run] = [Run("[")]
-        for i, key in enumerate(keys):
-            if i:
-                runs.append(Run(", "))
-            if key in self.known:
-                runs.append(Run(str(self.number(key)), anchor=f"kalla-{key}"))
-            else:  # validation refuses this; keep the key visible rather than lose it
-                runs.append(Run(key))
-        runs.append(Run("]"))
-        return tuple(runs)
-
-
-class _SharedParses:
-    """Parsed Markdown of the texts every plan of a region shares, kept per process.
-
-    Parsing is a pure function of the text, the anchor prefix and the state of the citation
-    numbering (the sources known, and those already numbered, in order); the numbering after
-    the parse follows from the same. So a parse is kept under all three and replayed: the
-    citation state is set to what the parse left, and the same blocks come out. Building
-    290 plans parses the introduction once instead of 290 times.
-    """
-
-    MAX_ENTRIES = 512
-
-    def __init__(self) -> None:
-        self._parses: dict[
-            tuple[str, str, frozenset[str], tuple[str, ...], int],
-            tuple[tuple[Block, ...], list[str]],
-        ] = {}
-
-    def parse(
-        self, text: str, prefix: str, cite: _Citations, image: ImageLoader | None = None
-    ) -> list[Block]:
-        key = (text, prefix, frozenset(cite.known), tuple(cite.order), id(image))
-        found = self._parses.get(key)
-        if found is None:
-            blocks = parse_markdown(
-                text, base_level=0, cite=cite, anchor_prefix=prefix, image=image
-            )
-            if len(self._parses) >= self.MAX_ENTRIES:
-                self._parses.clear()
-            found = self._parses[key] = (tuple(blocks), list(cite.order))
-        cite.order[:] = found[1]
-        return list(found[0])
-
-
-_SHARED = _SharedParses()
-_LOADERS: dict[Path, ImageLoader] = {}
-
-
-def _region_pictures(root: Path) -> ImageLoader:
-    """One picture loader per region root, so that shared parses can be kept by it."""
-    loader = _LOADERS.get(root)
-    if loader is None:
-        if len(_LOADERS) > 64:
-            _LOADERS.clear()
-        loader = _LOADERS[root] = picture_loader(root)
-    return loader
-
-
 class _Assembler:
     def __init__(self, region: Region, entry: MunicipalityEntry) -> None:
         self.region = region
         self.entry = entry
         self.plan = entry.plan
-        self.cite = _Citations(list(region.sources))
-        self.image = _region_pictures(region.root)
+        self.cite = Citations(list(region.sources))
+        self.image = region_pictures(region.root)
         self.blocks: list[Block] = []
         self.anchor_count = 0
         self.appendices = 0
@@ -224,7 +99,7 @@ class _Assembler:
         the glossary): its blocks are kept per process (see `_SharedParses`).
         """
         if shared:
-            blocks = _SHARED.parse(text, prefix, self.cite, self.image)
+            blocks = SHARED.parse(text, prefix, self.cite, self.image)
         else:
             blocks = parse_markdown(
                 text, base_level=0, cite=self.cite, anchor_prefix=prefix, image=self.image

@@ -8,7 +8,7 @@ writer pulls in python-docx and lxml, which `validate` never needs).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,9 +19,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """What a writer may need besides the document: the region's Word template."""
+    """What a writer may need besides the document.
+
+    `template`: the region's (or a municipality's) Word template. `toc_pages`: the page of
+    each heading by its bookmark name (`writers.docx.body.plan_heading_bookmarks`), from a
+    laid-out copy of the same document: the DOCX's table of contents is then written with
+    page numbers (see `writers.docx.toc`).
+    """
 
     template: Path | None = None
+    toc_pages: Mapping[str, int] | None = None
 
 
 Render = Callable[["Document", RenderOptions], bytes]

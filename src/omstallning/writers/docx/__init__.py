@@ -34,7 +34,7 @@ PROCESS_CACHE = DocxCache()
 
 def render(doc: Document, options: RenderOptions) -> bytes:
     """The writer entry point (see `omstallning.writers`): a .docx package."""
-    return render_docx(doc, template=options.template)
+    return render_docx(doc, template=options.template, toc_pages=options.toc_pages)
 
 
 def render_docx(

@@ -12,9 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.image.exceptions import UnrecognizedImageError
@@ -37,9 +35,8 @@ from omstallning.documents.tree import (
     TableOfContents,
 )
 from omstallning.errors import OmstallningError
-from omstallning.load import safe_read
 from omstallning.writers.docx import body_xml as bx
-from omstallning.writers.docx import column_layout, ooxml, sections, tables
+from omstallning.writers.docx import column_layout, links, ooxml, pictures, sections, tables
 from omstallning.writers.docx import splice as splicing
 from omstallning.writers.docx.footnotes import Footnotes, note_paragraphs, reference_xml
 from omstallning.writers.docx.links import HyperlinkRels, clickable
@@ -120,31 +117,6 @@ def plan_heading_bookmarks(blocks: tuple[Block, ...]) -> dict[int, str]:
         used.add(name)
         names[index] = name
     return names
-
-
-def _safe_url(url: str) -> str:
-    """Percent-encode what a relationship target may not contain (spaces, quotes, <>).
-
-    Word reports unreadable content for some malformed hyperlink targets; characters
-    that are legal in a URL, including existing %-escapes, are left alone.
-    """
-    return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
-
-
-def _logo_bytes(logo: str | None) -> bytes | None:
-    """The logo file's bytes (a regular file within `LOGO_BYTES`), None without a logo.
-
-    Raises:
-        OmstallningError: it cannot be read; `validate` reports why.
-    """
-    if not logo or not Path(logo).exists():
-        return None
-    try:
-        return safe_read.read_bytes(Path(logo), safe_read.LOGO_BYTES)
-    except OSError as err:
-        raise OmstallningError(
-            f"Logotypen ”{Path(logo).name}” går inte att läsa: {err.strerror}."
-        ) from err
 
 
 class BodyWriter:
@@ -310,7 +282,7 @@ class BodyWriter:
         if not text:
             return
         url = (
-            _safe_url(bx.clean_text(item.url).strip())
+            links.safe_url(bx.clean_text(item.url).strip())
             if item.url and bx.followable(item.url)
             else ""
         )
@@ -580,7 +552,7 @@ class BodyWriter:
     # -- cover page ----------------------------------------------------------------------
 
     def _cover(self, cover: CoverPage) -> None:
-        logo = _logo_bytes(cover.logo)
+        logo = pictures.logo_bytes(cover.logo)
         has_logo = logo is not None
         if logo is not None:
             self._flush()
@@ -619,5 +591,4 @@ class BodyWriter:
         self._pending_break = True
 
     def _facts(self, facts: tuple[tuple[str, str], ...]) -> None:
-        self._separate_from_previous_table()
-        self._emit(tables.facts_xml(facts, self._usable_width), _TBL_TAG)
+        self._emit(tables.facts_xml(facts, self._usable_width), _P_TAG)

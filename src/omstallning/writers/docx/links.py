@@ -13,6 +13,7 @@ municipality's text or kallor.yaml (`javascript:`, `file:`, `ms-msdt:`) stays pl
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
@@ -48,3 +49,12 @@ class HyperlinkRels:
         self._rels.add_relationship(RT.HYPERLINK, url, r_id, is_external=True)
         self._by_target[url] = r_id
         return r_id
+
+
+def safe_url(url: str) -> str:
+    """Percent-encode what a relationship target may not contain (spaces, quotes, <>).
+
+    Word reports unreadable content for some malformed hyperlink targets; characters
+    that are legal in a URL, including existing %-escapes, are left alone.
+    """
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")

@@ -22,7 +22,6 @@ from omstallning.writers.docx.body_xml import (
     run_xml,
     shading_xml,
     table_alt_xml,
-    table_borders_xml,
     twips,
     xml_attr,
 )
@@ -131,34 +130,24 @@ def _table_properties_xml(block: Table, widths: list[int], style_id: str | None)
 
 
 def facts_xml(facts: tuple[tuple[str, str], ...], total: int) -> str:
-    """The cover page's facts: a borderless two-column table, labels in bold."""
+    """The cover page's facts: one paragraph per fact, the label in bold, the value beside it.
+
+    Not a table: a key/value table has no header row, and a PDF's structure needs one in
+    every table (PDF/UA). A tab stop and a hanging indent put the values in one column and
+    keep a long value (a contact) aligned when it wraps, as the table did.
+    """
     label_width = total * 3 // 10
-    widths = (label_width, total - label_width)
-    out = [
-        "<w:tbl><w:tblPr>",
-        f'<w:tblW w:w="{total}" w:type="dxa"/>',
-        table_borders_xml(None),
-        '<w:tblLayout w:type="fixed"/>',
-        cell_margins_xml(top=20, bottom=20, left=0, right=108),
-        TBL_LOOK_XML,
-        table_alt_xml("Fakta om planen", None),
-        "</w:tblPr><w:tblGrid>",
-        *(f'<w:gridCol w:w="{w}"/>' for w in widths),
-        "</w:tblGrid>",
-    ]
     bold_rpr = rpr_xml(bold=True)
+    out = []
     for label, value in facts:
-        out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-        for width, text, rpr in ((widths[0], label, bold_rpr), (widths[1], value, NOT_BOLD)):
-            paragraph = ParaXml(None)
-            paragraph.spacing["after"] = twips(2)
-            paragraph.content.append(run_xml(clean_text(text), rpr))
-            out.append(
-                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-                f"{paragraph.xml()}</w:tc>"
-            )
-        out.append("</w:tr>")
-    out.append("</w:tbl>")
+        paragraph = ParaXml(None)
+        paragraph.tabs = f'<w:tabs><w:tab w:val="left" w:pos="{label_width}"/></w:tabs>'
+        paragraph.spacing["before"] = twips(1)
+        paragraph.spacing["after"] = twips(1)
+        paragraph.ind = f'<w:ind w:left="{label_width}" w:hanging="{label_width}"/>'
+        paragraph.content.append(run_xml(clean_text(label), bold_rpr))
+        paragraph.content.append(run_xml("\t" + clean_text(value), NOT_BOLD))
+        out.append(paragraph.xml())
     return "".join(out)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 PDF_FILTER = (
@@ -67,3 +67,32 @@ def toc_entries_from_pdf(pdf: Path, bookmarks: Iterable[str] | None = None) -> d
     if bookmarks is None:
         return {name.replace("5F", "_"): page for name, page in found.items()}
     return {b: found[pdf_name(b)] for b in bookmarks if pdf_name(b) in found}
+
+
+def pages_by_bookmark(
+    headings: Sequence[tuple[str, str]], laid_out: Iterable[tuple[int, str, int]]
+) -> dict[str, int]:
+    """The page of each heading by bookmark, from the headings LibreOffice laid out.
+
+    Args:
+        headings: (bookmark, text) of the document's headings in order
+            (`body.plan_heading_bookmarks`).
+        laid_out: (level, text, page) of each heading paragraph of the converted DOCX in
+            order (`publish.libreoffice.Result.headings`); it may hold more (the table of
+            contents' title), so each heading takes the next one with its text.
+    """
+    found = [(_words(text), page) for _level, text, page in laid_out]
+    pages: dict[str, int] = {}
+    position = 0
+    for bookmark, text in headings:
+        wanted = _words(text)
+        for index in range(position, len(found)):
+            if found[index][0] == wanted:
+                pages[bookmark] = found[index][1]
+                position = index + 1
+                break
+    return pages
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,204 @@
+"""`build --format pdf`: the build's DOCX as checked, accessible PDFs, with TOC page numbers.
+
+After the build's atomic batch has written the DOCX files, the DOCX of every municipality
+document of the build (plans and option kinds) and of the summary, when built, is turned
+into a tagged PDF/A-2b and PDF/UA-1 beside it by LibreOffice (`publish.libreoffice`; the
+converter writes each PDF atomically). Each PDF is checked (`publish.pdf_check`). The pages
+of the headings from the same conversion then pre-fill the DOCX's table of contents
+(`writers.docx.toc`): the DOCX is rendered again with them and written, so that a reader
+that does not update fields (Word's protected view, LibreOffice) shows the page numbers.
+The PDF already has them: LibreOffice updates the indexes before it exports.
+
+The manifest records a PDF by its name with `inputs`: the hash of its DOCX as written at
+the end (with the pages), `output`: the PDF's hash, `plain`: the hash of the DOCX as the
+batch renders it (without pages) and `toc`: the pages. A PDF is converted again only when
+its DOCX changed: a DOCX still as written is up to date, and one rendered again to the same
+plain bytes (the summary, which every build renders) gets its recorded pages back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from omstallning.commands.build_cache import MANIFEST_FILE, manifest_bytes, read_regular, sha256
+from omstallning.documents import DOCUMENT_KINDS
+from omstallning.errors import OmstallningError
+from omstallning.writers.files import shown_path, write_files_atomic
+
+if TYPE_CHECKING:
+    from omstallning.commands.build import BuiltFile, _Batch
+    from omstallning.documents.tree import Document
+    from omstallning.publish.libreoffice import Result
+
+
+class PdfCheckError(OmstallningError):
+    """A PDF was written but lacks what makes it accessible; the message names it."""
+
+
+@dataclass
+class _Run:
+    """What the PDF step of one build does and found."""
+
+    batch: _Batch
+    files: list[tuple[Path, bytes]] = field(default_factory=list)
+    built: list[BuiltFile] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def publish_pdfs(
+    batch: _Batch, planned: Sequence[BuiltFile], *, jobs: int, timeout: float | None
+) -> list[BuiltFile]:
+    """Convert, check and record the PDF of every DOCX in `planned`; the PDFs, in order.
+
+    Raises:
+        PdfConversionError: LibreOffice failed or hung on a file (the others are written).
+        PdfCheckError: a PDF lacks tags, language, title, header cells … (it is written).
+        LibreOfficeMissingError: LibreOffice or a Python with `uno` is missing.
+    """
+    from omstallning.commands.build import BuiltFile
+    from omstallning.publish.libreoffice import DEFAULT_TIMEOUT, convert_to_pdf, raise_for_failures
+
+    run = _Run(batch)
+    convert: list[BuiltFile] = []
+    for docx in planned:
+        if docx.format != "docx" or docx.kind == "extra":
+            continue
+        pdf = docx.path.with_suffix(".pdf")
+        state, pages = _state(batch, docx, pdf)
+        if state == "fresh":
+            run.built.append(BuiltFile(pdf, docx.slug, "pdf", True, docx.kind))
+        elif state == "pages" and pages is not None:
+            _prefill(run, docx, pages, plain=_digest(docx.path), checked=True, converted=False)
+        else:
+            convert.append(docx)
+    pairs = [(docx.path, docx.path.with_suffix(".pdf")) for docx in convert]
+    results = (
+        convert_to_pdf(pairs, jobs=jobs, timeout=timeout or DEFAULT_TIMEOUT, headings=True)
+        if pairs
+        else []
+    )
+    for docx, result in zip(convert, results, strict=True):
+        if result.ok:
+            _converted(run, docx, result)
+    _write(run)
+    raise_for_failures(results)
+    if run.problems:
+        raise PdfCheckError(
+            "PDF-kontrollen hittade fel; filerna skrevs men är inte tillgängliga som de ska:\n"
+            + "\n".join(f"  {line}" for line in run.problems)
+            + "\nFelen kommer oftast från Word-mallen (export.mall) eller från LibreOffice-"
+            "versionen; bygg med --format docx för att få Word-filerna utan PDF."
+        )
+    return run.built
+
+
+def _state(batch: _Batch, docx: BuiltFile, pdf: Path) -> tuple[str, dict[str, int] | None]:
+    """`fresh` (nothing to do), `pages` (only the DOCX again, with these) or `convert`."""
+    recorded = batch.manifest.get(pdf.name)
+    if batch.force or not isinstance(recorded, dict):
+        return "convert", None
+    data = read_regular(pdf, limit=None)
+    if data is None or sha256(data) != recorded.get("output"):
+        return "convert", None
+    current = _digest(docx.path)
+    if current is not None and current == recorded.get("inputs"):
+        return "fresh", None
+    pages = _recorded_pages(recorded.get("toc"))
+    if current is not None and current == recorded.get("plain") and pages is not None:
+        return "pages", pages
+    return "convert", None
+
+
+def _recorded_pages(value: Any) -> dict[str, int] | None:
+    """The `toc` of a manifest entry when it is what this tool writes (the file is untrusted)."""
+    if not isinstance(value, dict) or len(value) > 10_000:
+        return None
+    if all(isinstance(k, str) and type(v) is int and 0 < v < 100_000 for k, v in value.items()):
+        return dict(value)
+    return None
+
+
+def _digest(path: Path) -> str | None:
+    data = read_regular(path, limit=None)
+    return sha256(data) if data is not None else None
+
+
+def _converted(run: _Run, docx: BuiltFile, result: Result) -> None:
+    """A DOCX that LibreOffice turned into a PDF: check the PDF, pre-fill the DOCX's TOC."""
+    from omstallning.publish.pdf_check import check_pdf
+    from omstallning.writers.docx.body import plan_heading_bookmarks
+    from omstallning.writers.docx.toc import pages_by_bookmark
+
+    pdf = docx.path.with_suffix(".pdf")
+    found = check_pdf(pdf)
+    run.problems += [f"{shown_path(pdf)}: {problem}" for problem in found]
+    document, _template = _document(run.batch, docx)
+    names = plan_heading_bookmarks(document.blocks)
+    headings = [(names[i], block.text) for i, block in _headings(document)]
+    pages = pages_by_bookmark(headings, result.headings)
+    _prefill(run, docx, pages, plain=_digest(docx.path), checked=not found)
+
+
+def _headings(document: Document) -> list[tuple[int, Any]]:
+    from omstallning.documents.tree import Heading
+
+    return [(i, b) for i, b in enumerate(document.blocks) if isinstance(b, Heading)]
+
+
+def _prefill(
+    run: _Run,
+    docx: BuiltFile,
+    pages: Mapping[str, int],
+    *,
+    plain: str | None,
+    checked: bool,
+    converted: bool = True,
+) -> None:
+    """Render the DOCX again with the TOC's pages; record it and (when `checked`) its PDF.
+
+    `converted`: the PDF was written now (else it was up to date and only the DOCX is).
+    """
+    from omstallning.commands.build import BuiltFile, render_document
+
+    batch = run.batch
+    document, template = _document(batch, docx)
+    data = render_document(batch.region, document, "docx", template, pages)
+    run.files.append((docx.path, data))
+    pdf = docx.path.with_suffix(".pdf")
+    recorded = batch.manifest.get(docx.path.name)
+    if isinstance(recorded, dict):
+        recorded["output"] = sha256(data)
+    pdf_data = read_regular(pdf, limit=None)
+    if checked and pdf_data is not None:
+        batch.manifest[pdf.name] = {
+            "inputs": sha256(data),
+            "output": sha256(pdf_data),
+            "plain": plain,
+            "toc": {name: pages[name] for name in sorted(pages)},
+        }
+    run.built.append(BuiltFile(pdf, docx.slug, "pdf", not converted, docx.kind))
+
+
+def _document(batch: _Batch, docx: BuiltFile) -> tuple[Document, str | None]:
+    """The document a DOCX of the build is rendered from, and its own Word template."""
+    name = docx.path.name
+    for regional_name, document, _fmt in batch.regional:
+        if regional_name == name:
+            return document, None
+    entry = batch.region.municipality(docx.slug)
+    assert entry is not None, docx
+    kind = DOCUMENT_KINDS[docx.kind]
+    return kind.assemble_for(batch.region, entry, batch.options), entry.plan.template
+
+
+def _write(run: _Run) -> None:
+    """The DOCX with their pages, and the manifest, in one atomic batch."""
+    batch = run.batch
+    files = list(run.files)
+    if run.built and batch.keep_manifest:
+        files.append((batch.out_dir / MANIFEST_FILE, manifest_bytes(batch.manifest)))
+    if files:
+        write_files_atomic(files, inside=batch.anchor)

@@ -1,0 +1,71 @@
+"""`build --format pdf` without LibreOffice: how failures and check problems reach the user."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from omstallning.commands.build import build_plans
+from omstallning.errors import OmstallningError
+from omstallning.load.loader import load_region
+from omstallning.publish import libreoffice, pdf_check
+from omstallning.publish.libreoffice import PdfConversionError, Result
+
+from .conftest import EXAMPLE
+
+
+@pytest.fixture
+def region_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "region"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("build"))
+    return root
+
+
+def _fake_converter(fail: str | None = None):  # type: ignore[no-untyped-def]
+    def convert(pairs: Sequence[tuple[Path, Path]], **_kwargs: object) -> list[Result]:
+        results = []
+        for src, dst in pairs:
+            if fail and fail in src.name:
+                results.append(Result(src, dst, f"{src.name}: LibreOffice svarade inte"))
+                continue
+            dst.write_bytes(b"%PDF-1.7 fake " + src.name.encode())
+            results.append(Result(src, dst, pages=3, headings=[(1, "Sammanfattning", 3)]))
+        return results
+
+    return convert
+
+
+def test_a_pdf_that_fails_the_check_is_an_error_naming_the_file(
+    region_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(libreoffice, "convert_to_pdf", _fake_converter())
+    monkeypatch.setattr(
+        pdf_check,
+        "check_pdf",
+        lambda path: ["PDF:en är inte taggad."] if path.name == "klippan.pdf" else [],
+    )
+    region = load_region(region_copy).region
+    with pytest.raises(OmstallningError) as caught:
+        build_plans(region, region.municipalities, ["pdf"], region_copy / "build")
+    message = str(caught.value)
+    assert "klippan.pdf: PDF:en är inte taggad." in message
+    assert "astorp" not in message
+    # Everything is written; the bad PDF is not recorded, so the next build checks it again.
+    assert (region_copy / "build" / "klippan.docx").is_file()
+    manifest = (region_copy / "build" / ".omstallning-cache.json").read_text(encoding="utf-8")
+    assert '"astorp.pdf"' in manifest and '"klippan.pdf"' not in manifest
+
+
+def test_a_conversion_that_fails_names_the_plan(
+    region_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(libreoffice, "convert_to_pdf", _fake_converter(fail="orkelljunga"))
+    monkeypatch.setattr(pdf_check, "check_pdf", lambda _path: [])
+    region = load_region(region_copy).region
+    with pytest.raises(PdfConversionError, match="orkelljunga.docx: LibreOffice svarade inte"):
+        build_plans(region, region.municipalities, ["pdf"], region_copy / "build")
+    assert (region_copy / "build" / "klippan.pdf").is_file()
+    assert not (region_copy / "build" / "orkelljunga.pdf").exists()
