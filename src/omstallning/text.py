@@ -44,3 +44,35 @@ def yaml_quoted(text: str) -> str:
             out.append(ch)
     out.append('"')
     return "".join(out)
+
+
+def github_slug(text: str) -> str:
+    """The id GitHub (and Pandoc's `gfm`) derive from a heading's text, before deduplication.
+
+    Lower case; letters, digits, marks, `-` and `_` are kept, each space becomes `-`, all
+    other characters are dropped: `Mål 1: Förebyggande` -> `mål-1-förebyggande`.
+    """
+    out: list[str] = []
+    for ch in text.lower():
+        if ch == " ":
+            out.append("-")
+        elif ch in "-_" or ch.isalnum() or unicodedata.category(ch).startswith("M"):
+            out.append(ch)
+    return "".join(out)
+
+
+class GithubSlugger:
+    """Deduplicating GitHub ids in document order: `x`, `x-1`, `x-2` (like github-slugger)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def slug(self, text: str) -> str:
+        """The id of the next heading with this text."""
+        base = github_slug(text)
+        slug = base
+        while slug in self._seen:
+            self._seen[base] += 1
+            slug = f"{base}-{self._seen[base]}"
+        self._seen[slug] = 0
+        return slug

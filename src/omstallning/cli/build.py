@@ -226,12 +226,13 @@ def _build_chosen(
         raise typer.Exit(EXIT_FINDINGS)
     out_dir = request["out_dir"]
     options = build_options(region, entries, **request["options"])
-    overview = None
+    overview = site_status = None
     removed: list[Path] = []
-    if request["summary"]:
+    if request["summary"] or "html" in formats:  # the site's index shows the status too
         from omstallning.commands.status import reference_date, region_status
 
-        overview = region_status(result, findings, reference_date())
+        site_status = region_status(result, findings, reference_date())
+        overview = site_status if request["summary"] else None
     with progress_bar(len(entries)) as advance:
         built = build_plans(
             without(region, [*chosen.broken, *chosen.others_broken]),
@@ -242,6 +243,7 @@ def _build_chosen(
             workers=workers,
             force=request["force"],
             status=overview,
+            site_status=site_status,
             options=options.values,
             extra=options.extra,
             trusted_out=out_dir is not None,

@@ -116,8 +116,9 @@ DryRun = Annotated[
 
 _FORMAT_HELP = {
     "validate": "Utdata: text (för människor), json eller github (anteckningar i GitHub Actions).",
-    "build": "docx, md, html, pdf eller all (docx och md). Standard: export.format i "
-    "omstallning.yaml, annars docx. pdf kräver LibreOffice.",
+    "build": "docx, md, html (webbplats i build/html/), pdf (tillgänglig PDF/A och PDF/UA via "
+    "LibreOffice; Word-filen skrivs också, med sidnummer i innehållsförteckningen) eller all "
+    "(docx och md). Standard: export.format i omstallning.yaml, annars docx.",
     "status": "Utdata: text (tabell), md (Markdown, t.ex. till $GITHUB_STEP_SUMMARY) eller json.",
 }
 

@@ -9,7 +9,6 @@ file). Pure: no I/O, and nothing from the package except the document tree.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
@@ -31,7 +30,7 @@ from omstallning.documents.markdown_lines import (
 )
 from omstallning.documents.markdown_nesting import MAX_NESTING, lost_text
 from omstallning.documents.tree import Block, Inline, Run
-from omstallning.text import slugify
+from omstallning.text import GithubSlugger, slugify
 
 Cite = Callable[[tuple[str, ...]], tuple[Run, ...]]
 """Turns citation keys into the runs that replace the citation in the text."""
@@ -56,38 +55,6 @@ def _make_parser() -> MarkdownIt:
 
 _MD = MARKDOWN = _make_parser()  # MARKDOWN: the one parser of plan texts, for markdown_find
 _SOFT = Token("softbreak", "br", 0)
-
-
-def github_slug(text: str) -> str:
-    """The id GitHub (and Pandoc's `gfm`) derive from a heading's text, before deduplication.
-
-    Lower case; letters, digits, marks, `-` and `_` are kept, each space becomes `-`, all
-    other characters are dropped: `Mål 1: Förebyggande` -> `mål-1-förebyggande`.
-    """
-    out: list[str] = []
-    for ch in text.lower():
-        if ch == " ":
-            out.append("-")
-        elif ch in "-_" or ch.isalnum() or unicodedata.category(ch).startswith("M"):
-            out.append(ch)
-    return "".join(out)
-
-
-class GithubSlugger:
-    """Deduplicating GitHub ids in document order: `x`, `x-1`, `x-2` (like github-slugger)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, int] = {}
-
-    def slug(self, text: str) -> str:
-        """The id of the next heading with this text."""
-        base = github_slug(text)
-        slug = base
-        while slug in self._seen:
-            self._seen[base] += 1
-            slug = f"{base}-{self._seen[base]}"
-        self._seen[slug] = 0
-        return slug
 
 
 @dataclass

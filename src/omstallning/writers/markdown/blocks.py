@@ -6,9 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from omstallning.documents import tree
-from omstallning.documents.markdown_text import GithubSlugger
 from omstallning.documents.tree import Block, Inline, Run
-from omstallning.text import yaml_quoted
+from omstallning.text import GithubSlugger, yaml_quoted
 from omstallning.writers.markdown.atoms import _link_destination
 from omstallning.writers.markdown.inline import InlineWriter
 
