@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from omstallning.check.rules import possible_citation_keys
 from omstallning.documents.markdown_text import (
     find_citations,
-    github_slug,
     parse_inline,
     parse_markdown,
 )
@@ -27,7 +26,7 @@ from omstallning.documents.tree import (
     Run,
     Table,
 )
-from omstallning.text import slugify
+from omstallning.text import github_slug, slugify
 
 
 def md(text: str, **kwargs: object) -> list[Block]:
