@@ -580,3 +580,12 @@ def test_messages_show_no_english_strerror(tmp_path: Path) -> None:
     message = _explain(tmp_path / "x", FileExistsError(17, "File exists"))
     assert "File exists" not in message and "finns redan" in message
     assert re.search(r"Kunde inte skriva .*x: det finns redan", message)
+
+
+def test_a_noncharacter_is_a_finding_not_a_line_separator() -> None:
+    # U+FDD0 stands in for NEL while PyYAML reads; a file that holds one must not come out
+    # with a NEL (row 21 of the hostile-input review).
+    from omstallning.load.yaml_source import parse_yaml
+
+    parsed = parse_yaml('a: "x\ufdd0y\u2028z"\n', "kommuner/klippan.yaml")
+    assert [(f.code, f.line, f.column) for f in parsed.findings] == [("otillatet-tecken", 1, 6)]

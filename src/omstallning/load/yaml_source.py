@@ -42,9 +42,10 @@ MERGE_TAG = "tag:yaml.org,2002:merge"
 
 # Characters that YAML or XML (and so DOCX) forbid: C0 controls but tab and line feed, C1
 # controls but NEL (they come with mis-decoded text: "â€™" holds U+0080 and U+0099), lone
-# surrogates (only reachable through \u escapes) and the noncharacters U+FFFE and U+FFFF.
+# surrogates (only reachable through \u escapes) and the noncharacters U+FDD0–U+FDEF, U+FFFE
+# and U+FFFF (no text holds them; U+FDD0–U+FDD2 also serve as stand-ins below).
 FORBIDDEN_CHARS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
 )
 
 # An alias can make a small file describe a huge tree ("billion laughs"); we refuse to
@@ -318,18 +319,19 @@ class _Builder:
         assert isinstance(node, ScalarNode)
         forbidden = node.style == '"' and self._check_escapes(node)
         value = self._scalar(node, path)
+        if self.stand_ins and isinstance(value, str):
+            value = value.translate(_YAML_BREAKS_BACK)
         if forbidden:  # reported; keep the character out of the data, as in parse_yaml
             value = FORBIDDEN_CHARS.sub(" ", value)
         if self.lines is not None:
             name = key.value if isinstance(key, ScalarNode) else None
             self.slips += scalar_slips(node, name, self.lines, value)
-        if self.stand_ins and isinstance(value, str):
-            return value.translate(_YAML_BREAKS_BACK)
         return value
 
     def _check_escapes(self, node: ScalarNode) -> bool:
         r"""A \-escape in double quotes can write what the file itself may not hold (`"\0"`)."""
-        m = FORBIDDEN_CHARS.search(node.value)
+        value = node.value.translate(_YAML_BREAKS_BACK) if self.stand_ins else node.value
+        m = FORBIDDEN_CHARS.search(value)
         if m:
             line, col = self.sm._mark(node)
             self.findings.append(
