@@ -33,7 +33,8 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
     # Typer appends its suggestion to Click's message: "No such command 'x'. Did you mean 'y'?"
     (re.compile(r"^(.+?)\.? Did you mean (.+)\?$"), "{0}. Menade du {1}?"),
     (
-        re.compile(r"^No such option: (\S+) \(Possible options: (.+)\)$"),
+        # typer 0.26 writes the suggestion as a tuple's repr: "('(Possible options: --x)',)".
+        re.compile(r"^No such option: (\S+) (?:\(')?\(Possible options: ([^)]+)\).*$"),
         "Det finns ingen flagga {0}. Menade du {1}?",
     ),
     (
