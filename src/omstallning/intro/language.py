@@ -146,8 +146,17 @@ def _where(chunk: _Chunk, offset: int) -> tuple[int, int]:
     return line, col + offset - at
 
 
+_WORD = re.compile(r"\S*[^\W_]\S*")  # a whitespace-separated token with a letter or digit
+
+
 def _words(text: str) -> list[str]:
-    return [w for w in text.split() if any(ch.isalnum() for ch in w)]
+    return _WORD.findall(text)
+
+
+def _long(word: str) -> bool:
+    """More than six letters (LIX's long word); digits and punctuation do not count."""
+    letters = sum(map(str.isalpha, word))
+    return letters > LONG_WORD_LETTERS
 
 
 def _sentences(chunk: _Chunk) -> Iterator[tuple[int, str]]:
@@ -165,48 +174,56 @@ def _sentences(chunk: _Chunk) -> Iterator[tuple[int, str]]:
         yield start, clean[start:]
 
 
-def sentences(text: str) -> list[Sentence]:
-    """Every sentence of the prose in a Markdown text."""
-    out: list[Sentence] = []
+def measure(text: str) -> tuple[list[Sentence], list[SectionStats]]:
+    """Every sentence of the prose in a Markdown text, and LIX figures per section.
+
+    One pass over the text serves both checks (a region's texts are long).
+    """
+    found_sentences: list[Sentence] = []
+    stats: list[SectionStats] = []
     for section in _sections(text):
+        words = sentences_n = long_words = 0
         for chunk in section.chunks:
             for offset, sentence in _sentences(chunk):
-                words = _words(sentence)
-                if words:
-                    lead = len(sentence) - len(sentence.lstrip())
-                    out.append(Sentence(len(words), *_where(chunk, offset + lead)))
-    return out
+                found = _words(sentence)
+                if not found:
+                    continue
+                lead = len(sentence) - len(sentence.lstrip())
+                found_sentences.append(Sentence(len(found), *_where(chunk, offset + lead)))
+                sentences_n += 1
+                words += len(found)
+                long_words += sum(1 for w in found if len(w) > LONG_WORD_LETTERS and _long(w))
+        line = section.line if section.heading else (section.chunks[0].places[0][1])
+        stats.append(SectionStats(section.heading, line, words, sentences_n, long_words))
+    return found_sentences, stats
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Every sentence of the prose in a Markdown text."""
+    return measure(text)[0]
 
 
 def section_stats(text: str) -> list[SectionStats]:
     """LIX figures per section of a Markdown text (sections under its top headings)."""
-    out: list[SectionStats] = []
-    for section in _sections(text):
-        words = sentences_n = long_words = 0
-        for chunk in section.chunks:
-            for _, sentence in _sentences(chunk):
-                found = _words(sentence)
-                if found:
-                    sentences_n += 1
-                    words += len(found)
-                    long_words += sum(
-                        1 for w in found if sum(ch.isalpha() for ch in w) > LONG_WORD_LETTERS
-                    )
-        line = section.line if section.heading else (section.chunks[0].places[0][1])
-        out.append(SectionStats(section.heading, line, words, sentences_n, long_words))
-    return out
+    return measure(text)[1]
 
 
-def long_sentences(text: str, limit: int = MAX_SENTENCE_WORDS) -> list[Sentence]:
-    """The sentences of more than `limit` words."""
-    return [s for s in sentences(text) if s.words > limit]
+def long_sentences(
+    text: str, limit: int = MAX_SENTENCE_WORDS, measured: list[Sentence] | None = None
+) -> list[Sentence]:
+    """The sentences of more than `limit` words (of `measured`, when the text is measured)."""
+    return [s for s in (sentences(text) if measured is None else measured) if s.words > limit]
 
 
 def hard_sections(
-    text: str, limit: float = MAX_LIX, min_words: int = MIN_LIX_WORDS
+    text: str,
+    limit: float = MAX_LIX,
+    min_words: int = MIN_LIX_WORDS,
+    measured: list[SectionStats] | None = None,
 ) -> list[SectionStats]:
     """The sections long enough to measure whose LIX is above `limit`."""
-    return [s for s in section_stats(text) if s.words >= min_words and s.lix > limit]
+    stats = section_stats(text) if measured is None else measured
+    return [s for s in stats if s.words >= min_words and s.lix > limit]
 
 
 def explained_terms(glossary: Iterable[str]) -> set[str]:

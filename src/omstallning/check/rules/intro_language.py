@@ -16,6 +16,7 @@ from omstallning.intro.language import (
     explained_terms,
     hard_sections,
     long_sentences,
+    measure,
     unexplained_abbreviations,
 )
 from omstallning.load.loader import GLOSSARY_FILE, LoadResult
@@ -63,7 +64,8 @@ def _in_scalar(sm: SourceMap, path: tuple[str | int, ...]) -> Where:
 
 def language_findings(file: str, text: str, where: Where, explained: set[str]) -> Iterator[Finding]:
     """The clear-language warnings for one Markdown text."""
-    for sentence in long_sentences(text):
+    measured_sentences, measured_sections = measure(text)
+    for sentence in long_sentences(text, measured=measured_sentences):
         yield Finding(
             file,
             *where(sentence.line, sentence.column),
@@ -72,7 +74,7 @@ def language_findings(file: str, text: str, where: Where, explained: set[str]) -
             f"Meningen har {sentence.words} ord (mer än {MAX_SENTENCE_WORDS}). Dela upp den i "
             f"två eller flera meningar. {_OFF}",
         )
-    for section in hard_sections(text):
+    for section in hard_sections(text, measured=measured_sections):
         name = f"Avsnittet ”{section.heading}”" if section.heading else "Texten"
         yield Finding(
             file,

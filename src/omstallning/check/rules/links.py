@@ -30,6 +30,20 @@ if TYPE_CHECKING:
 
 MAX_TABLE_COLUMNS = 63  # Word's documented limit
 _MAYBE_LINK = re.compile(r"\]\(|\]:|\]\[|<[A-Za-z][A-Za-z0-9+.-]{1,31}:")
+# Destinations of inline links and autolinks, for the cheap look before a full parse.
+_INLINE_DESTINATION = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^>\s]*)>")
+
+
+def _may_hold_unsafe_link(text: str) -> bool:
+    """False when every link in `text` is plainly safe, so no parse is needed.
+
+    Reference links (`[x][y]`, `[y]: url`) and anything unusual are parsed to be sure.
+    """
+    if "]:" in text or "][" in text:
+        return True
+    found = _INLINE_DESTINATION.findall(text) + _AUTOLINK.findall(text)
+    return any(link_problem(url) for url in found)
 
 
 def link_problem(url: str) -> str | None:
@@ -77,7 +91,7 @@ def _find(lines: list[str], first: int, needle: str) -> tuple[int, int]:
 
 def text_problems(text: str) -> Iterator[tuple[int, int, str, str]]:
     """(line, column, code, message) for every unsafe link and too wide table in `text`."""
-    links = _MAYBE_LINK.search(text) is not None
+    links = _MAYBE_LINK.search(text) is not None and _may_hold_unsafe_link(text)
     wide = text.count("|") >= MAX_TABLE_COLUMNS and any(
         line.count("|") >= MAX_TABLE_COLUMNS for line in text.split("\n")
     )
