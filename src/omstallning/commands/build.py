@@ -487,7 +487,7 @@ class _Batch:
         seen: set[str] = set()
         for kind, entry, fmt in self.todo:
             if fmt == "md":
-                document = DOCUMENT_KINDS[kind].assemble_for(self.region, entry)
+                document = DOCUMENT_KINDS[kind].assemble_for(self.region, entry, self.options)
                 for name, data in document_images(document):
                     if name not in seen:
                         seen.add(name)
