@@ -151,3 +151,20 @@ def test_the_appendix_is_built_only_on_its_option(region: Region, tmp_path: Path
     assert [b.path.name for b in plain] == ["klippan.md"]
     both = build_plans(region, entries, ["md"], tmp_path / "b", options={"beslutsbilaga"})
     assert [b.path.name for b in both] == ["klippan.md", "klippan-beslutsbilaga.md"]
+
+
+def test_the_decision_appendix_uses_the_municipalitys_own_name() -> None:
+    import dataclasses
+    from pathlib import Path
+
+    from omstallning.check.validate import validate_region as _validate
+    from omstallning.documents.decision import assemble_decision
+
+    from .conftest import EXAMPLE
+
+    result, _ = _validate(Path(EXAMPLE))
+    entry = result.region.municipalities[0]
+    plan = entry.plan.model_copy(update={"official_name": "Egna Stad"})
+    own = dataclasses.replace(entry, plan=plan)
+    document = assemble_decision(result.region, own)
+    assert "Egna Stad" in document.meta.title

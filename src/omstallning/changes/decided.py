@@ -164,7 +164,9 @@ def region_file(repo: Repository, entry: MunicipalityEntry) -> Path:
 
 
 def _read_disk(path: Path) -> bytes | None:
+    from omstallning.load.safe_read import TEXT_FILE_BYTES, read_bytes
+
     try:
-        return path.read_bytes()
+        return read_bytes(path, TEXT_FILE_BYTES)
     except OSError:
         return None

@@ -134,11 +134,9 @@ def line_source(root: Path) -> Callable[[str, int], str | None]:
 
     def line(file: str, number: int) -> str | None:
         if file not in cache:
-            try:
-                text = (root / file).read_bytes().decode("utf-8-sig")
-                cache[file] = text.replace("\r\n", "\n").split("\n")
-            except (OSError, UnicodeDecodeError):
-                cache[file] = []
+            from omstallning.load.safe_read import text_lines
+
+            cache[file] = text_lines(root / file)
         lines = cache[file]
         return lines[number - 1] if 0 < number <= len(lines) else None
 

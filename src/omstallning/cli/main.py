@@ -203,7 +203,9 @@ def _fix_pasted(path: Path) -> None:
         if fixed.refused:
             err.print(f"{fixed.file}: rättades inte: {fixed.refused}.", markup=False)
     changed = sum(1 for f in fixes if f.changes)
-    err.print(f"--fix: ändrade {changed} fil(er).", markup=False)
+    from omstallning.check.report import plural
+
+    err.print(f"--fix: ändrade {plural(changed, 'fil', 'filer')}.", markup=False)
 
 
 @app.command(

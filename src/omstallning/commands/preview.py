@@ -279,10 +279,9 @@ class Preview:
 
 def _source_line(path: Path, number: int) -> str | None:
     """Line `number` of a file, for an error's context; None when it cannot be read."""
-    try:
-        lines = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").split("\n")
-    except (OSError, UnicodeDecodeError):
-        return None
+    from omstallning.load.safe_read import text_lines
+
+    lines = text_lines(path)
     return lines[number - 1].rstrip() if 0 < number <= len(lines) else None
 
 

@@ -194,7 +194,7 @@ def assemble_changes(
     """The change list of one municipality as a document of its own."""
     plan = entry.plan
     cfg = region.config
-    title = f"{changes_title(changes, ref_label)} – {municipality_title(plan.name)}"
+    title = f"{changes_title(changes, ref_label)} – {municipality_title(plan)}"
     created = build_date(plan, cfg.plan.period.start)
     has_date = bool(plan.date or plan.decision or clock.source_date())
     front = {
@@ -210,7 +210,7 @@ def assemble_changes(
     meta = DocumentMeta(
         title=title,
         subject="Ändringar i omställningsplanen enligt socialtjänstlagen (2025:400)",
-        author=municipality_title(plan.name),
+        author=municipality_title(plan),
         keywords=f"socialtjänstlag; omställningsplan; ändringar; {plan.name}; {cfg.region}",
         created=created,
         front_matter=front,

@@ -66,7 +66,7 @@ def intervention_rows(intervention: Intervention) -> list[tuple[str, str]]:
 
 def _lead_text(plan: Municipality, count: int) -> str:
     body = plan.committee or "Nämnden"
-    who = municipality_title(plan.name)
+    who = municipality_title(plan)
     verb = "erbjuder" if plan.status == "beslutad" else "föreslås erbjuda"
     many = "insats" if count == 1 else "insatser"
     return (
@@ -133,7 +133,7 @@ def decision_facts(plan: Municipality) -> list[tuple[str, str]]:
 def assemble_decision(region: Region, entry: MunicipalityEntry) -> Document:
     """The decision appendix as a document of its own, for the nämnd's agenda."""
     cfg, plan = region.config, entry.plan
-    facts: list[tuple[str, str]] = [("Kommun", municipality_title(plan.name))]
+    facts: list[tuple[str, str]] = [("Kommun", municipality_title(plan))]
     if plan.committee:
         facts.append(("Nämnd", plan.committee))
     facts.append(("Hör till", f"{cfg.plan.title}, {cfg.plan.period.start}–{cfg.plan.period.end}"))
@@ -143,11 +143,11 @@ def assemble_decision(region: Region, entry: MunicipalityEntry) -> Document:
     facts += decision_facts(plan)
     cover = CoverPage(
         title=TITLE,
-        subtitle=f"Bilaga till omställningsplanen för {municipality_title(plan.name)}",
+        subtitle=f"Bilaga till omställningsplanen för {municipality_title(plan)}",
         facts=tuple(facts),
         marking=MARKINGS.get(plan.status),
     )
-    title = f"{TITLE} – {municipality_title(plan.name)}"
+    title = f"{TITLE} – {municipality_title(plan)}"
     meta = document_meta(
         region,
         entry,

@@ -173,7 +173,7 @@ class _Assembler:
                     ("Insatser som finns eller planeras", str(len(offered))),
                     ("varav utan individuell behovsprövning", str(free)),
                 ],
-                caption=f"{municipality_title(plan.name)}s plan i siffror",
+                caption=f"{municipality_title(plan)}s plan i siffror",
                 widths=(6.0, 3.0),
             )
         )

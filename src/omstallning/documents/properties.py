@@ -82,8 +82,8 @@ def document_meta(
         title=title,
         subject=subject,
         author=plan.committee
-        and f"{plan.committee}, {municipality_title(plan.name)}"
-        or municipality_title(plan.name),
+        and f"{plan.committee}, {municipality_title(plan)}"
+        or municipality_title(plan),
         keywords=f"socialtjänstlag; omställningsplan; {plan.name}; {cfg.region}",
         language="sv-SE",
         created=created,

@@ -254,11 +254,14 @@ def render_kolada_snapshot(fetched: dt.date, values: Iterable[KoladaValue]) -> s
 
 def write_if_changed(path: Path, text: str) -> bool:
     """Write `text` unless the file already holds exactly it; True when written."""
+    from omstallning.load.safe_read import TEXT_FILE_BYTES, read_bytes
+    from omstallning.writers.files import write_bytes_atomic
+
     data = text.encode("utf-8")
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        if read_bytes(path, TEXT_FILE_BYTES) == data:
+            return False
+    except OSError:
+        pass  # missing, or not a file to compare with: written anew
+    write_bytes_atomic(path, data)
     return True

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+from omstallning.load import safe_read
 from omstallning.load.paths import resolve_inside
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -114,7 +115,7 @@ def load_image(root: Path, src: str) -> tuple[ImageFile | None, str | None]:
                 f"{MAX_IMAGE_BYTES // 1024 // 1024} MB går. Spara den mindre (t.ex. 1600 "
                 "bildpunkter bred)."
             )
-        data = path.read_bytes()
+        data = safe_read.read_bytes(path, MAX_IMAGE_BYTES)
     except OSError:
         return None, f"Bilden ”{relative}” går inte att läsa. Kontrollera filen."
     kind = image_kind(data)

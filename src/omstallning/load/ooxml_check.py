@@ -15,8 +15,10 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from lxml import etree
+if TYPE_CHECKING:  # lxml is loaded only when a template is checked, not by every validate
+    from lxml import etree
 
 from omstallning.load.safe_read import ZipBombError, check_zip, read_zip_member
 
@@ -54,6 +56,8 @@ _TYPE_SV = {_CHAR: "teckenformat", _PARA: "styckeformat", _TABLE: "tabellformat"
 
 
 def _parser() -> etree.XMLParser:
+    from lxml import etree
+
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
@@ -101,6 +105,8 @@ def _xml_problems(name: str, raw: bytes) -> Iterator[str]:
     if _DOCTYPE.search(raw[:4096]):  # before parsing: no DTD is ever read, nor entities
         yield f"har en DTD (<!DOCTYPE …>) i {name}, vilket Word-filer aldrig har"
         return
+    from lxml import etree
+
     try:
         tree = etree.parse(io.BytesIO(raw), _parser())
     except etree.XMLSyntaxError as err:

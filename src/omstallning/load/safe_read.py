@@ -255,3 +255,12 @@ def read_zip_member(zf: zipfile.ZipFile, name: str | zipfile.ZipInfo) -> bytes:
                     f"delen ”{info.filename}” packas upp till mer än dess huvud anger"
                 )
     return b"".join(chunks)
+
+
+def text_lines(path: Path) -> list[str]:
+    """The lines of a text file for showing one under a finding; [] when it cannot be read."""
+    try:
+        text = read_bytes(path, TEXT_FILE_BYTES).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return text.replace("\r\n", "\n").split("\n")
