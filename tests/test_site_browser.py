@@ -102,18 +102,23 @@ def test_the_preview_page_reloads_itself_when_a_file_is_saved(
         row = (
             "document.querySelector(\"a[href='klippan.html']\").closest('tr').cells[1].textContent"
         )
-        assert browser.evaluate(row) == "Beslutad"
+        _wait_for(browser, row, "Beslutad")  # the first load may still be under way
         file = root / "kommuner" / "klippan.yaml"
         file.write_text(
             file.read_text(encoding="utf-8").replace("status: beslutad", "status: utkast", 1),
             encoding="utf-8",
         )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                if browser.evaluate(row) == "Utkast":
-                    break
-            except Exception:  # noqa: BLE001 - the page is between two loads
-                pass
-            assert time.monotonic() < deadline, "the page did not reload"
-            time.sleep(0.05)
+        _wait_for(browser, row, "Utkast")
+
+
+def _wait_for(browser: Chromium, expression: str, expected: str) -> None:
+    """Poll `expression` in the page until it gives `expected` (at most 10 s)."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            if browser.evaluate(expression) == expected:
+                return
+        except Exception:  # noqa: BLE001 - the page is between two loads
+            pass
+        assert time.monotonic() < deadline, f"the page never showed {expected!r}"
+        time.sleep(0.05)
