@@ -212,3 +212,17 @@ def test_formats_offered_by_build(run_cli: Run) -> None:
     from omstallning.model import EXPORT_FORMATS
 
     assert set(EXPORT_FORMATS) == {"docx", "md", "html", "pdf"}
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_build_into_a_new_folder_outside_the_region(
+    fmt: str, make_region: Callable[..., Path], run_cli: Run, tmp_path: Path
+) -> None:
+    # `--format html` writes into html/ below --out; a fresh --out (outside the region, as a
+    # CI job writes to its artifact folder) is created first, for every format.
+    root = make_region()
+    out = tmp_path / "ny" / "ut"
+    result = run_cli("build", str(root), "--format", fmt, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in out.rglob(f"*.{fmt}"))
+    assert written and "Traceback" not in result.output

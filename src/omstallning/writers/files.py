@@ -106,6 +106,11 @@ def ensure_real_folders(inside: Path, folder: Path, *, create: bool = True) -> N
             f"Utdatamappen {shown_path(wanted)} ligger utanför {shown_path(base)}. Inget "
             "skrevs. Ange en annan mapp med --out."
         ) from None
+    if create and parts:
+        try:  # `inside` is trusted, but may not exist yet (an `--out` folder to be made)
+            base.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(_explain(base, exc)) from exc
     current = base
     for part in parts:
         current = current / part
