@@ -259,8 +259,12 @@ def _indent(text: str, spaces: int) -> str:
     return "\n".join(pad + line if line else "" for line in text.split("\n"))
 
 
-def municipality_yaml(kommun: Kommun, *, words: int = 8_000) -> str:
-    """The YAML of one municipality's plan: ten sections, 10 goals, 40 activities, 30 insatser."""
+def municipality_yaml(kommun: Kommun, *, words: int = 8_000, activities: int = 40) -> str:
+    """The YAML of one municipality's plan: ten sections, 10 goals, 40 activities, 30 insatser.
+
+    The first indicator of every goal has a unit, a direction, yearly targets and outcomes for
+    2025, 2026H1 and 2026, so a follow-up report for 2026 draws ten charts.
+    """
     w = _Writer(kommun)
     per_section = words // len(SECTIONS)
     out = [
@@ -289,15 +293,18 @@ def municipality_yaml(kommun: Kommun, *, words: int = 8_000) -> str:
         ]
         for k in range(2):
             base = w.rng.randint(5, 50)
+            target = base + w.rng.randint(5, 40)
             out += [
                 f"      - namn: Andel invånare som nås av insatser inom mål {i}, mått {k + 1}",
                 f"        utgångsvärde: {base} %",
-                f"        målvärde: {base + w.rng.randint(5, 40)} %",
-                f"        år: {w.rng.randint(2026, 2028)}",
+                f"        målvärde: {target} %",
+                f"        år: {2028 if k == 0 else w.rng.randint(2026, 2028)}",
                 "        källa: Eget verksamhetssystem",
             ]
+            if k == 0:
+                out += _outcomes(w.rng, base, target)
     out += ["", "aktiviteter:"]
-    for i in range(1, 41):
+    for i in range(1, activities + 1):
         start_year = w.rng.randint(2025, 2027)
         start_month = w.rng.randint(1, 12)
         end_year = w.rng.randint(start_year, 2028)
@@ -331,6 +338,27 @@ def municipality_yaml(kommun: Kommun, *, words: int = 8_000) -> str:
     return "\n".join(out) + "\n"
 
 
+def _outcomes(rng: random.Random, base: int, target: int) -> list[str]:
+    """Unit, direction, a target per year and three outcomes of one indicator (as YAML)."""
+    step = (target - base) / 4
+    targets = ", ".join(f'"{year}": {round(base + step * (year - 2024))}' for year in range(2025, 2029))
+    lines = [
+        '        enhet: "%"',
+        "        riktning: högre",
+        f"        målvärden: {{{targets}}}",
+        "        utfall:",
+    ]
+    value = float(base)
+    for period in ("2025", "2026H1", "2026"):
+        value += step * rng.uniform(0.3, 1.2)
+        lines += [
+            f"          - period: {period}",
+            f"            värde: {value:.1f}",
+            "            källa: Eget verksamhetssystem",
+        ]
+    return lines
+
+
 CONFIG = """\
 region: {region}
 plan:
@@ -346,8 +374,13 @@ export:
 """
 
 
-def generate_region(out: Path, count: int, *, words: int = 8_000) -> Path:
-    """Write a region of `count` municipalities into `out` (replacing what was there)."""
+def generate_region(
+    out: Path, count: int, *, words: int = 8_000, activities: int = 40
+) -> Path:
+    """Write a region of `count` municipalities into `out` (replacing what was there).
+
+    `activities` makes long plans (every fourth activity has a description).
+    """
     if out.exists():
         shutil.rmtree(out)
     (out / "kommuner").mkdir(parents=True)
@@ -358,7 +391,8 @@ def generate_region(out: Path, count: int, *, words: int = 8_000) -> Path:
         shutil.copy2(EXAMPLE / name, out / name)
     for kommun in select_kommuner(count):
         path = out / "kommuner" / f"{kommun.slug}.yaml"
-        path.write_text(municipality_yaml(kommun, words=words), encoding="utf-8")
+        text = municipality_yaml(kommun, words=words, activities=activities)
+        path.write_text(text, encoding="utf-8")
     return out
 
 
@@ -367,8 +401,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="folder to write the region into")
     parser.add_argument("--kommuner", type=int, default=1, help="1, 11, 26 or 290 (or any n)")
     parser.add_argument("--words", type=int, default=8_000, help="own words per municipality")
+    parser.add_argument("--aktiviteter", type=int, default=40, help="activities per plan")
     args = parser.parse_args(argv)
-    generate_region(args.out, args.kommuner, words=args.words)
+    generate_region(args.out, args.kommuner, words=args.words, activities=args.aktiviteter)
     print(f"Wrote {args.kommuner} municipalities to {args.out}")
     return 0
 
