@@ -341,7 +341,8 @@ def municipality_yaml(kommun: Kommun, *, words: int = 8_000, activities: int = 4
 def _outcomes(rng: random.Random, base: int, target: int) -> list[str]:
     """Unit, direction, a target per year and three outcomes of one indicator (as YAML)."""
     step = (target - base) / 4
-    targets = ", ".join(f'"{year}": {round(base + step * (year - 2024))}' for year in range(2025, 2029))
+    years = range(2025, 2029)
+    targets = ", ".join(f'"{year}": {round(base + step * (year - 2024))}' for year in years)
     lines = [
         '        enhet: "%"',
         "        riktning: högre",

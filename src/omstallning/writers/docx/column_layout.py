@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from omstallning.documents.tree import Cell, LineBreak, Run, Table
-from omstallning.writers.docx.metrics import longest_word_width, text_width
+from omstallning.writers.docx.metrics import line_units, twips
 
 COMPACT_SIZE = 8.0
 COMPACT_MARGIN = 28  # twips, left and right of a compact table's cells
@@ -58,9 +58,9 @@ def column_needs(block: Table, columns: int, body_size: float) -> ColumnNeeds:
     for row, header in rows:
         for j, cell in enumerate(row[:columns]):
             for text, bold in cell_lines(cell):
-                bold = bold or header
-                minimum[j] = max(minimum[j], longest_word_width(text, size, bold=bold))
-                line = text_width(text.strip(), size, bold=bold)
+                widest, whole = line_units(text, bold or header)
+                minimum[j] = max(minimum[j], twips(widest, size))
+                line = twips(whole, size)
                 maximum[j] = max(maximum[j], line)
                 content[j] += line
     return ColumnNeeds(
