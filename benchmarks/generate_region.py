@@ -375,9 +375,7 @@ export:
 """
 
 
-def generate_region(
-    out: Path, count: int, *, words: int = 8_000, activities: int = 40
-) -> Path:
+def generate_region(out: Path, count: int, *, words: int = 8_000, activities: int = 40) -> Path:
     """Write a region of `count` municipalities into `out` (replacing what was there).
 
     `activities` makes long plans (every fourth activity has a description).
