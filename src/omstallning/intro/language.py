@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from omstallning.model import PLACEHOLDER_PREFIX, PLACEHOLDER_WORDS
 
@@ -159,12 +160,21 @@ def _long(word: str) -> bool:
     return letters > LONG_WORD_LETTERS
 
 
-def _sentences(chunk: _Chunk) -> Iterator[tuple[int, str]]:
-    """Each sentence of a chunk with its offset, read from the cleaned text."""
-    clean = _clean(chunk.text)
+@lru_cache(maxsize=4)
+def _read(text: str) -> list[tuple[_Section, list[tuple[_Chunk, str]]]]:
+    """The sections of `text` with each chunk's cleaned text.
+
+    Remembered for the last few texts: every measure here reads the same text in turn.
+    """
+    return [(s, [(c, _clean(c.text)) for c in s.chunks]) for s in _sections(text)]
+
+
+def _sentences(clean: str) -> Iterator[tuple[int, str]]:
+    """Each sentence of a chunk's cleaned text with its offset."""
     start = 0
     for m in _SENTENCE_END.finditer(clean):
-        before = clean[start : m.start() + 1].split()
+        # The word before the full stop (the span ends with the stop, never with a space).
+        before = clean[start : m.start() + 1].rsplit(None, 1)
         last = before[-1].rstrip('.!?"”’)').lower() if before else ""
         if last in _NO_END or (len(last) == 1 and last.isalpha()):
             continue
@@ -181,10 +191,10 @@ def measure(text: str) -> tuple[list[Sentence], list[SectionStats]]:
     """
     found_sentences: list[Sentence] = []
     stats: list[SectionStats] = []
-    for section in _sections(text):
+    for section, chunks in _read(text):
         words = sentences_n = long_words = 0
-        for chunk in section.chunks:
-            for offset, sentence in _sentences(chunk):
+        for chunk, clean in chunks:
+            for offset, sentence in _sentences(clean):
                 found = _words(sentence)
                 if not found:
                     continue
@@ -192,7 +202,9 @@ def measure(text: str) -> tuple[list[Sentence], list[SectionStats]]:
                 found_sentences.append(Sentence(len(found), *_where(chunk, offset + lead)))
                 sentences_n += 1
                 words += len(found)
-                long_words += sum(1 for w in found if len(w) > LONG_WORD_LETTERS and _long(w))
+                long_words += sum(
+                    1 for w in found if len(w) > LONG_WORD_LETTERS and (w.isalpha() or _long(w))
+                )
         line = section.line if section.heading else (section.chunks[0].places[0][1])
         stats.append(SectionStats(section.heading, line, words, sentences_n, long_words))
     return found_sentences, stats
@@ -239,9 +251,8 @@ def unexplained_abbreviations(text: str, explained: set[str]) -> list[tuple[str,
     """
     seen: set[str] = set()
     out: list[tuple[str, int, int]] = []
-    for section in _sections(text):
-        for chunk in section.chunks:
-            clean = _clean(chunk.text)
+    for _section, chunks in _read(text):
+        for chunk, clean in chunks:
             for m in _ABBREVIATION.finditer(clean):
                 word = m.group(0)
                 if word in seen or word in explained or word in _WELL_KNOWN:
