@@ -17,6 +17,15 @@ Per size (1, 11, 26, 290 municipalities, see `generate_region.py`):
 Then: start-up (`python -c pass`, `omstallning --version`, `--help`) and an incremental
 rebuild of the largest region after one municipality changed.
 
+The later outputs (`bench_outputs.py`): on the largest region, `build -f html` and the
+follow-up reports (`--uppfoljning 2026`, ten charts each: plans and reports cold, and the
+reports alone with the plans up to date); on the 26-municipality region (`--pdf-size`),
+`build -f pdf` cold against the same DOCX converted by cold `soffice --convert-to pdf`
+processes, `--jobs` at a time (`--pdf-all`: also the largest region to PDF, with the
+peak memory of the tool and of LibreOffice); a plan of 5,000 activities in every format
+with `--jobs 1` (time and peak memory); and the live preview, from saving a file to the
+new page being served.
+
     python benchmarks/bench.py                       # 1, 11, 26, 290; a few minutes
     python benchmarks/bench.py --sizes 1,11 --repeats 5
     python benchmarks/bench.py --sizes 290 --large-repeats 3 --jobs 2
@@ -40,6 +49,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_outputs as outputs  # noqa: E402
 from generate_region import generate_region  # noqa: E402
 
 LARGE = 100  # regions from this size on use --large-repeats
@@ -51,7 +61,9 @@ class Sample:
 
     wall: float  # seconds
     cpu: float  # user + system seconds, the process and its waited-for children
-    peak_mb: float  # the largest resident set of the process or any of its children
+    peak_mb: float  # the largest resident set of the tool's process or any of its workers
+    office_mb: float = 0.0  # the largest LibreOffice process it started (0: none)
+    failed: bool = False  # the command failed (measured without `check`)
 
     @staticmethod
     def median(samples: Sequence[Sample]) -> Sample:
@@ -59,6 +71,8 @@ class Sample:
             statistics.median(s.wall for s in samples),
             statistics.median(s.cpu for s in samples),
             max(s.peak_mb for s in samples),
+            max(s.office_mb for s in samples),
+            any(s.failed for s in samples),
         )
 
 
@@ -88,6 +102,7 @@ class TreePeak:
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.peak_kb = 0
+        self.office_kb = 0  # the largest LibreOffice process (soffice.bin), when one ran
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
@@ -105,9 +120,14 @@ class TreePeak:
         while not self._done.wait(0.25):
             for pid in self._tree():
                 with contextlib.suppress(OSError, ValueError):
+                    office = "soffice" in Path(f"/proc/{pid}/comm").read_text()
                     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                         if line.startswith("VmHWM:"):
-                            self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+                            kb = int(line.split()[1])
+                            if office:
+                                self.office_kb = max(self.office_kb, kb)
+                            else:
+                                self.peak_kb = max(self.peak_kb, kb)
 
     def stop(self) -> int:
         self._done.set()
@@ -119,20 +139,29 @@ def run(cmd: Sequence[str], *, check: bool = True) -> Sample:
     """Run one command to completion; its time, CPU and peak memory (largest process).
 
     CPU is the process and the children it waited for (the worker processes, on Linux).
+    Without `check`, a failure is reported on stderr and the sample marked `failed`.
     """
     start = time.perf_counter()
     proc = subprocess.Popen(list(cmd), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
     tree = TreePeak(proc.pid)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    tree_kb = tree.stop()
+    tree.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.stderr:
         proc.stderr.close()
-    if check and proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, max(usage.ru_maxrss, tree_kb) / 1024)
+    if proc.returncode != 0:
+        message = f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr}"
+        if check:
+            raise SystemExit(message)
+        print(message, file=sys.stderr)
+    # ru_maxrss covers waited-for children, LibreOffice too: take it only without LibreOffice.
+    own_kb = tree.peak_kb if tree.office_kb else max(usage.ru_maxrss, tree.peak_kb)
+    return Sample(
+        wall, usage.ru_utime + usage.ru_stime, own_kb / 1024, tree.office_kb / 1024,
+        failed=proc.returncode != 0,
+    )  # fmt: skip
 
 
 def run_parallel(cmds: Sequence[Sequence[str]], jobs: int) -> Sample:
@@ -277,7 +306,97 @@ def table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+@dataclass
+class Later:
+    """The later outputs' numbers."""
+
+    largest: outputs.Outputs
+    pdf: outputs.Outputs | None
+    long_plan: dict[str, object]
+    preview: list[float]
+
+
+def measure_outputs(
+    args: argparse.Namespace, work: Path, tool: list[str], largest: int, rows: Sequence[Row]
+) -> Later:
+    """HTML and follow-up on the largest region, PDF, the long plan, the preview."""
+    times = args.large_repeats if largest >= LARGE else args.repeats
+    region = work / f"region-{largest}"
+    big = outputs.Outputs(largest)
+    print(f"  {largest} kommuner: html", end="", flush=True)
+    big.html = outputs.measure_html(region, work, tool, args.jobs, times, run)
+    print(", uppföljning", end="", flush=True)
+    big.followup, big.reports_only = outputs.measure_followup(
+        region, work, tool, args.jobs, times, run
+    )
+    print()
+    pdf = None
+    office = outputs.soffice_path()
+    if office:
+        pdf = outputs.Outputs(args.pdf_size)
+        pdf_region = work / f"region-{args.pdf_size}"
+        if not pdf_region.exists():
+            generate_region(pdf_region, args.pdf_size)
+        print(f"  {args.pdf_size} kommuner: pdf", flush=True)
+        pdf_times = args.large_repeats if args.pdf_size >= LARGE else args.repeats
+        pdf.pdf, pdf.cold_soffice = outputs.measure_pdf(
+            pdf_region, work, tool, args.jobs, pdf_times, run, run_parallel
+        )
+        if args.pdf_all:
+            print(f"  {largest} kommuner: pdf", flush=True)
+            big.pdf = run([*tool, "build", str(region), "-f", "pdf", "-o", str(work / "pdf-all"),
+                           "--jobs", str(args.jobs)])  # fmt: skip
+    print(f"  lång plan ({outputs.LONG_ACTIVITIES} aktiviteter)", flush=True)
+    long_plan = outputs.measure_long_plan(work, tool, run, pdf=office is not None)
+    print("  förhandsgranskning", flush=True)
+    preview = outputs.measure_preview(work, tool, ENV, args.preview_changes)
+    return Later(big, pdf, long_plan, preview)
+
+
+def print_outputs(later: Later, rows: Sequence[Row], one_changed: Sample) -> None:
+    """The tables of the later outputs, with the issue's ratios."""
+    big = later.largest
+    docx = next(r for r in rows if r.size == big.size).docx
+    html, both, alone = big.html, big.followup, big.reports_only
+    assert isinstance(html, Sample) and isinstance(both, Sample) and isinstance(alone, Sample)
+    print()
+    print(f"| {big.size} kommuner | tid | jämfört med docx | högsta minne |")
+    print("|---|---:|---:|---:|")
+    print(f"| build docx | {fmt_s(docx)} | 1.00 × | {docx.peak_mb:.0f} MB |")
+    print(f"| build html | {fmt_s(html)} | {html.wall / docx.wall:.2f} × | {html.peak_mb:.0f} MB |")
+    print(f"| planer + uppföljningsrapporter | {fmt_s(both)} | {both.wall / docx.wall:.2f} × "
+          f"| {both.peak_mb:.0f} MB |")  # fmt: skip
+    print(f"| bara uppföljningsrapporterna | {fmt_s(alone)} | {alone.wall / docx.wall:.2f} × "
+          f"| {alone.peak_mb:.0f} MB |")  # fmt: skip
+    print(f"| ombyggnad, en kommun ändrad | {fmt_s(one_changed)} "
+          f"| {one_changed.wall / docx.wall:.2f} × | {one_changed.peak_mb:.0f} MB |")  # fmt: skip
+    if isinstance(big.pdf, Sample):
+        print(f"| build pdf | {fmt_s(big.pdf)} | {big.pdf.wall / docx.wall:.2f} × "
+              f"| {big.pdf.peak_mb:.0f} MB (LibreOffice {big.pdf.office_mb:.0f} MB) |")  # fmt: skip
+    if later.pdf is not None:
+        ours, cold = later.pdf.pdf, later.pdf.cold_soffice
+        assert isinstance(ours, Sample) and isinstance(cold, Sample)
+        print()
+        print(f"| PDF, {later.pdf.size} kommuner | tid | högsta minne |")
+        print("|---|---:|---:|")
+        print(f"| build pdf (docx-bygget med) | {fmt_s(ours)} | {ours.peak_mb:.0f} MB "
+              f"(LibreOffice {ours.office_mb:.0f} MB) |")  # fmt: skip
+        print(f"| kall soffice --convert-to pdf | {fmt_s(cold)} | {cold.peak_mb:.0f} MB |")
+        print(f"| kvot | {ours.wall / cold.wall:.2f} × | |")
+    print()
+    print(f"| Lång plan, {outputs.LONG_ACTIVITIES} aktiviteter (--jobs 1) | tid | högsta minne |")
+    print("|---|---:|---:|")
+    for name, sample in later.long_plan.items():
+        assert isinstance(sample, Sample)
+        office = f" (LibreOffice {sample.office_mb:.0f} MB)" if sample.office_mb else ""
+        failed = " (misslyckades)" if sample.failed else ""
+        print(f"| {name} | {fmt_s(sample)}{failed} | {sample.peak_mb:.0f} MB{office} |")
+    print()
+    print(f"Förhandsgranskning, från sparad fil till ny sida: {outputs.seconds(later.preview)}")
+    print()
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1,11,26,290", help="comma-separated region sizes")
     parser.add_argument("--repeats", type=int, default=3, help="runs per measurement")
@@ -289,6 +408,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     parser.add_argument("--no-pandoc", action="store_true", help="skip the Pandoc comparison")
+    parser.add_argument("--pdf-size", type=int, default=26, help="region size for the PDF ratio")
+    parser.add_argument("--pdf-all", action="store_true", help="also the largest region to PDF")
+    parser.add_argument("--no-outputs", action="store_true", help="skip PDF, HTML, follow-up …")
+    parser.add_argument("--preview-changes", type=int, default=9, help="saves timed in preview")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     tool = tool_command()
@@ -312,6 +440,9 @@ def main(argv: list[str] | None = None) -> int:
     helptext = repeat(startup_repeats, lambda: run([*tool, "--help"]))
     largest = max(sizes)
     unchanged, one_changed = measure_incremental(largest, work, tool, args.jobs)
+    later = None
+    if not args.no_outputs:
+        later = measure_outputs(args, work, tool, largest, rows)
 
     print()
     print(table(rows))
@@ -335,6 +466,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{r.size} kommuner: docx {r.docx.wall / r.pandoc.wall:.2f} × Pandoc "
                 f"({r.jobs} jobb), validate {r.validate.wall / r.docx.wall:.0%} av docx-bygget"
             )
+    if later is not None:
+        print_outputs(later, rows, one_changed)
     print(f"Total benchmark time: {time.perf_counter() - started:.0f} s")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
