@@ -151,7 +151,9 @@ def validate(
     path = target.root
     if fix:
         _fix_pasted(path)
-    result, findings = validate_region(path)
+    from omstallning.check.file_cache import validate_cache
+
+    result, findings = validate_region(path, cache=validate_cache(path))
     findings = [f for f in findings if target.wants(f.file)]
     if strict:
         findings = [
