@@ -58,6 +58,7 @@ def check(root: Path, *, read: bool = True) -> tuple[list[tuple[Any, ...]], list
     """Validate with the cache in root/build: every finding (all fields) and every plan."""
     cache = FileCache.open(root / "build" / CACHE_FOLDER, root, root, read=read)
     result, findings = validate_region(root, None, cache)
+    cache.finish(root)
     plans = [(m.file, m.slug, m.plan) for m in result.region.municipalities]
     kommun = {f: m.values for f, m in result.maps.items() if f.startswith("kommuner/")}
     rows = [dataclasses.astuple(f) for f in findings]

@@ -76,7 +76,7 @@ def shared_key(root: Path) -> str:
     digest.update(_tool())
     digest.update(f"{clock.today().isoformat()}\0".encode())
     with contextlib.suppress(OSError, RuntimeError):
-        digest.update(f"{root.resolve().name}\0".encode())
+        digest.update(f"{root.resolve().name}\0".encode("utf-8", "surrogatepass"))
     text = safe_read.TEXT_FILE_BYTES
     paths = [root / name for name in (CONFIG_FILE, GLOSSARY_FILE, SOURCES_FILE, REFORMS_FILE)]
     with contextlib.suppress(OSError):
@@ -89,7 +89,7 @@ def shared_key(root: Path) -> str:
 
 def file_key(shared: str, rel: str, text: str) -> str:
     """The name of a file's entry: the shared key, the file's name and its text."""
-    digest = hashlib.sha256(f"{shared}\0{rel}\0".encode())
+    digest = hashlib.sha256(f"{shared}\0{rel}\0".encode("utf-8", "surrogatepass"))
     digest.update(text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 

@@ -93,8 +93,8 @@ def validate_region(
 
     With `workers`, municipality files are loaded and checked in worker processes when
     there are enough of them to gain by it; the result is the same. With `cache`, files
-    checked before (`file_cache`) are taken from it, to the same result, and the cache is
-    brought up to date.
+    checked before (`file_cache`) are taken from it, to the same result; the caller
+    writes the new entries (`FileCache.finish`) once the run has gone far enough.
 
     Raises:
         NotARegionError: `root` is not a regional repository.
@@ -113,8 +113,6 @@ def validate_region(
         paths = []
     for loaded in _load_and_check_all(result, paths, workers, cache):
         add_municipality(result, loaded)
-    if cache is not None:
-        cache.finish(root)
     region_findings = run_region_rules(_for_region_rules(result))
     outcome_findings = _merge_outcome_files(result)
     return result, sort_findings(

@@ -192,6 +192,7 @@ def build(
                 "followup": uppfoljning,
             },
             "loaded_at": loaded_at,
+            "cache": cache,
         }
         _build_chosen(result, findings, chosen, formats, workers, request)
 
@@ -254,6 +255,7 @@ def _build_chosen(
             warn=lambda message: warn(f"Varning: {message}"),
             removed=removed,
         )
+    request["cache"].finish(path)  # after the build: a build stopped before writes nothing
     report_built(built, sum(not f.is_error for f in findings), removed)
     _changes_to_job_summary(region, options.comparison, entries)
     if chosen.broken:

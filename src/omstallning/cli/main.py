@@ -153,7 +153,10 @@ def validate(
         _fix_pasted(path)
     from omstallning.check.file_cache import validate_cache
 
-    result, findings = validate_region(path, cache=validate_cache(path))
+    cache = validate_cache(path)
+    result, findings = validate_region(path, cache=cache)
+    if cache is not None:
+        cache.finish(path)
     findings = [f for f in findings if target.wants(f.file)]
     if strict:
         findings = [
