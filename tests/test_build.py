@@ -107,7 +107,7 @@ def test_a_render_that_fails_halfway_leaves_earlier_output_untouched(
         kommuner__bjuv_DOT_yaml=KLIPPAN.replace("Klippan", "Bjuv").replace('"1276"', '"1260"')
     )
     assert run_cli("build", str(root)).exit_code == 0
-    before = {p.name: p.read_bytes() for p in (root / "build").iterdir()}
+    before = {p.name: p.read_bytes() for p in (root / "build").iterdir() if p.is_file()}
     (root / "kommuner" / "klippan.yaml").write_text(
         KLIPPAN.replace("Nuläget", "Nytt nuläge"), encoding="utf-8"
     )
@@ -123,7 +123,7 @@ def test_a_render_that_fails_halfway_leaves_earlier_output_untouched(
     monkeypatch.setattr(build_module, "render_plan", failing)
     result = run_cli("build", str(root))
     assert result.exit_code == 1
-    after = {p.name: p.read_bytes() for p in (root / "build").iterdir()}
+    after = {p.name: p.read_bytes() for p in (root / "build").iterdir() if p.is_file()}
     assert after == before  # nothing half-written, no temporary files left
 
 

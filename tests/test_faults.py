@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from omstallning.check.file_cache import CACHE_FOLDER
 from omstallning.commands import build as build_module
 from omstallning.commands.build import MANIFEST_FILE
 from omstallning.errors import OutputError
@@ -28,11 +29,11 @@ BJUV = KLIPPAN.replace("Klippan", "Bjuv").replace('"1276"', '"1260"')
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` (hidden ones too) and its bytes."""
+    """Every file under `folder` (hidden ones too) and its bytes; not the check's cache."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and CACHE_FOLDER not in p.relative_to(folder).parts
     }
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from omstallning.check.file_cache import load_check_entry
 from omstallning.check.rules import check_municipality, run_region_rules
 from omstallning.check.rules.partial import check_partial
 from omstallning.errors import OmstallningError
@@ -36,6 +37,7 @@ from omstallning.load.safe_read import MAX_MUNICIPALITY_FILES
 from omstallning.load.yaml_source import Path_, Place, SourceMap
 
 if TYPE_CHECKING:
+    from omstallning.check.file_cache import FileCache
     from omstallning.model import Region
     from omstallning.workers import Workers
 
@@ -71,7 +73,11 @@ def load_and_check(shared: LoadResult, path: Path) -> LoadedMunicipality:
     Its findings are those of both, so that the file can be loaded and checked in a worker
     process; its source map is then no longer needed but for the region rules.
     """
-    loaded = load_municipality(shared.region.root, path)
+    return check_loaded(shared, load_municipality(shared.region.root, path))
+
+
+def check_loaded(shared: LoadResult, loaded: LoadedMunicipality) -> LoadedMunicipality:
+    """The municipality rules on a loaded file (`load_and_check`), its findings added."""
     if loaded.entry is not None:
         loaded.findings += check_municipality(shared, loaded.entry, loaded.source)
     else:  # errors in the file: check the rest of it all the same
@@ -80,11 +86,15 @@ def load_and_check(shared: LoadResult, path: Path) -> LoadedMunicipality:
     return loaded
 
 
-def validate_region(root: Path, workers: Workers | None = None) -> tuple[LoadResult, list[Finding]]:
+def validate_region(
+    root: Path, workers: Workers | None = None, cache: FileCache | None = None
+) -> tuple[LoadResult, list[Finding]]:
     """Load a region and check it: every finding of every file, sorted.
 
     With `workers`, municipality files are loaded and checked in worker processes when
-    there are enough of them to gain by it; the result is the same.
+    there are enough of them to gain by it; the result is the same. With `cache`, files
+    checked before (`file_cache`) are taken from it, to the same result; the caller
+    writes the new entries (`FileCache.finish`) once the run has gone far enough.
 
     Raises:
         NotARegionError: `root` is not a regional repository.
@@ -101,7 +111,7 @@ def validate_region(root: Path, workers: Workers | None = None) -> tuple[LoadRes
     if len(paths) > MAX_MUNICIPALITY_FILES:  # none is read: the count alone is the error
         result.findings.append(_too_many_files(len(paths)))
         paths = []
-    for loaded in _load_and_check_all(result, paths, workers):
+    for loaded in _load_and_check_all(result, paths, workers, cache):
         add_municipality(result, loaded)
     region_findings = run_region_rules(_for_region_rules(result))
     outcome_findings = _merge_outcome_files(result)
@@ -243,28 +253,53 @@ def _for_region_rules(result: LoadResult) -> LoadResult:
 
 
 def _load_and_check_all(
-    shared: LoadResult, paths: list[Path], workers: Workers | None
+    shared: LoadResult, paths: list[Path], workers: Workers | None, cache: FileCache | None = None
 ) -> Iterator[LoadedMunicipality]:
-    """Every file of `paths` loaded and checked, in order; in `workers` where worth it."""
+    """Every file of `paths` loaded and checked, in order; in `workers` where worth it.
+
+    With `cache`, a file with an entry there is taken from it; the others are checked and
+    their entries kept for `FileCache.finish`.
+    """
+    root = shared.region.root
+    cached = {i: hit for i, p in enumerate(paths) if cache and (hit := cache.lookup(root, p))}
+    checked = _check_all(
+        shared, [p for i, p in enumerate(paths) if i not in cached], workers, cache
+    )
+    for i in range(len(paths)):
+        yield cached[i] if i in cached else next(checked)
+
+
+def _check_all(
+    shared: LoadResult, paths: list[Path], workers: Workers | None, cache: FileCache | None
+) -> Iterator[LoadedMunicipality]:
     done = 0
+    key = cache.shared if cache is not None else None
     if workers is not None and workers.start(
         shared.region, len(paths), config_ok=shared.config_ok, light=True
     ):
         from omstallning.workers import WorkerError
 
-        tasks = [paths[i : i + FILES_PER_TASK] for i in range(0, len(paths), FILES_PER_TASK)]
+        tasks = [(paths[i : i + FILES_PER_TASK], key) for i in range(0, len(paths), FILES_PER_TASK)]
         try:
             for loaded in workers.ordered(_load_and_check_in_worker, tasks):
-                yield from loaded
+                for one, made in loaded:
+                    if cache is not None:
+                        cache.add(made)
+                    yield one
                 done += len(loaded)
         except WorkerError:
             pass  # the files not yet loaded are loaded here
     for path in paths[done:]:
-        yield load_and_check(shared, path)
+        one, made = load_check_entry(shared, path, key)
+        if cache is not None:
+            cache.add(made)
+        yield one
 
 
-def _load_and_check_in_worker(paths: list[Path]) -> list[LoadedMunicipality]:
-    """`load_and_check` for each file, in a worker process.
+def _load_and_check_in_worker(
+    task: tuple[list[Path], str | None],
+) -> list[tuple[LoadedMunicipality, tuple[str, bytes] | None]]:
+    """`load_check_entry` for each file, in a worker process.
 
     Of each source map only what the region rules read is sent back: the whole maps would
     cost more to send than to make.
@@ -273,12 +308,13 @@ def _load_and_check_in_worker(paths: list[Path]) -> list[LoadedMunicipality]:
 
     from omstallning.workers import shared
 
+    paths, key = task
     gc.disable()  # as in the main process: loading makes many objects and no cycles
     try:
-        out = [load_and_check(shared(), path) for path in paths]
+        out = [load_check_entry(shared(), path, key) for path in paths]
     finally:
         gc.enable()
-    for loaded in out:
+    for loaded, _made in out:
         if loaded.source is not None:
             loaded.source = loaded.source.only(REGION_RULE_PATHS)
     return out

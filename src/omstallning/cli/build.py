@@ -174,7 +174,10 @@ def build(
     # One set of worker processes loads the municipalities and then renders their plans.
     with Workers(jobs or default_jobs()) as workers:
         loaded_at = time.time()  # edits saved after this are built again next time
-        result, findings, chosen = _validate_for_build(path, workers, kommun or [])
+        from omstallning.check.file_cache import build_cache
+
+        cache = build_cache(path, out_dir, force=force)
+        result, findings, chosen = _validate_for_build(path, workers, kommun or [], cache)
         formats = _formats(format, result.region)
         _require_pdf(formats)
         request = {
@@ -189,6 +192,7 @@ def build(
                 "followup": uppfoljning,
             },
             "loaded_at": loaded_at,
+            "cache": cache,
         }
         _build_chosen(result, findings, chosen, formats, workers, request)
 
@@ -251,17 +255,20 @@ def _build_chosen(
             warn=lambda message: warn(f"Varning: {message}"),
             removed=removed,
         )
+    request["cache"].finish(path)  # after the build: a build stopped before writes nothing
     report_built(built, sum(not f.is_error for f in findings), removed)
     _changes_to_job_summary(region, options.comparison, entries)
     if chosen.broken:
         _stop_build(chosen.broken_errors, path, chosen.left_out_note(built_any=True))
 
 
-def _validate_for_build(path: Path, workers: Any, wanted: list[str]) -> tuple[Any, list[Any], Any]:
+def _validate_for_build(
+    path: Path, workers: Any, wanted: list[str], cache: Any = None
+) -> tuple[Any, list[Any], Any]:
     """The loaded region, its findings and what to build; exits on errors in shared files."""
     from omstallning.commands.build_selection import SHARED_STOP, select_for_build
 
-    result, findings = validate_region(path, workers)
+    result, findings = validate_region(path, workers, cache)
     chosen = select_for_build(result.region, findings, wanted)
     if chosen.shared_errors:
         _stop_build(chosen.shared_errors, path, SHARED_STOP)

@@ -161,7 +161,7 @@ def region_path(path: Path) -> Path:
     return find_target([path]).root
 
 
-def validate_region(path: Path, workers: Any = None) -> tuple[Any, list[Any]]:
+def validate_region(path: Path, workers: Any = None, cache: Any = None) -> tuple[Any, list[Any]]:
     """`check.validate.validate_region` with garbage collection held off, in `workers`.
 
     Without `workers`, one per core is started for this check alone. Loading a large
@@ -179,9 +179,9 @@ def validate_region(path: Path, workers: Any = None) -> tuple[Any, list[Any]]:
     gc.disable()
     try:
         if workers is not None:
-            return check.validate_region(path, workers)
+            return check.validate_region(path, workers, cache)
         with Workers(default_jobs()) as own:
-            return check.validate_region(path, own)
+            return check.validate_region(path, own, cache)
     finally:
         gc.freeze()
         if enabled:

@@ -151,7 +151,12 @@ def validate(
     path = target.root
     if fix:
         _fix_pasted(path)
-    result, findings = validate_region(path)
+    from omstallning.check.file_cache import validate_cache
+
+    cache = validate_cache(path)
+    result, findings = validate_region(path, cache=cache)
+    if cache is not None:
+        cache.finish(path)
     findings = [f for f in findings if target.wants(f.file)]
     if strict:
         findings = [

@@ -302,6 +302,16 @@ def load_municipality(root: Path, path: Path) -> LoadedMunicipality:
     text, findings = read_text(path, rel)
     if text is None:
         return LoadedMunicipality(rel, None, findings, None)
+    return municipality_from_text(rel, path.stem, text, findings)[0]
+
+
+def municipality_from_text(
+    rel: str, slug: str, text: str, findings: list[Finding]
+) -> tuple[LoadedMunicipality, Any]:
+    """`load_municipality` for the text read of file `rel` (`findings`: of reading it).
+
+    Returns the loaded file and the data its YAML holds, from which the plan was validated.
+    """
     parsed = parse_yaml(text, rel)
     findings += parsed.findings
     plan, model_findings = validate_model(
@@ -311,10 +321,9 @@ def load_municipality(root: Path, path: Path) -> LoadedMunicipality:
         "NAMN --force”, eller fyll i kommun, kommunkod och status.",
     )
     findings += model_findings
-    entry = None
     if plan is not None and not any(f.is_error and f.file == rel for f in parsed.findings):
-        entry = MunicipalityEntry(rel, path.stem, plan)
-        return LoadedMunicipality(rel, entry, findings, parsed.source)
+        entry = MunicipalityEntry(rel, slug, plan)
+        return LoadedMunicipality(rel, entry, findings, parsed.source), parsed.data
     set_aside: list[tuple[str | int, ...]] = []
     partial = plan
     if partial is None and isinstance(parsed.data, dict):
@@ -324,9 +333,9 @@ def load_municipality(root: Path, path: Path) -> LoadedMunicipality:
         None,
         findings,
         parsed.source,
-        MunicipalityEntry(rel, path.stem, partial) if partial is not None else None,
+        MunicipalityEntry(rel, slug, partial) if partial is not None else None,
         tuple(set_aside) + tuple(sorted(parsed.reported, key=str)),
-    )
+    ), parsed.data
 
 
 def add_municipality(result: LoadResult, loaded: LoadedMunicipality) -> None:
