@@ -41,7 +41,9 @@ def write_bytes_atomic(target: Path, data: bytes, *, inside: Path | None = None)
     write_files_atomic([(target, data)], inside=inside)
 
 
-def write_files_atomic(files: Iterable[tuple[Path, bytes]], *, inside: Path | None = None) -> None:
+def write_files_atomic(
+    files: Iterable[tuple[Path, bytes]], *, inside: Path | None = None, durable: bool = True
+) -> None:
     """Write several files so that a failure while writing changes none of them.
 
     Each file is written in full to a temporary file beside its target first, as `files`
@@ -49,7 +51,8 @@ def write_files_atomic(files: Iterable[tuple[Path, bytes]], *, inside: Path | No
     a folder without write access or an exception from `files` itself therefore stops the
     run with every target as it was and no temporary file left. With `inside`, every
     folder from `inside` down to each target must be a real folder (no symbolic link), and
-    no target may be a folder.
+    no target may be a folder. Without `durable` the files are not flushed to the disk before
+    the rename (for a cache, where a file lost in a power cut is just a miss).
 
     Raises:
         OutputError: a folder cannot be created or written to, or the disk is full.
@@ -60,7 +63,7 @@ def write_files_atomic(files: Iterable[tuple[Path, bytes]], *, inside: Path | No
         for target, data in files:
             if inside is not None:
                 ensure_real_folders(inside, target.parent)
-            staged.append((_stage(target, data), target))
+            staged.append((_stage(target, data, durable=durable), target))
         for _tmp, target in staged:
             _refuse_folder_target(target)
         for done, (tmp, target) in enumerate(list(staged)):
@@ -160,7 +163,7 @@ def _refuse_folder_target(target: Path) -> None:
             )
 
 
-def _stage(target: Path, data: bytes) -> Path:
+def _stage(target: Path, data: bytes, *, durable: bool = True) -> Path:
     """Write `data` to a new temporary file beside `target`; the caller renames or removes it."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -173,8 +176,9 @@ def _stage(target: Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         tmp.chmod(0o644)
     except OSError as exc:
         with contextlib.suppress(OSError):
