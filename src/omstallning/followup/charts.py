@@ -243,7 +243,9 @@ class ChartDrawer:
             ax.set_ylim(low, high + (high - low) * 0.15 or 1.0)
             ax.set_xlim(years[0] - 0.1, years[-1] + 1.1)
             ax.set_ylabel(unit or "Värde")
-            ax.set_title("\n".join(textwrap.wrap(title, 95)), loc="left")
+            # At the top of the axes, where matplotlib would put it (nothing is ticked
+            # above them), without its search for what the title might overlap.
+            ax.set_title("\n".join(textwrap.wrap(title, 95)), loc="left", y=1.0)
             ax.legend(loc="best", frameon=False)
             # Margins from matplotlib's defaults each time, as in a new figure: the
             # number of y ticks depends on the height the axes start from.
