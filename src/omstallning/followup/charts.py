@@ -251,12 +251,34 @@ class ChartDrawer:
             # number of y ticks depends on the height the axes start from.
             fig.subplots_adjust(**_DEFAULT_MARGINS)
             fig.tight_layout()
-            # tight_layout leaves a placeholder layout engine, for which savefig lays the
-            # figure out once more before it draws; the margins are set already.
+            # tight_layout leaves a placeholder layout engine, for which a draw lays the
+            # figure out once more; the margins are set already.
             fig.set_layout_engine(None)
-            out = io.BytesIO()
-            fig.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
-        return out.getvalue()
+            fig.canvas.draw()
+            return _png(fig.canvas.buffer_rgba())
+
+
+def _png(rgba: Any) -> bytes:
+    """The drawn pixels as a PNG at `DPI`: 8-bit grey when every pixel is an opaque grey.
+
+    The charts are drawn in black, greys and white only, so this is the same picture as
+    the RGBA image (the same pixels) in a quarter of the samples: a third of the bytes and
+    a third of the time to compress (a chart's largest cost after drawing it).
+    """
+    import numpy as np  # noqa: PLC0415 - comes with matplotlib
+    from PIL import Image  # noqa: PLC0415 - comes with matplotlib
+
+    pixels = np.asarray(rgba)
+    grey = pixels[..., 0]
+    if (
+        (pixels[..., 3] == 255).all()  # noqa: PLR2004 - opaque
+        and (pixels[..., 1] == grey).all()
+        and (pixels[..., 2] == grey).all()
+    ):
+        pixels = np.ascontiguousarray(grey)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, format="png", dpi=(DPI, DPI))
+    return out.getvalue()
 
 
 _RC: Any = {  # typed loosely: matplotlib's stubs list every key
