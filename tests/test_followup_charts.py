@@ -32,8 +32,9 @@ def test_two_renders_are_byte_identical_pngs_at_print_resolution() -> None:
     one = indicator_chart("Andel", VALUES, TARGETS, "%")
     assert one == indicator_chart("Andel", VALUES, TARGETS, "%")
     assert one[:8] == b"\x89PNG\r\n\x1a\n"
-    width, _height = struct.unpack(">II", one[16:24])
+    width, _height, depth, colour = struct.unpack(">IIBB", one[16:26])
     assert abs(width - 16 / 2.54 * 200) <= 1  # 16 cm at 200 dpi
+    assert (depth, colour) == (8, 0)  # 8-bit grey: drawn in black and greys only
     assert b"Software" not in one and b"matplotlib" not in one.lower()
 
 
