@@ -12,7 +12,7 @@ import docx
 import pytest
 from markdown_it import MarkdownIt
 
-from omstallning.commands import build as build_module
+from omstallning.commands import build_render
 from omstallning.errors import OutputError
 
 from .conftest import KLIPPAN, documents
@@ -111,16 +111,14 @@ def test_a_render_that_fails_halfway_leaves_earlier_output_untouched(
     (root / "kommuner" / "klippan.yaml").write_text(
         KLIPPAN.replace("Nuläget", "Nytt nuläge"), encoding="utf-8"
     )
-    real = build_module.render_plan
+    real = build_render.render_formats_of
 
-    def failing(
-        region: Any, entry: Any, fmt: str, kind: str = "plan", options: Any = None
-    ) -> bytes:
-        if entry.slug == "klippan" and fmt == "docx":
+    def failing(region: Any, entry: Any, kind: str, fmts: Any, options: Any = None) -> Any:
+        if entry.slug == "klippan" and "docx" in fmts:
             raise OutputError("simulerat fel")
-        return real(region, entry, fmt, kind, options)
+        return real(region, entry, kind, fmts, options)
 
-    monkeypatch.setattr(build_module, "render_plan", failing)
+    monkeypatch.setattr(build_render, "render_formats_of", failing)
     result = run_cli("build", str(root))
     assert result.exit_code == 1
     after = {p.name: p.read_bytes() for p in (root / "build").iterdir() if p.is_file()}

@@ -15,7 +15,7 @@ import pytest
 from omstallning import __version__
 from omstallning import workers as workers_module
 from omstallning.check.validate import validate_region
-from omstallning.commands import build as build_module
+from omstallning.commands import build_render
 from omstallning.commands.build import MANIFEST_FILE, build_plans
 from omstallning.errors import OmstallningError
 
@@ -211,18 +211,16 @@ def test_a_failure_after_some_plans_leaves_no_folder_and_no_temporary_file(
     root = four_municipalities(make_region)
     region = validate_region(root)[0].region
     assert region is not None
-    real = build_module.render_plan
+    real = build_render.render_formats_of
     calls: list[str] = []
 
-    def third_fails(
-        region: Any, entry: Any, fmt: str, kind: str = "plan", options: Any = None
-    ) -> bytes:
+    def third_fails(region: Any, entry: Any, kind: str, fmts: Any, options: Any = None) -> Any:
         calls.append(entry.slug)
         if len(calls) == 3:
             raise OmstallningError("Planen gick inte att bygga.")
-        return real(region, entry, fmt, kind, options)
+        return real(region, entry, kind, fmts, options)
 
-    monkeypatch.setattr(build_module, "render_plan", third_fails)
+    monkeypatch.setattr(build_render, "render_formats_of", third_fails)
     with pytest.raises(OmstallningError):
         build_plans(region, region.municipalities, ["md"], tmp_path / "ny" / "ut", jobs=1)
     assert len(calls) == 3  # two plans were rendered (and staged) before the failure

@@ -26,6 +26,7 @@ import pytest
 from omstallning.check import report
 from omstallning.check.validate import validate_region
 from omstallning.commands import build as build_module
+from omstallning.commands import build_render
 from omstallning.commands.build import MANIFEST_FILE, UNSETTLED, build_plans
 from omstallning.commands.build_cache import json_depth
 from omstallning.findings import Finding, Severity
@@ -320,7 +321,7 @@ def test_sigterm_in_the_cli_gives_143(
     def terminated(*_args: Any) -> bytes:
         raise Terminated
 
-    monkeypatch.setattr(build_module, "render_plan", terminated)
+    monkeypatch.setattr(build_render, "render_formats_of", terminated)
     result = run_cli("build", str(root), "--format", "md")
     assert result.exit_code == 143 and "Avbrutet" in result.stderr
     assert not (root / "build").exists()

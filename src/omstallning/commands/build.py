@@ -42,7 +42,7 @@ from omstallning.errors import OmstallningError
 from omstallning.load.loader import municipality_paths
 from omstallning.load.paths import resolve_inside
 from omstallning.model import MunicipalityEntry, Region
-from omstallning.workers import WorkerError, Workers
+from omstallning.workers import Workers
 from omstallning.writers.files import (
     check_real_folders,
     ensure_real_folders,
@@ -313,6 +313,7 @@ class _Batch:
         self.regional: list[tuple[str, Document, str]] = []  # (file name, document, format)
         self.extra: list[tuple[str, bytes, str]] = []  # (file name, bytes, inputs key)
         self.removed: list[Path] = []
+        self.images: dict[str, bytes] = {}  # what the Markdown documents link to, by name
 
     def _claim(self, name: str, owner: str) -> None:
         """Refuse two inputs that would write one file (also where case is not told apart)."""
@@ -408,7 +409,9 @@ class _Batch:
     def rendered(self, pool: Workers, progress: _Progress) -> Iterator[tuple[Path, bytes]]:
         """(path, bytes) of every file to write, the manifest last when anything changed."""
         region = self.region
-        pieces = _render_all(region, self.todo, pool, progress.done, self.options)
+        from omstallning.commands.build_render import render_all
+
+        pieces = render_all(region, self.todo, pool, progress.done, self.options, self.images)
         regional = ((n, render_document(region, d, fmt)) for n, d, fmt in self.regional)
         extra = ((name, data) for name, data, _ in self.extra)
         written: list[str] = []
@@ -482,16 +485,8 @@ class _Batch:
 
     def markdown_images(self) -> Iterator[tuple[Path, bytes]]:
         """The pictures the Markdown documents link to, written beside them (`bilder/…`)."""
-        from omstallning.writers.markdown import document_images
-
-        seen: set[str] = set()
-        for kind, entry, fmt in self.todo:
-            if fmt == "md":
-                document = DOCUMENT_KINDS[kind].assemble_for(self.region, entry, self.options)
-                for name, data in document_images(document):
-                    if name not in seen:
-                        seen.add(name)
-                        yield self.out_dir / name, data
+        for name, data in sorted(self.images.items()):
+            yield self.out_dir / name, data
 
     def write(self, pool: Workers, progress: _Progress) -> None:
         """Write every file in one atomic batch, or none.
@@ -530,40 +525,6 @@ class _Batch:
 # --- Rendering, here or in worker processes -------------------------------------------------
 
 
-def _render_all(
-    region: Region,
-    todo: Sequence[Task],
-    workers: Workers,
-    done: Callable[[MunicipalityEntry], None],
-    options: Mapping[str, object],
-) -> Iterator[tuple[str, bytes]]:
-    """(file name, bytes) for every (kind, municipality, format) in `todo`, as they finish.
-
-    In the worker processes when they run already (they loaded the region) or when there
-    are enough plans to start them; a document is the same bytes wherever it renders. A
-    document that takes an option's value (the comparison of `--jamfor`) renders here, where
-    that value is.
-    """
-    elsewhere = [t for t in todo if not DOCUMENT_KINDS[t[0]].values(options)]
-    plans = len({id(entry) for _, entry, _ in elsewhere})
-    finished: set[str] = set()
-    if elsewhere and (workers.running or workers.start(region, plans)):
-        try:
-            for (kind, entry, fmt), data in workers.unordered(_render_in_worker, elsewhere):
-                name = _file_name(kind, entry, fmt, options)
-                finished.add(name)
-                done(entry)
-                yield name, data
-        except WorkerError:
-            pass  # no worker processes here (a sandbox that forbids them, one killed)
-    for kind, entry, fmt in todo:
-        name = _file_name(kind, entry, fmt, options)
-        if name not in finished:
-            data = render_plan(region, entry, fmt, kind, options)
-            done(entry)
-            yield name, data
-
-
 def _file_name(kind: str, entry: MunicipalityEntry, fmt: str, options: Mapping[str, object]) -> str:
     name = f"{DOCUMENT_KINDS[kind].file_stem(entry.slug, options)}.{fmt}"
     return f"{SITE_FOLDER}/{name}" if fmt == "html" else name
@@ -582,10 +543,3 @@ def _value_keys(values: Mapping[str, object]) -> str:
         fingerprint = getattr(value, "fingerprint", None)
         parts.append(f"{name}={fingerprint() if callable(fingerprint) else value}")
     return "\0".join(parts)
-
-
-def _render_in_worker(task: Task) -> bytes:
-    from omstallning.workers import shared
-
-    kind, entry, fmt = task
-    return render_plan(shared().region, entry, fmt, kind)

@@ -50,7 +50,11 @@ class DocumentKind:
     uses: tuple[tuple[str, str], ...] = ()
     """(option, parameter): build options whose values the assemble function takes as that
     keyword argument when they are given (`jamfor` -> the comparison, `uppfoljning` -> the
-    period). A document that uses a value is rendered in the main process, which has it."""
+    period). A document that uses a value is rendered in the main process, which has it,
+    unless the values travel."""
+    travels: bool = False
+    """Whether the values it uses are small enough to go to the worker processes with each
+    document (the follow-up period); the comparison of `--jamfor` stays in the main process."""
 
     def wanted(self, options: Collection[str]) -> bool:
         """Whether a build with these options writes this kind."""
@@ -126,6 +130,7 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
         "assemble_followup",
         option="uppfoljning",
         uses=(("uppfoljning", "period"),),
+        travels=True,
     ),
     "sammanstallning": DocumentKind(
         "sammanstallning",

@@ -139,51 +139,162 @@ def indicator_chart(
     *,
     width_cm: float = WIDTH_CM,
     height_cm: float = HEIGHT_CM,
+    drawer: ChartDrawer | None = None,
 ) -> bytes:
     """A PNG line chart of `values` (solid, circles) against `targets` (dashed, squares).
 
     The same arguments give the same bytes. Years are ticked at their middles, where a
-    whole-year value sits; half-years, tertials and quarters fall between.
+    whole-year value sits; half-years, tertials and quarters fall between. `drawer` is the
+    process's `PROCESS_DRAWER` by default (a fresh `ChartDrawer` gives the same bytes).
     """
-    import matplotlib  # noqa: PLC0415 - kept out of validate and status
+    chosen = PROCESS_DRAWER if drawer is None else drawer
+    return chosen.draw(title, values, targets, unit, width_cm=width_cm, height_cm=height_cm)
 
-    matplotlib.use("Agg", force=False)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-    from matplotlib.figure import Figure  # noqa: PLC0415
-    from matplotlib.ticker import FixedLocator, FuncFormatter  # noqa: PLC0415
 
-    rc: Any = {
-        "font.family": "DejaVu Sans",
-        "font.size": 9,
-        "axes.titlesize": 10,
-        "svg.hashsalt": "omstallning",
-        "path.simplify": False,
-        "figure.dpi": DPI,
-        "savefig.dpi": DPI,
-    }
-    with matplotlib.rc_context():
-        matplotlib.rcdefaults()  # a user's matplotlibrc never changes the picture
-        matplotlib.rcParams.update(rc)
-        fig = Figure(figsize=(width_cm / _CM_PER_INCH, height_cm / _CM_PER_INCH), dpi=DPI)
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
-        _draw(ax, values, targets)
-        years = sorted({math.floor(p.x) for p in (*values, *targets)})
-        ax.xaxis.set_major_locator(FixedLocator([year_x(y) for y in years]))
-        ax.xaxis.set_major_formatter(FuncFormatter(_year_formatter))
-        ax.yaxis.set_major_formatter(FuncFormatter(_number_formatter))
-        low = min([p.value for p in (*values, *targets)] + [0.0])
-        high = max(p.value for p in (*values, *targets))
-        ax.set_ylim(low, high + (high - low) * 0.15 or 1.0)
-        ax.set_xlim(years[0] - 0.1, years[-1] + 1.1)
-        ax.set_ylabel(unit or "Värde")
-        ax.set_title("\n".join(textwrap.wrap(title, 95)), loc="left")
-        ax.grid(axis="y", color="#BBBBBB", linewidth=0.5)
-        ax.legend(loc="best", frameon=False)
-        fig.tight_layout()
-        out = io.BytesIO()
-        fig.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
+class ChartDrawer:
+    """What drawing charts keeps between the charts of one process, as one explicit object.
+
+    One matplotlib figure per size, drawn again for each chart: a new figure costs as much
+    as drawing it, and the text of the axes (the years, the numbers) is measured once per
+    figure rather than once per chart. Every chart sets all that it shows (series, ticks,
+    limits, labels, title, legend, margins), so a chart's bytes never depend on the ones
+    drawn before (tests draw A, B, A). The last charts' bytes are kept: the same chart of a
+    report in two formats is drawn once. Nothing is imported before the first chart.
+    """
+
+    def __init__(self, keep: int = 64) -> None:
+        """`keep`: how many charts' bytes to keep (0: none, every chart is drawn)."""
+        self._keep = keep
+        self._pngs: dict[tuple[object, ...], bytes] = {}
+        self._figures: dict[tuple[float, float], Any] = {}
+        self._rc: Any = None  # the settings of every chart, once computed
+
+    def draw(
+        self,
+        title: str,
+        values: Sequence[ChartPoint],
+        targets: Sequence[ChartPoint],
+        unit: str | None,
+        *,
+        width_cm: float = WIDTH_CM,
+        height_cm: float = HEIGHT_CM,
+    ) -> bytes:
+        """The chart's PNG (`indicator_chart`)."""
+        key = (title, tuple(values), tuple(targets), unit, width_cm, height_cm)
+        png = self._pngs.get(key)
+        if png is None:
+            png = self._render(title, values, targets, unit, (width_cm, height_cm))
+            if self._keep:
+                if len(self._pngs) >= self._keep:
+                    del self._pngs[next(iter(self._pngs))]  # the oldest
+                self._pngs[key] = png
+        return png
+
+    def _settings(self) -> Any:
+        """The defaults of matplotlib with ours on top: a user's matplotlibrc never counts."""
+        if self._rc is None:
+            import matplotlib  # noqa: PLC0415 - kept out of validate and status
+
+            matplotlib.use("Agg", force=False)
+            with matplotlib.rc_context():
+                matplotlib.rcdefaults()
+                matplotlib.rcParams.update(_RC)
+                params: Any = matplotlib.rcParams
+                self._rc = dict(params.copy())
+        return self._rc
+
+    def _figure(self, size: tuple[float, float]) -> Any:
+        figure = self._figures.get(size)
+        if figure is None:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+            from matplotlib.figure import Figure  # noqa: PLC0415
+            from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
+
+            figure = Figure(figsize=(size[0] / _CM_PER_INCH, size[1] / _CM_PER_INCH), dpi=DPI)
+            FigureCanvasAgg(figure)
+            ax = figure.add_subplot()
+            ax.xaxis.set_major_formatter(FuncFormatter(_year_formatter))
+            ax.yaxis.set_major_formatter(FuncFormatter(_number_formatter))
+            ax.grid(axis="y", color="#BBBBBB", linewidth=0.5)
+            self._figures[size] = figure
+        return figure
+
+    def _render(
+        self,
+        title: str,
+        values: Sequence[ChartPoint],
+        targets: Sequence[ChartPoint],
+        unit: str | None,
+        size: tuple[float, float],
+    ) -> bytes:
+        import matplotlib  # noqa: PLC0415
+        from matplotlib.ticker import FixedLocator  # noqa: PLC0415
+
+        with matplotlib.rc_context(self._settings()):
+            fig = self._figure(size)
+            ax = fig.axes[0]
+            for line in list(ax.lines):
+                line.remove()
+            _draw(ax, values, targets)
+            years = sorted({math.floor(p.x) for p in (*values, *targets)})
+            ax.xaxis.set_major_locator(FixedLocator([year_x(y) for y in years]))
+            low = min([p.value for p in (*values, *targets)] + [0.0])
+            high = max(p.value for p in (*values, *targets))
+            ax.set_ylim(low, high + (high - low) * 0.15 or 1.0)
+            ax.set_xlim(years[0] - 0.1, years[-1] + 1.1)
+            ax.set_ylabel(unit or "Värde")
+            # At the top of the axes, where matplotlib would put it (nothing is ticked
+            # above them), without its search for what the title might overlap.
+            ax.set_title("\n".join(textwrap.wrap(title, 95)), loc="left", y=1.0)
+            ax.legend(loc="best", frameon=False)
+            # Margins from matplotlib's defaults each time, as in a new figure: the
+            # number of y ticks depends on the height the axes start from.
+            fig.subplots_adjust(**_DEFAULT_MARGINS)
+            fig.tight_layout()
+            # tight_layout leaves a placeholder layout engine, for which a draw lays the
+            # figure out once more; the margins are set already.
+            fig.set_layout_engine(None)
+            fig.canvas.draw()
+            return _png(fig.canvas.buffer_rgba())
+
+
+def _png(rgba: Any) -> bytes:
+    """The drawn pixels as a PNG at `DPI`: 8-bit grey when every pixel is an opaque grey.
+
+    The charts are drawn in black, greys and white only, so this is the same picture as
+    the RGBA image (the same pixels) in a quarter of the samples: a third of the bytes and
+    a third of the time to compress (a chart's largest cost after drawing it).
+    """
+    import numpy as np  # noqa: PLC0415 - comes with matplotlib
+    from PIL import Image  # noqa: PLC0415 - comes with matplotlib
+
+    pixels = np.asarray(rgba)
+    grey = pixels[..., 0]
+    if (
+        (pixels[..., 3] == 255).all()  # noqa: PLR2004 - opaque
+        and (pixels[..., 1] == grey).all()
+        and (pixels[..., 2] == grey).all()
+    ):
+        pixels = np.ascontiguousarray(grey)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, format="png", dpi=(DPI, DPI))
     return out.getvalue()
+
+
+_RC: Any = {  # typed loosely: matplotlib's stubs list every key
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "svg.hashsalt": "omstallning",
+    "path.simplify": False,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+}
+# matplotlib's default subplot margins (rc `figure.subplot.*`), where tight_layout starts.
+_DEFAULT_MARGINS = {"left": 0.125, "bottom": 0.11, "right": 0.9, "top": 0.88}
+
+PROCESS_DRAWER = ChartDrawer()
+"""The drawer of this process (the CLI's, each worker's): none is shared between processes."""
 
 
 # How each series is drawn: outcomes as a solid black line with dots, targets dashed with
