@@ -313,6 +313,7 @@ class _Batch:
         self.regional: list[tuple[str, Document, str]] = []  # (file name, document, format)
         self.extra: list[tuple[str, bytes, str]] = []  # (file name, bytes, inputs key)
         self.removed: list[Path] = []
+        self.pictured: set[str] = set()  # Markdown files that may link to pictures
 
     def _claim(self, name: str, owner: str) -> None:
         """Refuse two inputs that would write one file (also where case is not told apart)."""
@@ -415,6 +416,8 @@ class _Batch:
         for name, data in itertools.chain(pieces, regional, extra):
             self.manifest[name] = {"inputs": self.keys[name], "output": sha256(data)}
             written.append(name)
+            if name.endswith(".md") and b"![" in data:  # a picture is always written so
+                self.pictured.add(name)
             yield self.out_dir / name, data
         yield from self.markdown_images()
         self._unsettle(written)
@@ -486,7 +489,8 @@ class _Batch:
 
         seen: set[str] = set()
         for kind, entry, fmt in self.todo:
-            if fmt == "md":
+            # Assembled again only when its Markdown may show a picture: not in most plans.
+            if fmt == "md" and _file_name(kind, entry, fmt, self.options) in self.pictured:
                 document = DOCUMENT_KINDS[kind].assemble_for(self.region, entry, self.options)
                 for name, data in document_images(document):
                     if name not in seen:
