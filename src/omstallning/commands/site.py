@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from omstallning import writers
 from omstallning.commands.status import RegionStatus, StatusRow
 from omstallning.documents.tree import Document
 from omstallning.model import Region
+from omstallning.writers.html import render_html
 from omstallning.writers.html.site import (
     INDEX_FILE,
     IndexPage,
@@ -35,7 +35,7 @@ def page_name(slug: str) -> str:
 
 def document_page(region: Region, document: Document) -> bytes:
     """A document (a plan, the summary) as a page of the site: with the link to the index."""
-    page = writers.render(document, "html").decode("utf-8")
+    page = render_html(document)  # the HTML writer's page, as text: not encoded twice
     return with_site_link(page, region.config.region).encode("utf-8")
 
 

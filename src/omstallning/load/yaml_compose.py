@@ -111,6 +111,15 @@ def _nesting_bound(text: str) -> int:
     return flow + max(map(len, _LINE_START.findall(text)), default=0)
 
 
+def libyaml_reads_alike(text: str) -> bool:
+    """Whether libyaml reads `text` as PyYAML's Python side does, without deep C recursion."""
+    return (
+        _CSafeLoader is not None
+        and not _python_only_syntax(text)
+        and _nesting_bound(text) <= _FAST_MAX_NESTING
+    )
+
+
 def compose_fast(text: str) -> tuple[Any, Node | None, bool] | None:
     """The node tree composed by libyaml (some 15 times faster), or None to use Python.
 
@@ -121,11 +130,7 @@ def compose_fast(text: str) -> tuple[Any, Node | None, bool] | None:
     last item tells whether the document uses aliases (a node reached twice); without an
     anchor (`&`) in the text there can be none, and the tree is not walked to find out.
     """
-    if (
-        _CSafeLoader is None
-        or _python_only_syntax(text)
-        or _nesting_bound(text) > _FAST_MAX_NESTING
-    ):
+    if not libyaml_reads_alike(text):
         return None
     loader = _CSafeLoader(text)
     try:

@@ -11,6 +11,7 @@ same document gives the same bytes.
 from __future__ import annotations
 
 import base64
+import functools
 from importlib import resources
 from pathlib import Path
 
@@ -36,6 +37,7 @@ IMAGE_TYPES = {
 }
 
 
+@functools.cache  # the same for every page
 def stylesheet() -> str:
     """The page's CSS: the packaged style sheet and the fill patterns."""
     css = resources.files(__package__).joinpath("page.css").read_text(encoding="utf-8")

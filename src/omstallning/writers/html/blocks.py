@@ -40,10 +40,14 @@ _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 # A link a reader can follow safely; anything else (javascript:, data:, file:) stays text.
 _SAFE_URL = re.compile(r"(?:https?://|mailto:)[^\s\"<>\\]+", re.IGNORECASE)
+# What `esc` replaces: the unwritable characters and those `html.escape(quote=True)` does.
+_SPECIAL = re.compile("[&<>\"'\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def esc(text: str) -> str:
     """`text` escaped for HTML content and attribute values."""
+    if _SPECIAL.search(text) is None:  # most texts: nothing to replace
+        return text
     return html.escape(_UNWRITABLE.sub("\ufffd", text), quote=True)
 
 
@@ -59,13 +63,17 @@ class Ids:
         self.used: set[str] = set(reserved)
         self.by_anchor: dict[str, str] = {}
         self.placed: set[str] = set()
+        # The lowest number that may be free per base: ids are never released, so the
+        # search for the next one starts there (not at 1: a page of 5,000 headings).
+        self._next: dict[str, int] = {}
 
     def fresh(self, base: str) -> str:
         """A new id (`base-1`, `base-2` and so on) not used yet."""
-        for n in itertools.count(1):
+        for n in itertools.count(self._next.get(base, 1)):
             candidate = f"{base}-{n}"
             if candidate not in self.used:
                 self.used.add(candidate)
+                self._next[base] = n + 1
                 return candidate
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -119,7 +127,7 @@ def collect(blocks: Sequence[Block], ids: Ids, fills: Fills) -> None:
                 fills.add(normal_hex(cell.fill or "") or "", name)
     for table in tables:
         for cell in itertools.chain(table.header, *table.rows):
-            fill = normal_hex(cell.fill or "")
+            fill = normal_hex(cell.fill) if cell.fill else None
             if fill:
                 fills.add(fill)
     for block in walk(blocks):
@@ -165,6 +173,8 @@ def _run(item: Inline) -> str:
     if not isinstance(item, Run):
         return ""  # a footnote: `Body.inline` writes its mark
     text = esc(item.text)
+    if not (text and (item.code or item.strike or item.italic or item.bold)):
+        return text
     for on, tag in (
         (item.code, "code"),
         (item.strike, "del"),
@@ -174,6 +184,17 @@ def _run(item: Inline) -> str:
         if on and text:
             text = f"<{tag}>{text}</{tag}>"
     return text
+
+
+def _unlinked(runs: Sequence[Inline]) -> bool:
+    """Whether `runs` hold no link and no note (text and line breaks only)."""
+    for item in runs:
+        if isinstance(item, Run):
+            if item.url is not None or item.anchor is not None:
+                return False
+        elif not isinstance(item, LineBreak):
+            return False
+    return True
 
 
 class Body:
@@ -192,6 +213,8 @@ class Body:
 
     def inline(self, runs: Sequence[Inline]) -> str:
         """Runs as HTML; runs with the same link target share one link; notes numbered."""
+        if _unlinked(runs):  # most runs: no link, no note
+            return "".join(map(_run, runs))
         if any(isinstance(r, Note) for r in runs):
             parts: list[str] = []
             for is_note, group in itertools.groupby(runs, key=lambda r: isinstance(r, Note)):
@@ -346,7 +369,7 @@ class Body:
         attrs = ' scope="col"' if header else ""
         classes = [f"justera-{cell.align}"] if cell.align in ("left", "center", "right") else []
         content = self.inline(cell.runs)
-        fill = normal_hex(cell.fill or "")
+        fill = normal_hex(cell.fill) if cell.fill else None
         if fill:
             attrs += f' style="{self.fills.style(fill)}"'
             if cell.label or _is_blank(cell):

@@ -7,6 +7,7 @@ tell the colours apart (or prints in greyscale) can still match a bar with the l
 
 from __future__ import annotations
 
+import functools
 import re
 
 BLACK = "000000"
@@ -55,6 +56,7 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+@functools.lru_cache(maxsize=256)  # a page has a few fills in many cells
 def text_colour(fill: str) -> str:
     """Black or white, whichever contrasts more with `fill` (always at least 4.58:1)."""
     return BLACK if contrast(fill, BLACK) >= contrast(fill, WHITE) else WHITE

@@ -163,6 +163,9 @@ def with_site_link(page: str, region: str) -> str:
         raise ValueError("not a page of the HTML writer: no skip link")
     at += len(skip)
     style_end = page.index("</style>")
+    if style_end <= at:  # as the writer makes them: the page copied once
+        parts = (page[:style_end], SITE_CSS, page[style_end:at], site_link(region), "\n")
+        return "".join((*parts, page[at:]))
     page = page[:style_end] + SITE_CSS + page[style_end:]
     at += len(SITE_CSS)
     return page[:at] + site_link(region) + "\n" + page[at:]
