@@ -375,3 +375,27 @@ def test_cli_exits_with_0_or_1(region: Region, text: str, fmt: str) -> None:
         doc = json.loads(result.stdout)
         assert (doc["summary"]["errors"] > 0) == (result.exit_code == 1)
         assert all(d["file"] and isinstance(d["line"], int) for d in doc["findings"])
+
+
+# --- Which composer a long or a deep document takes ------------------------------------------
+
+
+def test_a_plan_of_thousands_of_flow_lists_is_composed_by_libyaml() -> None:
+    # 6,000 activities each with `mål: [M1, M3]` hold 6,000 brackets but nest two deep.
+    text = "aktiviteter:\n" + "  - id: A1\n    mål: [M1, M3]\n" * 6_000
+    assert yaml_compose.libyaml_reads_alike(text)
+    assert yaml_compose.compose_fast(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x: " + "[" * 6_000 + "]" * 6_000,  # deep on one line
+        "x: [\n" + "  [\n" * 6_000 + "]" * 6_001,  # deep over many lines
+        'x: [[[ "]]]" [[[\n' * 2_000,  # closers in quotes do not close
+        "x: [[[ ]]] # ]]]\n" + "  [[[\n" * 2_000,
+    ],
+)
+def test_a_document_that_may_nest_deeply_is_left_to_python(text: str) -> None:
+    # libyaml recurses in C without a limit; such documents must go to Python's composer.
+    assert not yaml_compose.libyaml_reads_alike(text)
