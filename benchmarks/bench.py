@@ -347,7 +347,7 @@ def measure_outputs(
             big.pdf = run([*tool, "build", str(region), "-f", "pdf", "-o", str(work / "pdf-all"),
                            "--jobs", str(args.jobs)])  # fmt: skip
     print(f"  lång plan ({outputs.LONG_ACTIVITIES} aktiviteter)", flush=True)
-    long_plan = outputs.measure_long_plan(work, tool, run, pdf=office is not None)
+    long_plan = outputs.measure_long_plan(work, tool, run, pdf=bool(office and args.long_pdf))
     print("  förhandsgranskning", flush=True)
     preview = outputs.measure_preview(work, tool, ENV, args.preview_changes)
     return Later(big, pdf, long_plan, preview)
@@ -411,6 +411,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--pdf-size", type=int, default=26, help="region size for the PDF ratio")
     parser.add_argument("--pdf-all", action="store_true", help="also the largest region to PDF")
     parser.add_argument("--no-outputs", action="store_true", help="skip PDF, HTML, follow-up …")
+    parser.add_argument(
+        "--long-pdf", action="store_true", help="also the 5,000-activity plan to PDF (minutes)"
+    )
     parser.add_argument("--preview-changes", type=int, default=9, help="saves timed in preview")
     return parser
 
