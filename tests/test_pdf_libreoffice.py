@@ -142,6 +142,25 @@ def test_a_plan_that_hangs_is_reported_and_the_others_convert(
     _assert_all_gone(fakes)
 
 
+def test_each_result_is_handed_over_once_while_the_others_convert(
+    fakes: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAKE_MODE", "hang-job")
+    office = LibreOffice(fakes["soffice"], fakes["python"])
+    seen: list[tuple[int, bool, bool]] = []
+
+    def on_result(index: int, result: lo.Result) -> None:
+        # The PDF is in place when its result is handed over.
+        seen.append((index, result.ok, result.target is not None and result.target.exists()))
+
+    results = convert_to_pdf(
+        _pairs(fakes["plans"]), jobs=2, timeout=1.5, office=office, on_result=on_result
+    )
+    assert sorted(seen) == [(0, True, True), (1, False, False), (2, True, True)]
+    assert [r.ok for r in results] == [True, False, True]
+    _assert_all_gone(fakes)
+
+
 def test_a_crash_is_retried_once_in_a_new_libreoffice(
     fakes: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -310,7 +310,12 @@ class _Worker:
         self.broken: str | None = None  # why LibreOffice would not start; no more tasks then
         self._lock = threading.Lock()
 
-    def serve(self, tasks: queue.Queue[tuple[int, _Task]], results: dict[int, Result]) -> None:
+    def serve(
+        self,
+        tasks: queue.Queue[tuple[int, _Task]],
+        results: dict[int, Result],
+        finished: queue.Queue[int],
+    ) -> None:
         try:
             while not self.stop.is_set() and self.broken is None:
                 try:
@@ -318,6 +323,7 @@ class _Worker:
                 except queue.Empty:
                     return
                 results[index] = self._do(task)
+                finished.put(index)
         finally:
             self.abort(kill=False)
 
@@ -397,23 +403,52 @@ def _not_started(exc: Exception, timeout: float) -> str:
     return f"LibreOffice kunde inte startas ({exc})."
 
 
+# Called with a task's index and result as soon as it is done, in the calling thread.
+OnResult = Callable[[int, Result], None]
+
+
+def _hand_over(
+    finished: queue.Queue[int], results: dict[int, Result], on_result: OnResult | None
+) -> None:
+    """Give `on_result` every result done since the last call."""
+    while True:
+        try:
+            index = finished.get_nowait()
+        except queue.Empty:
+            return
+        if on_result is not None:
+            on_result(index, results[index])
+
+
 def _run(
-    tasks: Sequence[_Task], jobs: int, timeout: float, office: LibreOffice | None
+    tasks: Sequence[_Task],
+    jobs: int,
+    timeout: float,
+    office: LibreOffice | None,
+    on_result: OnResult | None = None,
 ) -> list[Result]:
     office = office or require_libreoffice()
     todo: queue.Queue[tuple[int, _Task]] = queue.Queue()
     for item in enumerate(tasks):
         todo.put(item)
     results: dict[int, Result] = {}
+    finished: queue.Queue[int] = queue.Queue()
     stop = threading.Event()
     workers = [_Worker(office, timeout, stop) for _ in range(max(1, min(jobs, len(tasks))))]
-    threads = [threading.Thread(target=w.serve, args=(todo, results), daemon=True) for w in workers]
+    threads = [
+        threading.Thread(target=w.serve, args=(todo, results, finished), daemon=True)
+        for w in workers
+    ]
     try:
         for thread in threads:
             thread.start()
-        for thread in threads:
-            while thread.is_alive():
-                thread.join(0.2)  # a short wait, so that Ctrl-C gets through
+        while True:
+            _hand_over(finished, results, on_result)
+            alive = next((thread for thread in threads if thread.is_alive()), None)
+            if alive is None:
+                break
+            alive.join(0.2)  # a short wait, so that Ctrl-C gets through
+        _hand_over(finished, results, on_result)
     finally:
         stop.set()
         for worker in workers:
@@ -434,18 +469,24 @@ def convert_to_pdf(
     *,
     office: LibreOffice | None = None,
     headings: bool = False,
+    on_result: OnResult | None = None,
 ) -> list[Result]:
     """Turn each (DOCX, PDF) pair into a tagged PDF/A-2b and PDF/UA-1, in `jobs` LibreOffices.
 
     The table of contents is updated with page numbers first. Each PDF is written to a
     temporary file beside it and renamed into place, so a failed plan leaves its old PDF.
     `timeout` is how long one file (or one LibreOffice's start) may take; `headings` also
-    fills `Result.headings`. Returns one result per pair, in order.
+    fills `Result.headings` (LibreOffice is asked for each heading's page: over a second
+    per plan; `pdf_check.inspect_pdf` reads the same from the PDF's bookmarks).
+    `on_result` is called in this thread with each (index, result) as it is done, while
+    LibreOffice goes on with the next ones; what it raises stops the conversions. Returns
+    one result per pair, in order.
 
     Raises:
         LibreOfficeMissingError: LibreOffice or a Python with `uno` is missing (checked first).
     """
-    return _run([_Task(src, dst, headings) for src, dst in pairs], jobs, timeout, office)
+    tasks = [_Task(src, dst, headings) for src, dst in pairs]
+    return _run(tasks, jobs, timeout, office, on_result)
 
 
 def heading_pages(
