@@ -12,6 +12,7 @@ import stat
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -240,3 +241,14 @@ def test_uno_python_from_the_environment_is_used(
     monkeypatch.setenv(lo.SOFFICE_ENV, str(fakes["soffice"]))
     monkeypatch.setenv(lo.UNO_PYTHON_ENV, str(fakes["python"]))
     assert require_libreoffice() == LibreOffice(fakes["soffice"], fakes["python"])
+
+
+def test_a_large_plan_gets_more_time_than_the_timeout(tmp_path: Path) -> None:
+    usual, large, broken = tmp_path / "usual.docx", tmp_path / "large.docx", tmp_path / "x.docx"
+    for path, size in ((usual, 800_000), (large, 26_000_000)):
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+            package.writestr("word/document.xml", b" " * size)
+    broken.write_bytes(b"not a zip")
+    assert lo.file_timeout(usual, 120) == 120
+    assert lo.file_timeout(large, 120) == 120 * 26_000_000 / lo.TIMEOUT_BYTES
+    assert lo.file_timeout(broken, 120) == 120

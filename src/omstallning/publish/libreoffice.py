@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,10 @@ BRIDGE = Path(__file__).with_name("uno_bridge.py")
 DEFAULT_TIMEOUT = 120.0
 # How long a LibreOffice asked to quit may take before it is killed.
 QUIT_WAIT = 10.0
+# A DOCX whose text (word/document.xml) is larger than this gets proportionally more than
+# the timeout: LibreOffice lays out a plan with 5,000 activities (26 MB) for minutes, and a
+# plan of the usual size (under 1 MB) in a second or two.
+TIMEOUT_BYTES = 2_000_000
 
 INSTALL_HINT = (
     "Installera LibreOffice: på Debian/Ubuntu `sudo apt install libreoffice-writer-nogui "
@@ -229,15 +234,15 @@ class Session:
         answer: dict[str, Any] = json.loads(line)
         return answer
 
-    def run(self, job: dict[str, Any]) -> dict[str, Any]:
-        """Send one job and wait for its answer."""
+    def run(self, job: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Send one job and wait `timeout` seconds for its answer."""
         assert self._bridge.stdin is not None
         try:
             self._bridge.stdin.write(json.dumps(job, ensure_ascii=False).encode() + b"\n")
             self._bridge.stdin.flush()
         except OSError as exc:
             raise _Crashed(str(exc)) from exc
-        answer = self._answer(self.timeout)
+        answer = self._answer(timeout)
         if not answer.get("ok") and answer.get("fatal"):
             raise _Crashed(str(answer.get("error")))
         return answer
@@ -297,6 +302,17 @@ class _Task:
     source: Path
     target: Path | None  # None: only the heading pages
     headings: bool
+    timeout: float  # how long the file may take (`file_timeout`)
+
+
+def file_timeout(source: Path, timeout: float) -> float:
+    """`timeout`, or more for a DOCX whose text is larger than `TIMEOUT_BYTES`."""
+    try:
+        with zipfile.ZipFile(source) as package:
+            size = package.getinfo("word/document.xml").file_size
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return timeout  # LibreOffice says what is wrong with it
+    return timeout * max(1.0, size / TIMEOUT_BYTES)
 
 
 class _Worker:
@@ -382,11 +398,11 @@ class _Worker:
                 self.broken = _not_started(exc, self.timeout)
                 raise _Crashed(self.broken) from exc
             try:
-                return session.run(job)
+                return session.run(job, task.timeout)
             except _Hung:
                 self.abort()
                 raise _Hung(
-                    f"LibreOffice svarade inte inom {self.timeout:g} s och avslutades."
+                    f"LibreOffice svarade inte inom {round(task.timeout, 1):g} s och avslutades."
                 ) from None
             except _Crashed as exc:
                 self.abort()
@@ -475,7 +491,8 @@ def convert_to_pdf(
 
     The table of contents is updated with page numbers first. Each PDF is written to a
     temporary file beside it and renamed into place, so a failed plan leaves its old PDF.
-    `timeout` is how long one file (or one LibreOffice's start) may take; `headings` also
+    `timeout` is how long one file (or one LibreOffice's start) may take, more for a large
+    file (`file_timeout`); `headings` also
     fills `Result.headings` (LibreOffice is asked for each heading's page: over a second
     per plan; `pdf_check.inspect_pdf` reads the same from the PDF's bookmarks).
     `on_result` is called in this thread with each (index, result) as it is done, while
@@ -485,7 +502,7 @@ def convert_to_pdf(
     Raises:
         LibreOfficeMissingError: LibreOffice or a Python with `uno` is missing (checked first).
     """
-    tasks = [_Task(src, dst, headings) for src, dst in pairs]
+    tasks = [_Task(src, dst, headings, file_timeout(src, timeout)) for src, dst in pairs]
     return _run(tasks, jobs, timeout, office, on_result)
 
 
@@ -498,7 +515,7 @@ def heading_pages(
         LibreOfficeMissingError: LibreOffice or a Python with `uno` is missing.
         PdfConversionError: LibreOffice could not open the file or did not answer.
     """
-    (result,) = _run([_Task(docx, None, True)], 1, timeout, office)
+    (result,) = _run([_Task(docx, None, True, file_timeout(docx, timeout))], 1, timeout, office)
     raise_for_failures([result])
     return result.headings
 
