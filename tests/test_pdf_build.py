@@ -14,10 +14,26 @@ import pytest
 
 from omstallning.commands.build import MANIFEST_FILE, BuiltFile, build_plans
 from omstallning.documents.plan import assemble_plan
-from omstallning.documents.tree import Heading
+from omstallning.documents.tree import (
+    Block,
+    Cell,
+    Document,
+    DocumentMeta,
+    Heading,
+    LineBreak,
+    PageBreak,
+    Paragraph,
+    Run,
+    Table,
+)
 from omstallning.load.loader import load_region
-from omstallning.publish.libreoffice import LibreOfficeMissingError, require_libreoffice
+from omstallning.publish.libreoffice import (
+    LibreOfficeMissingError,
+    convert_to_pdf,
+    require_libreoffice,
+)
 from omstallning.publish.pdf_check import check_pdf
+from omstallning.writers.docx import render_docx
 from omstallning.writers.docx.body import plan_heading_bookmarks
 
 from .conftest import EXAMPLE
@@ -151,3 +167,49 @@ def test_the_summary_rendered_again_keeps_its_pdf_and_its_pages(
     assert [f.skipped for f in again if f.format == "pdf"] == [True]
     assert (out / "sammanstallning.docx").read_bytes() == docx
     assert (out / "sammanstallning.pdf").read_bytes() == pdf
+
+
+def _goal_with_indicators(k: int, filler_lines: int) -> list[Block]:
+    """A page of filler, then a goal as a plan has it: heading, text and a captioned table."""
+    filler: list[Run | LineBreak] = []
+    for i in range(filler_lines):
+        filler += [LineBreak(), Run(f"Fyllnadsrad {i}")] if i else [Run(f"Fyllnadsrad {i}")]
+    header = ("Indikator", "Utgångsvärde", "Målvärde", "År", "Källa")
+    rows = tuple(
+        tuple(
+            Cell((Run(text),))
+            for text in (f"M{k}R{r}: andel som nås av insatser inom målet", "6 %", "22 %")
+            + ("2028", "Eget verksamhetssystem")
+        )
+        for r in range(2)
+    )
+    return [
+        *([PageBreak()] if k else []),
+        Paragraph(tuple(filler)),
+        Heading(2, (Run(f"M{k}. Ett mål"),)),
+        Paragraph((Run("Fokusområde: Styrning och ledning"),)),
+        Paragraph((Run("Digitala verktyg ska göra handläggningen enklare och frigöra tid. " * 3),)),
+        Table(tuple(Cell((Run(h),)) for h in header), rows, caption=f"Indikatorer för mål M{k}"),
+    ]
+
+
+def test_a_table_whose_header_row_would_end_a_page_keeps_its_rows_and_header_cells(
+    tmp_path: Path,
+) -> None:
+    # One goal a page, each one line lower than the one before, so that for some of them
+    # only the table's header row fits at the foot of the page. LibreOffice 7.4 then stopped
+    # repeating the header row: it lost the rows after an unsplittable header row, and
+    # tagged the header cells TD.
+    blocks: list[Block] = [Heading(1, (Run("Tabeller vid sidans fot"),))]
+    for k in range(12):
+        blocks += _goal_with_indicators(k, 26 + k)
+    meta = DocumentMeta(title="Tabeller", subject="Test", author="Test", keywords="")
+    docx = tmp_path / "tabeller.docx"
+    docx.write_bytes(render_docx(Document(meta, tuple(blocks))))
+    (result,) = convert_to_pdf([(docx, docx.with_suffix(".pdf"))])
+    assert result.ok, result.error
+    text = " ".join(_pdf_pages(docx.with_suffix(".pdf")))
+    for k in range(12):
+        for r in range(2):
+            assert f"M{k}R{r}:" in text
+    assert check_pdf(docx.with_suffix(".pdf")) == []

@@ -12,6 +12,7 @@ import stat
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,25 @@ def test_a_plan_that_hangs_is_reported_and_the_others_convert(
     _assert_all_gone(fakes)
 
 
+def test_each_result_is_handed_over_once_while_the_others_convert(
+    fakes: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAKE_MODE", "hang-job")
+    office = LibreOffice(fakes["soffice"], fakes["python"])
+    seen: list[tuple[int, bool, bool]] = []
+
+    def on_result(index: int, result: lo.Result) -> None:
+        # The PDF is in place when its result is handed over.
+        seen.append((index, result.ok, result.target is not None and result.target.exists()))
+
+    results = convert_to_pdf(
+        _pairs(fakes["plans"]), jobs=2, timeout=1.5, office=office, on_result=on_result
+    )
+    assert sorted(seen) == [(0, True, True), (1, False, False), (2, True, True)]
+    assert [r.ok for r in results] == [True, False, True]
+    _assert_all_gone(fakes)
+
+
 def test_a_crash_is_retried_once_in_a_new_libreoffice(
     fakes: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -221,3 +241,14 @@ def test_uno_python_from_the_environment_is_used(
     monkeypatch.setenv(lo.SOFFICE_ENV, str(fakes["soffice"]))
     monkeypatch.setenv(lo.UNO_PYTHON_ENV, str(fakes["python"]))
     assert require_libreoffice() == LibreOffice(fakes["soffice"], fakes["python"])
+
+
+def test_a_large_plan_gets_more_time_than_the_timeout(tmp_path: Path) -> None:
+    usual, large, broken = tmp_path / "usual.docx", tmp_path / "large.docx", tmp_path / "x.docx"
+    for path, size in ((usual, 800_000), (large, 26_000_000)):
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+            package.writestr("word/document.xml", b" " * size)
+    broken.write_bytes(b"not a zip")
+    assert lo.file_timeout(usual, 120) == 120
+    assert lo.file_timeout(large, 120) == 120 * 26_000_000 / lo.TIMEOUT_BYTES
+    assert lo.file_timeout(broken, 120) == 120

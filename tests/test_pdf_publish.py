@@ -16,7 +16,7 @@ from omstallning.publish.libreoffice import (
     raise_for_failures,
     require_libreoffice,
 )
-from omstallning.publish.pdf_check import check_pdf
+from omstallning.publish.pdf_check import check_pdf, inspect_pdf
 
 from .conftest import EXAMPLE
 
@@ -82,6 +82,21 @@ def test_table_of_contents_has_the_heading_pages(converted: list[Result]) -> Non
         assert len(top) >= 10, result.headings
         for heading, page in top:
             assert toc.get(heading) == page, f"{result.target.name}: {heading!r}"
+
+
+def test_the_bookmarks_give_the_pages_libreoffice_laid_the_headings_on(
+    converted: list[Result],
+) -> None:
+    # The build reads the pages for the DOCX's table of contents from the bookmarks instead
+    # of asking LibreOffice for each heading.
+    for result in converted:
+        assert result.target is not None
+        problems, outline = inspect_pdf(result.target)
+        assert problems == []
+        normalised = [(level, " ".join(text.split()), page) for level, text, page in outline]
+        assert normalised == [
+            (level, " ".join(text.split()), page) for level, text, page in result.headings
+        ]
 
 
 def test_pdfs_are_written_in_place_without_temporary_files(converted: list[Result]) -> None:

@@ -25,28 +25,40 @@ def region_copy(tmp_path: Path) -> Path:
 
 
 def _fake_converter(fail: str | None = None):  # type: ignore[no-untyped-def]
-    def convert(pairs: Sequence[tuple[Path, Path]], **_kwargs: object) -> list[Result]:
+    def convert(
+        pairs: Sequence[tuple[Path, Path]],
+        on_result: libreoffice.OnResult | None = None,
+        **_kwargs: object,
+    ) -> list[Result]:
         results = []
         for src, dst in pairs:
             if fail and fail in src.name:
                 results.append(Result(src, dst, f"{src.name}: LibreOffice svarade inte"))
-                continue
-            dst.write_bytes(b"%PDF-1.7 fake " + src.name.encode())
-            results.append(Result(src, dst, pages=3, headings=[(1, "Sammanfattning", 3)]))
+            else:
+                dst.write_bytes(b"%PDF-1.7 fake " + src.name.encode())
+                results.append(Result(src, dst, pages=3))
+            if on_result is not None:
+                on_result(len(results) - 1, results[-1])
         return results
 
     return convert
+
+
+def _fake_inspect(bad: str | None = None):  # type: ignore[no-untyped-def]
+    """`pdf_check.inspect_pdf`: a problem in the PDF named `bad`, one heading on page 3."""
+
+    def inspect(path: Path) -> tuple[list[str], list[tuple[int, str, int]]]:
+        problems = ["PDF:en är inte taggad."] if path.name == bad else []
+        return problems, [(1, "Sammanfattning", 3)]
+
+    return inspect
 
 
 def test_a_pdf_that_fails_the_check_is_an_error_naming_the_file(
     region_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(libreoffice, "convert_to_pdf", _fake_converter())
-    monkeypatch.setattr(
-        pdf_check,
-        "check_pdf",
-        lambda path: ["PDF:en är inte taggad."] if path.name == "klippan.pdf" else [],
-    )
+    monkeypatch.setattr(pdf_check, "inspect_pdf", _fake_inspect("klippan.pdf"))
     region = load_region(region_copy).region
     with pytest.raises(OmstallningError) as caught:
         build_plans(region, region.municipalities, ["pdf"], region_copy / "build")
@@ -63,7 +75,7 @@ def test_a_conversion_that_fails_names_the_plan(
     region_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(libreoffice, "convert_to_pdf", _fake_converter(fail="orkelljunga"))
-    monkeypatch.setattr(pdf_check, "check_pdf", lambda _path: [])
+    monkeypatch.setattr(pdf_check, "inspect_pdf", _fake_inspect())
     region = load_region(region_copy).region
     with pytest.raises(PdfConversionError, match="orkelljunga.docx: LibreOffice svarade inte"):
         build_plans(region, region.municipalities, ["pdf"], region_copy / "build")

@@ -3,11 +3,14 @@
 After the build's atomic batch has written the DOCX files, the DOCX of every municipality
 document of the build (plans and option kinds) and of the summary, when built, is turned
 into a tagged PDF/A-2b and PDF/UA-1 beside it by LibreOffice (`publish.libreoffice`; the
-converter writes each PDF atomically). Each PDF is checked (`publish.pdf_check`). The pages
-of the headings from the same conversion then pre-fill the DOCX's table of contents
-(`writers.docx.toc`): the DOCX is rendered again with them and written, so that a reader
-that does not update fields (Word's protected view, LibreOffice) shows the page numbers.
-The PDF already has them: LibreOffice updates the indexes before it exports.
+converter writes each PDF atomically). Each PDF is checked (`publish.pdf_check`) as soon as
+it is written, while LibreOffice converts the next ones. The pages of the headings in the
+same PDF (its bookmarks) then pre-fill the DOCX's table of contents (`writers.docx.toc`):
+the DOCX is rendered again with them and written, so that a reader that does not update
+fields (Word's protected view, LibreOffice) shows the page numbers. The PDF already has
+them: LibreOffice updates the indexes before it exports. One conversion a plan is enough:
+the DOCX with the pages differs from the converted one only in the cached page numbers of
+the table of contents, which LibreOffice lays out with the same entries either way.
 
 The manifest records a PDF by its name with `inputs`: the hash of its DOCX as written at
 the end (with the pages), `output`: the PDF's hash, `plain`: the hash of the DOCX as the
@@ -71,18 +74,29 @@ def publish_pdfs(
         if state == "fresh":
             run.built.append(BuiltFile(pdf, docx.slug, "pdf", True, docx.kind))
         elif state == "pages" and pages is not None:
-            _prefill(run, docx, pages, plain=_digest(docx.path), checked=True, converted=False)
+            document = _document(batch, docx)
+            data = _with_pages(batch, document, pages)
+            _record(run, docx, data, pages, plain=_digest(docx.path), checked=True, converted=False)
         else:
             convert.append(docx)
     pairs = [(docx.path, docx.path.with_suffix(".pdf")) for docx in convert]
+    done: dict[int, _Converted] = {}
+
+    def converted(index: int, result: Result) -> None:
+        # While LibreOffice converts the next plans.
+        if result.ok:
+            done[index] = _converted(batch, convert[index])
+
     results = (
-        convert_to_pdf(pairs, jobs=jobs, timeout=timeout or DEFAULT_TIMEOUT, headings=True)
+        convert_to_pdf(pairs, jobs=jobs, timeout=timeout or DEFAULT_TIMEOUT, on_result=converted)
         if pairs
         else []
     )
-    for docx, result in zip(convert, results, strict=True):
-        if result.ok:
-            _converted(run, docx, result)
+    for index, docx in enumerate(convert):
+        if index in done:
+            found, pages, data, plain = done[index]
+            run.problems += [f"{shown_path(docx.path.with_suffix('.pdf'))}: {p}" for p in found]
+            _record(run, docx, data, pages, plain=plain, checked=not found)
     _write(run)
     raise_for_failures(results)
     if run.problems:
@@ -126,20 +140,27 @@ def _digest(path: Path) -> str | None:
     return sha256(data) if data is not None else None
 
 
-def _converted(run: _Run, docx: BuiltFile, result: Result) -> None:
-    """A DOCX that LibreOffice turned into a PDF: check the PDF, pre-fill the DOCX's TOC."""
-    from omstallning.publish.pdf_check import check_pdf
+# What a conversion gave: the check's problems, the pages, the DOCX with them, the plain hash.
+_Converted = tuple[list[str], dict[str, int], bytes, str | None]
+
+
+def _converted(batch: _Batch, docx: BuiltFile) -> _Converted:
+    """A DOCX that LibreOffice turned into a PDF: check the PDF, pre-fill the DOCX's TOC.
+
+    The pages are those of the PDF's bookmarks, which LibreOffice makes of the heading
+    paragraphs where it laid them out. The DOCX with the pages lays out the same: LibreOffice
+    updated the table of contents (the same entries, with pages) before it exported.
+    """
+    from omstallning.publish.pdf_check import inspect_pdf
     from omstallning.writers.docx.body import plan_heading_bookmarks
     from omstallning.writers.docx.toc import pages_by_bookmark
 
-    pdf = docx.path.with_suffix(".pdf")
-    found = check_pdf(pdf)
-    run.problems += [f"{shown_path(pdf)}: {problem}" for problem in found]
-    document, _template = _document(run.batch, docx)
-    names = plan_heading_bookmarks(document.blocks)
-    headings = [(names[i], block.text) for i, block in _headings(document)]
-    pages = pages_by_bookmark(headings, result.headings)
-    _prefill(run, docx, pages, plain=_digest(docx.path), checked=not found)
+    found, laid_out = inspect_pdf(docx.path.with_suffix(".pdf"))
+    document = _document(batch, docx)
+    names = plan_heading_bookmarks(document[0].blocks)
+    headings = [(names[i], block.text) for i, block in _headings(document[0])]
+    pages = pages_by_bookmark(headings, laid_out)
+    return found, pages, _with_pages(batch, document, pages), _digest(docx.path)
 
 
 def _headings(document: Document) -> list[tuple[int, Any]]:
@@ -148,24 +169,32 @@ def _headings(document: Document) -> list[tuple[int, Any]]:
     return [(i, b) for i, b in enumerate(document.blocks) if isinstance(b, Heading)]
 
 
-def _prefill(
+def _with_pages(
+    batch: _Batch, document: tuple[Document, str | None], pages: Mapping[str, int]
+) -> bytes:
+    """The DOCX of `document` (and its template) with the TOC's pages."""
+    from omstallning.commands.build import render_document
+
+    return render_document(batch.region, document[0], "docx", document[1], pages)
+
+
+def _record(
     run: _Run,
     docx: BuiltFile,
+    data: bytes,
     pages: Mapping[str, int],
     *,
     plain: str | None,
     checked: bool,
     converted: bool = True,
 ) -> None:
-    """Render the DOCX again with the TOC's pages; record it and (when `checked`) its PDF.
+    """Record the DOCX rendered again with the TOC's pages and (when `checked`) its PDF.
 
     `converted`: the PDF was written now (else it was up to date and only the DOCX is).
     """
-    from omstallning.commands.build import BuiltFile, render_document
+    from omstallning.commands.build import BuiltFile
 
     batch = run.batch
-    document, template = _document(batch, docx)
-    data = render_document(batch.region, document, "docx", template, pages)
     run.files.append((docx.path, data))
     pdf = docx.path.with_suffix(".pdf")
     recorded = batch.manifest.get(docx.path.name)

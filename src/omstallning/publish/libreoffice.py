@@ -23,7 +23,8 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,10 @@ BRIDGE = Path(__file__).with_name("uno_bridge.py")
 DEFAULT_TIMEOUT = 120.0
 # How long a LibreOffice asked to quit may take before it is killed.
 QUIT_WAIT = 10.0
+# A DOCX whose text (word/document.xml) is larger than this gets proportionally more than
+# the timeout: LibreOffice lays out a plan with 5,000 activities (26 MB) for minutes, and a
+# plan of the usual size (under 1 MB) in a second or two.
+TIMEOUT_BYTES = 2_000_000
 
 INSTALL_HINT = (
     "Installera LibreOffice: på Debian/Ubuntu `sudo apt install libreoffice-writer-nogui "
@@ -229,15 +234,15 @@ class Session:
         answer: dict[str, Any] = json.loads(line)
         return answer
 
-    def run(self, job: dict[str, Any]) -> dict[str, Any]:
-        """Send one job and wait for its answer."""
+    def run(self, job: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Send one job and wait `timeout` seconds for its answer."""
         assert self._bridge.stdin is not None
         try:
             self._bridge.stdin.write(json.dumps(job, ensure_ascii=False).encode() + b"\n")
             self._bridge.stdin.flush()
         except OSError as exc:
             raise _Crashed(str(exc)) from exc
-        answer = self._answer(self.timeout)
+        answer = self._answer(timeout)
         if not answer.get("ok") and answer.get("fatal"):
             raise _Crashed(str(answer.get("error")))
         return answer
@@ -297,6 +302,17 @@ class _Task:
     source: Path
     target: Path | None  # None: only the heading pages
     headings: bool
+    timeout: float  # how long the file may take (`file_timeout`)
+
+
+def file_timeout(source: Path, timeout: float) -> float:
+    """`timeout`, or more for a DOCX whose text is larger than `TIMEOUT_BYTES`."""
+    try:
+        with zipfile.ZipFile(source) as package:
+            size = package.getinfo("word/document.xml").file_size
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return timeout  # LibreOffice says what is wrong with it
+    return timeout * max(1.0, size / TIMEOUT_BYTES)
 
 
 class _Worker:
@@ -310,7 +326,12 @@ class _Worker:
         self.broken: str | None = None  # why LibreOffice would not start; no more tasks then
         self._lock = threading.Lock()
 
-    def serve(self, tasks: queue.Queue[tuple[int, _Task]], results: dict[int, Result]) -> None:
+    def serve(
+        self,
+        tasks: queue.Queue[tuple[int, _Task]],
+        results: dict[int, Result],
+        finished: queue.Queue[int],
+    ) -> None:
         try:
             while not self.stop.is_set() and self.broken is None:
                 try:
@@ -318,6 +339,7 @@ class _Worker:
                 except queue.Empty:
                     return
                 results[index] = self._do(task)
+                finished.put(index)
         finally:
             self.abort(kill=False)
 
@@ -376,11 +398,11 @@ class _Worker:
                 self.broken = _not_started(exc, self.timeout)
                 raise _Crashed(self.broken) from exc
             try:
-                return session.run(job)
+                return session.run(job, task.timeout)
             except _Hung:
                 self.abort()
                 raise _Hung(
-                    f"LibreOffice svarade inte inom {self.timeout:g} s och avslutades."
+                    f"LibreOffice svarade inte inom {round(task.timeout, 1):g} s och avslutades."
                 ) from None
             except _Crashed as exc:
                 self.abort()
@@ -397,23 +419,52 @@ def _not_started(exc: Exception, timeout: float) -> str:
     return f"LibreOffice kunde inte startas ({exc})."
 
 
+# Called with a task's index and result as soon as it is done, in the calling thread.
+OnResult = Callable[[int, Result], None]
+
+
+def _hand_over(
+    finished: queue.Queue[int], results: dict[int, Result], on_result: OnResult | None
+) -> None:
+    """Give `on_result` every result done since the last call."""
+    while True:
+        try:
+            index = finished.get_nowait()
+        except queue.Empty:
+            return
+        if on_result is not None:
+            on_result(index, results[index])
+
+
 def _run(
-    tasks: Sequence[_Task], jobs: int, timeout: float, office: LibreOffice | None
+    tasks: Sequence[_Task],
+    jobs: int,
+    timeout: float,
+    office: LibreOffice | None,
+    on_result: OnResult | None = None,
 ) -> list[Result]:
     office = office or require_libreoffice()
     todo: queue.Queue[tuple[int, _Task]] = queue.Queue()
     for item in enumerate(tasks):
         todo.put(item)
     results: dict[int, Result] = {}
+    finished: queue.Queue[int] = queue.Queue()
     stop = threading.Event()
     workers = [_Worker(office, timeout, stop) for _ in range(max(1, min(jobs, len(tasks))))]
-    threads = [threading.Thread(target=w.serve, args=(todo, results), daemon=True) for w in workers]
+    threads = [
+        threading.Thread(target=w.serve, args=(todo, results, finished), daemon=True)
+        for w in workers
+    ]
     try:
         for thread in threads:
             thread.start()
-        for thread in threads:
-            while thread.is_alive():
-                thread.join(0.2)  # a short wait, so that Ctrl-C gets through
+        while True:
+            _hand_over(finished, results, on_result)
+            alive = next((thread for thread in threads if thread.is_alive()), None)
+            if alive is None:
+                break
+            alive.join(0.2)  # a short wait, so that Ctrl-C gets through
+        _hand_over(finished, results, on_result)
     finally:
         stop.set()
         for worker in workers:
@@ -434,18 +485,25 @@ def convert_to_pdf(
     *,
     office: LibreOffice | None = None,
     headings: bool = False,
+    on_result: OnResult | None = None,
 ) -> list[Result]:
     """Turn each (DOCX, PDF) pair into a tagged PDF/A-2b and PDF/UA-1, in `jobs` LibreOffices.
 
     The table of contents is updated with page numbers first. Each PDF is written to a
     temporary file beside it and renamed into place, so a failed plan leaves its old PDF.
-    `timeout` is how long one file (or one LibreOffice's start) may take; `headings` also
-    fills `Result.headings`. Returns one result per pair, in order.
+    `timeout` is how long one file (or one LibreOffice's start) may take, more for a large
+    file (`file_timeout`); `headings` also
+    fills `Result.headings` (LibreOffice is asked for each heading's page: over a second
+    per plan; `pdf_check.inspect_pdf` reads the same from the PDF's bookmarks).
+    `on_result` is called in this thread with each (index, result) as it is done, while
+    LibreOffice goes on with the next ones; what it raises stops the conversions. Returns
+    one result per pair, in order.
 
     Raises:
         LibreOfficeMissingError: LibreOffice or a Python with `uno` is missing (checked first).
     """
-    return _run([_Task(src, dst, headings) for src, dst in pairs], jobs, timeout, office)
+    tasks = [_Task(src, dst, headings, file_timeout(src, timeout)) for src, dst in pairs]
+    return _run(tasks, jobs, timeout, office, on_result)
 
 
 def heading_pages(
@@ -457,7 +515,7 @@ def heading_pages(
         LibreOfficeMissingError: LibreOffice or a Python with `uno` is missing.
         PdfConversionError: LibreOffice could not open the file or did not answer.
     """
-    (result,) = _run([_Task(docx, None, True)], 1, timeout, office)
+    (result,) = _run([_Task(docx, None, True, file_timeout(docx, timeout))], 1, timeout, office)
     raise_for_failures([result])
     return result.headings
 

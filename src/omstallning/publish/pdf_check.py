@@ -20,23 +20,78 @@ _PDFA = "{http://www.aiim.org/pdfa/ns/id/}"
 _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 # A structure tree deeper than this is broken, not a plan.
 _MAX_DEPTH = 200
+# More bookmarks than this are not a plan's headings.
+_MAX_BOOKMARKS = 100_000
 
 
 def check_pdf(path: Path, langs: tuple[str, ...] = ACCEPTED_LANGS) -> list[str]:
     """The problems found in the PDF at `path`, one Swedish sentence each; empty when none."""
+    return inspect_pdf(path, langs)[0]
+
+
+def inspect_pdf(
+    path: Path, langs: tuple[str, ...] = ACCEPTED_LANGS
+) -> tuple[list[str], list[tuple[int, str, int]]]:
+    """`check_pdf`'s problems and `outline`'s headings, from one reading of the file."""
     try:
         pdf = pikepdf.open(path)
     except (pikepdf.PdfError, OSError) as exc:
-        return [f"PDF-filen kan inte läsas ({exc})."]
+        return [f"PDF-filen kan inte läsas ({exc})."], []
     with pdf:
         root = pdf.Root
         assert isinstance(root, pikepdf.Dictionary)
+        pages = _page_numbers(pdf)
         problems = _catalog_problems(root, langs)
         problems += _metadata_problems(pdf)
         tree_root = root.get("/StructTreeRoot")
         if isinstance(tree_root, pikepdf.Dictionary):
-            problems += _structure_problems(tree_root, _page_numbers(pdf))
-    return problems
+            problems += _structure_problems(tree_root, pages)
+        return problems, _outline(root, pages)
+
+
+def _outline(
+    root: pikepdf.Dictionary, pages: dict[tuple[int, int], int]
+) -> list[tuple[int, str, int]]:
+    """(level, title, page) of each bookmark in document order; level 1 is the top.
+
+    LibreOffice (ExportBookmarks) makes one bookmark of each heading paragraph (each one with
+    an outline level), whose destination is the heading's place on its page: the pages of
+    the headings as it laid them out, read without asking LibreOffice. Entries without a page
+    of this file are left out.
+    """
+    outlines = root.get("/Outlines")
+    found: list[tuple[int, str, int]] = []
+    if not isinstance(outlines, pikepdf.Dictionary):
+        return found
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[pikepdf.Object | None, int]] = [(outlines.get("/First"), 1)]
+    while stack and len(found) < _MAX_BOOKMARKS:
+        item, level = stack.pop()
+        if not isinstance(item, pikepdf.Dictionary) or level > _MAX_DEPTH:
+            continue
+        if item.is_indirect:
+            if item.objgen in seen:
+                continue  # a cyclic outline
+            seen.add(item.objgen)
+        stack.append((item.get("/Next"), level))
+        stack.append((item.get("/First"), level + 1))
+        page = _destination_page(item, pages)
+        if page is not None:
+            found.append((level, str(item.get("/Title", "")), page))
+    return found
+
+
+def _destination_page(item: pikepdf.Dictionary, pages: dict[tuple[int, int], int]) -> int | None:
+    dest = item.get("/Dest")
+    if dest is None:
+        action = item.get("/A")
+        if isinstance(action, pikepdf.Dictionary) and action.get("/S") == "/GoTo":
+            dest = action.get("/D")
+    if isinstance(dest, pikepdf.Array) and len(dest) > 0:
+        page = dest[0]
+        if isinstance(page, pikepdf.Dictionary) and page.is_indirect:
+            return pages.get(page.objgen)
+    return None
 
 
 def _catalog_problems(root: pikepdf.Dictionary, langs: tuple[str, ...]) -> list[str]:
@@ -142,4 +197,4 @@ def _elements(
         stack.append((node.get("/K"), depth + 1))
 
 
-__all__ = ["ACCEPTED_LANGS", "check_pdf"]
+__all__ = ["ACCEPTED_LANGS", "check_pdf", "inspect_pdf"]

@@ -466,7 +466,9 @@ class BodyWriter:
                 self._emit(bx.PAGE_BREAK, _P_TAG)
         widths = column_layout.content_widths(block, columns, self._usable_width, self._body_size)
         style_id = self.styles.style_id("Table Grid", WD_STYLE_TYPE.TABLE)
-        self._emit(tables.table_xml(block, widths, style_id, self._cell_text), _TBL_TAG)
+        heading_id = self.styles.style_id(tables.TABLE_HEADING) if block.header else None
+        xml = tables.table_xml(block, widths, style_id, self._cell_text, heading_id)
+        self._emit(xml, _TBL_TAG)
 
     def _caption(self, caption: str, *, numbered: bool = True) -> None:
         paragraph = self._paragraph("Caption")

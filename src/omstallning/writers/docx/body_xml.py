@@ -272,9 +272,11 @@ class ParaXml:
         return "".join(ppr)
 
 
-def cell_paragraph_properties(align: str | None, size: float | None) -> str:
+def cell_paragraph_properties(
+    align: str | None, size: float | None, style_id: str | None = None
+) -> str:
     """The paragraph properties of a table cell (`ParaXml.properties_xml`)."""
-    paragraph = ParaXml(None)
+    paragraph = ParaXml(style_id)
     paragraph.spacing = {"before": "0", "after": "0", "line": "240", "lineRule": "auto"}
     if align in JC:
         paragraph.jc = JC[align]

@@ -1,8 +1,16 @@
 """Tables as text: the plan's tables and the cover page's facts (see `body_xml`).
 
 Tables have fixed column widths (`column_layout`) that fill the usable page width, a header row that
-repeats on every page, rows that never split across pages, and alt text (caption and
+repeats on every page, body rows that never split across pages, and alt text (caption and
 description). The text of the cells comes from the caller, which owns links and styles.
+
+Two things are for LibreOffice (7.4), which lays out the PDF. When a table's header row would
+stand alone at the foot of a page, its layout can loop, and to end the loop it stops repeating
+that table's header row. Then (1) an unsplittable header row loses every row after it, in the
+PDF and on screen, so the header row may split (a splittable one goes to the next page with the
+rest); and (2) the header cells would be tagged TD, because LibreOffice tags TH only in a
+repeating header row or in a paragraph of its style "Table Heading", so the header cells'
+paragraphs are in that style (`TABLE_HEADING`, based on Normal, with no formatting of its own).
 """
 
 from __future__ import annotations
@@ -30,6 +38,8 @@ from omstallning.writers.docx.metrics import text_width
 from omstallning.writers.html.colours import text_colour
 
 HEADER_FILL = "D9E2F3"
+# The paragraph style of the header cells (see the module's docstring).
+TABLE_HEADING = "Table Heading"
 
 # The content of a cell: its runs, whether they are bold (header) and their size.
 CellText = Callable[[tuple[Inline, ...], bool, float | None], str]
@@ -40,25 +50,36 @@ def column_count(block: Table) -> int:
     return max([len(block.header), *(len(row) for row in block.rows)])
 
 
-def table_xml(block: Table, widths: list[int], style_id: str | None, cell_text: CellText) -> str:
-    """The w:tbl of `block` with columns `widths` (twips) in the table style `style_id`."""
+def table_xml(
+    block: Table,
+    widths: list[int],
+    style_id: str | None,
+    cell_text: CellText,
+    heading_id: str | None = None,
+) -> str:
+    """The w:tbl of `block` with columns `widths` (twips) in the table style `style_id`.
+
+    `heading_id`: the paragraph style of the header cells (`TABLE_HEADING`).
+    """
     size = COMPACT_SIZE if block.compact else None
     out = [_table_properties_xml(block, widths, style_id)]
     has_header = bool(block.header)
     rows: list[tuple[Cell, ...]] = [block.header] if has_header else []
     rows.extend(block.rows)
-    cell_props: dict[str | None, str] = {}  # paragraph properties by alignment
+    cell_props: dict[tuple[str | None, bool], str] = {}  # by alignment and header
     for row_index, cells in enumerate(rows):
         header = has_header and row_index == 0
         out.append(
-            "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+            "<w:tr><w:trPr><w:tblHeader/></w:trPr>"
             if header
             else "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
         )
         for data, width, span in _spans(_pad(cells, len(widths)), widths):
-            props = cell_props.get(data.align)
+            props = cell_props.get((data.align, header))
             if props is None:
-                props = cell_props[data.align] = cell_paragraph_properties(data.align, size)
+                props = cell_props[data.align, header] = cell_paragraph_properties(
+                    data.align, size, heading_id if header else None
+                )
             if data.label and data.fill:
                 content = _label_text(data, width, span, size or COMPACT_SIZE, block)
             else:
