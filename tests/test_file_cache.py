@@ -242,3 +242,18 @@ def test_a_cached_rebuild_writes_the_documents_of_a_clean_build(
         plain = run_cli("validate", str(copy), "--format", fmt, env=EPOCH)
         assert cached.exit_code == plain.exit_code
         assert cached.stdout.replace(str(root), "R") == plain.stdout.replace(str(copy), "R")
+
+
+def test_validate_reads_the_build_cache_but_writes_nothing(
+    make_region: Callable[..., Path], run_cli: Run, loads: list[str]
+) -> None:
+    root = region(make_region)
+    assert run_cli("build", str(root), env=EPOCH).exit_code == 0
+    bjuv = root / "kommuner" / "bjuv.yaml"
+    bjuv.write_text(bjuv.read_text("utf-8") + "# ändrad\n", "utf-8")
+    before = {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()}
+    loads.clear()
+    assert run_cli("validate", str(root), env=EPOCH).exit_code == 0
+    assert loads == ["kommuner/bjuv.yaml"]  # the others came from the cache
+    after = {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()}
+    assert after == before  # a check in CI or pre-commit leaves the tree as it was

@@ -197,7 +197,10 @@ def build_cache(root: Path, out_dir: Path | None, *, force: bool = False) -> Fil
 
 
 def validate_cache(root: Path) -> FileCache | None:
-    """The cache of `validate`: the region's build/ folder's, when that folder exists."""
+    """The cache of `validate`: the region's build/ folder's, when that folder exists.
+
+    `validate` only reads it (never `finish`): a check writes nothing.
+    """
     build = root / "build"
     if build.is_symlink() or not build.is_dir():
         return None

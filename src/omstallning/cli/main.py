@@ -153,10 +153,9 @@ def validate(
         _fix_pasted(path)
     from omstallning.check.file_cache import validate_cache
 
+    # Read only: validate writes nothing (a check in CI or pre-commit leaves the tree as it was).
     cache = validate_cache(path)
     result, findings = validate_region(path, cache=cache)
-    if cache is not None:
-        cache.finish(path)
     findings = [f for f in findings if target.wants(f.file)]
     if strict:
         findings = [
