@@ -81,3 +81,35 @@ def test_a_conversion_that_fails_names_the_plan(
         build_plans(region, region.municipalities, ["pdf"], region_copy / "build")
     assert (region_copy / "build" / "klippan.pdf").is_file()
     assert not (region_copy / "build" / "orkelljunga.pdf").exists()
+
+
+def test_the_docx_with_pages_are_on_disk_as_they_come_and_an_interrupt_leaves_none(
+    region_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each DOCX with its pages is staged beside its target as soon as it is made (a region's
+    # 290 of them are not held in memory); stopped halfway, no staged file and no new DOCX.
+    out = region_copy / "build"
+    staged_seen: list[list[str]] = []
+    real = _fake_converter()
+
+    def convert(pairs: Sequence[tuple[Path, Path]], on_result: libreoffice.OnResult | None = None,
+                **kwargs: object) -> list[Result]:  # fmt: skip
+        def seen(index: int, result: Result) -> None:
+            assert on_result is not None
+            on_result(index, result)
+            staged_seen.append(sorted(p.name for p in out.glob(".*.docx.*")))
+            if index == 1:
+                raise KeyboardInterrupt
+
+        return real(pairs, on_result=seen, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(libreoffice, "convert_to_pdf", convert)
+    monkeypatch.setattr(pdf_check, "inspect_pdf", _fake_inspect())
+    region = load_region(region_copy).region
+    build_plans(region, region.municipalities, ["docx"], out)
+    before = {p.name: p.read_bytes() for p in out.glob("*.docx")}
+    with pytest.raises(KeyboardInterrupt):
+        build_plans(region, region.municipalities, ["pdf"], out, force=True)
+    assert [len(names) for names in staged_seen] == [1, 2]  # one more on disk per result
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".") and "docx" in p.name]
+    assert {p.name: p.read_bytes() for p in out.glob("*.docx")} == before

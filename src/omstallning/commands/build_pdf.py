@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from omstallning.commands.build_cache import MANIFEST_FILE, manifest_bytes, read_regular, sha256
 from omstallning.documents import DOCUMENT_KINDS
 from omstallning.errors import OmstallningError
-from omstallning.writers.files import shown_path, write_files_atomic
+from omstallning.writers.files import StagedFiles, shown_path
 
 if TYPE_CHECKING:
     from omstallning.commands.build import BuiltFile, _Batch
@@ -46,7 +46,9 @@ class _Run:
     """What the PDF step of one build does and found."""
 
     batch: _Batch
-    files: list[tuple[Path, bytes]] = field(default_factory=list)
+    # The DOCX with their pages, on disk beside their targets as each is made (290 of them
+    # held in memory took the build past 250 MB), renamed into place with the manifest.
+    staged: StagedFiles = field(default_factory=StagedFiles)
     built: list[BuiltFile] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -61,10 +63,17 @@ def publish_pdfs(
         PdfCheckError: a PDF lacks tags, language, title, header cells … (it is written).
         LibreOfficeMissingError: LibreOffice or a Python with `uno` is missing.
     """
+    with StagedFiles(inside=batch.anchor) as staged:
+        return _publish(_Run(batch, staged), planned, jobs=jobs, timeout=timeout)
+
+
+def _publish(
+    run: _Run, planned: Sequence[BuiltFile], *, jobs: int, timeout: float | None
+) -> list[BuiltFile]:
     from omstallning.commands.build import BuiltFile
     from omstallning.publish.libreoffice import DEFAULT_TIMEOUT, convert_to_pdf, raise_for_failures
 
-    run = _Run(batch)
+    batch = run.batch
     convert: list[BuiltFile] = []
     for docx in planned:
         if docx.format != "docx" or docx.kind == "extra":
@@ -76,16 +85,20 @@ def publish_pdfs(
         elif state == "pages" and pages is not None:
             document = _document(batch, docx)
             data = _with_pages(batch, document, pages)
-            _record(run, docx, data, pages, plain=_digest(docx.path), checked=True, converted=False)
+            run.staged.add(docx.path, data)
+            plain = _digest(docx.path)
+            _record(run, docx, sha256(data), pages, plain=plain, checked=True, converted=False)
         else:
             convert.append(docx)
     pairs = [(docx.path, docx.path.with_suffix(".pdf")) for docx in convert]
-    done: dict[int, _Converted] = {}
+    done: dict[int, tuple[list[str], dict[str, int], str, str | None]] = {}  # data as its hash
 
     def converted(index: int, result: Result) -> None:
         # While LibreOffice converts the next plans.
         if result.ok:
-            done[index] = _converted(batch, convert[index])
+            found, pages, data, plain = _converted(batch, convert[index])
+            run.staged.add(convert[index].path, data)
+            done[index] = (found, pages, sha256(data), plain)
 
     results = (
         convert_to_pdf(pairs, jobs=jobs, timeout=timeout or DEFAULT_TIMEOUT, on_result=converted)
@@ -94,9 +107,9 @@ def publish_pdfs(
     )
     for index, docx in enumerate(convert):
         if index in done:
-            found, pages, data, plain = done[index]
+            found, pages, digest, plain = done[index]
             run.problems += [f"{shown_path(docx.path.with_suffix('.pdf'))}: {p}" for p in found]
-            _record(run, docx, data, pages, plain=plain, checked=not found)
+            _record(run, docx, digest, pages, plain=plain, checked=not found)
     _write(run)
     raise_for_failures(results)
     if run.problems:
@@ -181,7 +194,7 @@ def _with_pages(
 def _record(
     run: _Run,
     docx: BuiltFile,
-    data: bytes,
+    digest: str,
     pages: Mapping[str, int],
     *,
     plain: str | None,
@@ -190,20 +203,20 @@ def _record(
 ) -> None:
     """Record the DOCX rendered again with the TOC's pages and (when `checked`) its PDF.
 
+    The DOCX is staged already; `digest` is its hash.
     `converted`: the PDF was written now (else it was up to date and only the DOCX is).
     """
     from omstallning.commands.build import BuiltFile
 
     batch = run.batch
-    run.files.append((docx.path, data))
     pdf = docx.path.with_suffix(".pdf")
     recorded = batch.manifest.get(docx.path.name)
     if isinstance(recorded, dict):
-        recorded["output"] = sha256(data)
+        recorded["output"] = digest
     pdf_data = read_regular(pdf, limit=None)
     if checked and pdf_data is not None:
         batch.manifest[pdf.name] = {
-            "inputs": sha256(data),
+            "inputs": digest,
             "output": sha256(pdf_data),
             "plain": plain,
             "toc": {name: pages[name] for name in sorted(pages)},
@@ -226,8 +239,6 @@ def _document(batch: _Batch, docx: BuiltFile) -> tuple[Document, str | None]:
 def _write(run: _Run) -> None:
     """The DOCX with their pages, and the manifest, in one atomic batch."""
     batch = run.batch
-    files = list(run.files)
     if run.built and batch.keep_manifest:
-        files.append((batch.out_dir / MANIFEST_FILE, manifest_bytes(batch.manifest)))
-    if files:
-        write_files_atomic(files, inside=batch.anchor)
+        run.staged.add(batch.out_dir / MANIFEST_FILE, manifest_bytes(batch.manifest))
+    run.staged.commit()

@@ -58,25 +58,55 @@ def write_files_atomic(
         OutputError: a folder cannot be created or written to, or the disk is full.
         UnsafeOutputError: with `inside`, a target lies outside it or behind a link.
     """
-    staged: list[tuple[Path, Path]] = []
-    try:
+    with StagedFiles(inside=inside, durable=durable) as staged:
         for target, data in files:
-            if inside is not None:
-                ensure_real_folders(inside, target.parent)
-            staged.append((_stage(target, data, durable=durable), target))
-        for _tmp, target in staged:
+            staged.add(target, data)
+        staged.commit()
+
+
+class StagedFiles:
+    """Files staged beside their targets as they come, renamed into place together.
+
+    `write_files_atomic` in steps, for a caller whose files come from callbacks: `add` writes
+    each to its temporary file at once (nothing is held in memory), `commit` renames them
+    all; leaving the `with` block removes whatever was not committed.
+    """
+
+    def __init__(self, *, inside: Path | None = None, durable: bool = True) -> None:
+        self.inside = inside
+        self.durable = durable
+        self._staged: list[tuple[Path, Path]] = []  # (temporary file, target)
+
+    def __enter__(self) -> StagedFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def add(self, target: Path, data: bytes) -> None:
+        """Write `data` to a temporary file beside `target` (see `write_files_atomic`)."""
+        if self.inside is not None:
+            ensure_real_folders(self.inside, target.parent)
+        self._staged.append((_stage(target, data, durable=self.durable), target))
+
+    def commit(self) -> None:
+        """Rename every staged file into place."""
+        for _tmp, target in self._staged:
             _refuse_folder_target(target)
-        for done, (tmp, target) in enumerate(list(staged)):
+        for done, (tmp, target) in enumerate(list(self._staged)):
             try:
                 tmp.replace(target)
             except OSError as exc:
                 note = f" {done} av filerna hann bli nya." if done else ""
                 raise OutputError(_explain(target, exc, untouched=not done) + note) from exc
-            staged.pop(0)
-    finally:
-        for tmp, _ in staged:
+            self._staged.pop(0)
+
+    def discard(self) -> None:
+        """Remove the staged files not yet renamed."""
+        for tmp, _ in self._staged:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+        self._staged.clear()
 
 
 def check_real_folders(inside: Path, folder: Path) -> None:
