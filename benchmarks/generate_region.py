@@ -20,6 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from omstallning.intro.language import hard_sections
 from omstallning.kommuner import Kommun, all_kommuner
 
 REPO = Path(__file__).resolve().parents[1]
@@ -235,6 +236,13 @@ class _Writer:
         return "\n".join(rows)
 
     def section_text(self, words: int) -> str:
+        """A section's Markdown; drawn again while a part of it is too hard to read (LIX)."""
+        while True:
+            text = self._section_text(words)
+            if not hard_sections(text):
+                return text
+
+    def _section_text(self, words: int) -> str:
         blocks: list[str] = [self.paragraph()]
         count = len(blocks[0].split())
         while count < words:
