@@ -46,3 +46,21 @@ def test_gitlab_pipeline_builds_pdfs_on_the_default_branch() -> None:
     assert "omstallning build --format pdf" in pdf["script"]
     assert pdf["artifacts"]["paths"] == ["build/*.pdf"]
     assert {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"} in pdf["rules"]
+
+
+def test_github_workflow_keeps_the_check_cache_between_runs_but_does_not_publish_it() -> None:
+    workflow = yaml.safe_load(_files()[".github/workflows/omstallning.yml"])
+    steps = workflow["jobs"]["validera-och-bygg"]["steps"]
+    names = [s.get("uses", s.get("run", "")) for s in steps]
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache"))
+    assert cache["with"]["path"] == "build/.omstallning-cache"
+    # Restored before validate and build, which read it.
+    assert names.index(cache["uses"]) < names.index("omstallning validate --format github")
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact"))
+    assert upload["with"]["path"].split() == ["build/", "!build/.omstallning-cache/"]
+
+
+def test_gitlab_pipeline_keeps_the_check_cache_but_does_not_publish_it() -> None:
+    job = yaml.safe_load(_files()[".gitlab-ci.yml"])["omstallning"]
+    assert job["cache"]["paths"] == ["build/.omstallning-cache/"]
+    assert job["artifacts"]["exclude"] == ["build/.omstallning-cache/**/*"]
