@@ -22,7 +22,7 @@ import yaml
 
 from omstallning.changes.git import Repository, run_git
 from omstallning.errors import OmstallningError
-from omstallning.load.loader import MUNICIPALITY_DIR
+from omstallning.load.loader import MUNICIPALITY_DIR, decode_text
 from omstallning.load.yaml_compose import libyaml_reads_alike
 from omstallning.model import MunicipalityEntry, Region
 
@@ -47,12 +47,12 @@ class DecidedState:
 def _data(text: bytes | str | None) -> Any:
     if text is None:
         return None
-    if isinstance(text, bytes) and not text.startswith(_UTF16_BOMS):
+    if isinstance(text, bytes):
         # libyaml (some 7 times faster) where it reads the text as PyYAML's Python side does;
         # a document it refuses is read again as before.
         decoded = None
-        with contextlib.suppress(UnicodeDecodeError):
-            decoded = text.decode("utf-8")
+        with contextlib.suppress(UnicodeError):
+            decoded = decode_text(text)
         if decoded is not None and libyaml_reads_alike(decoded):
             with contextlib.suppress(yaml.YAMLError):
                 return yaml.load(decoded, Loader=yaml.CSafeLoader)  # noqa: S506 (safe, in C)
@@ -60,9 +60,6 @@ def _data(text: bytes | str | None) -> Any:
         return yaml.safe_load(text)
     except yaml.YAMLError:
         return None
-
-
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _may_be_decided(content: bytes) -> bool:

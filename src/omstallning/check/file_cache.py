@@ -44,6 +44,7 @@ from omstallning.load.loader import (
     MAX_FILE_BYTES,
     SOURCES_FILE,
     LoadedMunicipality,
+    decode_text,
     municipality_from_text,
     read_text,
 )
@@ -144,13 +145,10 @@ class FileCache:
             raw = safe_read.read_bytes(path, MAX_FILE_BYTES, follow_symlinks=False)
         except OSError:
             return None
-        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return None
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return None
-        return text.replace("\r\n", "\n").replace("\r", "\n")
+            return decode_text(raw)
+        except UnicodeError:
+            return None  # read_text reports it: the file is checked
 
     def add(self, made: tuple[str, bytes] | None) -> None:
         """Keep an entry made by `load_check_entry`, to write at the end."""

@@ -127,21 +127,8 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Finding]]:
                 "Kontrollera att den finns och att du har läsrätt.",
             )
         ]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [
-            Finding(
-                rel,
-                1,
-                1,
-                "inte-utf8",
-                Severity.ERROR,
-                "Filen är sparad som UTF-16. Spara om den som UTF-8 "
-                "(i VS Code: klicka på ”UTF-16” i statusraden, välj ”Save with "
-                "Encoding” och ”UTF-8”).",
-            )
-        ]
     try:
-        text = raw.decode("utf-8-sig")
+        return decode_text(raw), []
     except UnicodeDecodeError as err:
         prefix = raw[: err.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         line = prefix.count(b"\n") + 1
@@ -158,7 +145,31 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Finding]]:
                 "om den som UTF-8 i din editor; å, ä och ö blir då rätt.",
             )
         ]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    except UnicodeError:
+        return None, [
+            Finding(
+                rel,
+                1,
+                1,
+                "inte-utf8",
+                Severity.ERROR,
+                "Filen är sparad som UTF-16. Spara om den som UTF-8 "
+                "(i VS Code: klicka på ”UTF-16” i statusraden, välj ”Save with "
+                "Encoding” och ”UTF-8”).",
+            )
+        ]
+
+
+def decode_text(raw: bytes) -> str:
+    """A file's bytes as `read_text` reads them: UTF-8 (a BOM dropped), line endings LF.
+
+    Raises:
+        UnicodeDecodeError: not UTF-8 (with the position of the first bad byte).
+        UnicodeError: UTF-16 (by its byte-order mark).
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnicodeError("UTF-16")
+    return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
 # --- The repository ------------------------------------------------------------------------

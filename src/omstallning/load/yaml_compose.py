@@ -139,10 +139,9 @@ def _nesting_bound(text: str) -> int:
     "- " or "? " that opens a line, and so by the longest line (measured first: it is much
     quicker).
     """
-    if text.count("[") + text.count("{") <= _FAST_MAX_NESTING:
-        flow = text.count("[") + text.count("{")
-    else:
-        flow = _flow_bound(text)
+    flow = text.count("[") + text.count("{")
+    if flow > _FAST_MAX_NESTING:
+        flow = _flow_bound(text)  # tighter, and worth its cost only here
     longest = max(map(len, text.split("\n")))
     if flow + longest <= _FAST_MAX_NESTING:
         return flow + longest

@@ -492,9 +492,9 @@ def convert_to_pdf(
     The table of contents is updated with page numbers first. Each PDF is written to a
     temporary file beside it and renamed into place, so a failed plan leaves its old PDF.
     `timeout` is how long one file (or one LibreOffice's start) may take, more for a large
-    file (`file_timeout`); `headings` also
-    fills `Result.headings` (LibreOffice is asked for each heading's page: over a second
-    per plan; `pdf_check.inspect_pdf` reads the same from the PDF's bookmarks).
+    file (`file_timeout`); `headings` also fills `Result.headings` (LibreOffice is asked
+    for each heading's page: over a second per plan; the build reads the same from the
+    PDF's bookmarks with `pdf_check.inspect_pdf`).
     `on_result` is called in this thread with each (index, result) as it is done, while
     LibreOffice goes on with the next ones; what it raises stops the conversions. Returns
     one result per pair, in order.

@@ -52,7 +52,7 @@ def render_docx(
             footers are used; its body text is dropped.
         cache: What is kept between documents; the process's own by default.
         toc_pages: The page of each heading by bookmark name, from a laid-out copy of
-            the same document (`toc.heading_pages_from_pdf`): the table of contents is
+            the same document (`toc.pages_by_bookmark`): the table of contents is
             then written with its page numbers and Word is not asked to update fields.
     """
     document, writer = _write(doc, template, cache, splice=True, toc_pages=toc_pages)

@@ -78,8 +78,9 @@ def pages_by_bookmark(
         headings: (bookmark, text) of the document's headings in order
             (`body.plan_heading_bookmarks`).
         laid_out: (level, text, page) of each heading paragraph of the converted DOCX in
-            order (`publish.libreoffice.Result.headings`); it may hold more (the table of
-            contents' title), so each heading takes the next one with its text.
+            order (`pdf_check.inspect_pdf`, from the PDF's bookmarks); it may hold more
+            (the table of contents' title), so each heading takes the next one with its
+            text.
     """
     found = [(_words(text), page) for _level, text, page in laid_out]
     pages: dict[str, int] = {}

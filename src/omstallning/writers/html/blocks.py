@@ -36,12 +36,13 @@ from omstallning.documents.tree import (
 from omstallning.writers.html.colours import Fills, normal_hex
 
 # C0/C1 controls and lone surrogates cannot be written in an HTML page (or in UTF-8).
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNWRITABLE_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+_UNWRITABLE = re.compile(f"[{_UNWRITABLE_CHARS}]")
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 # A link a reader can follow safely; anything else (javascript:, data:, file:) stays text.
 _SAFE_URL = re.compile(r"(?:https?://|mailto:)[^\s\"<>\\]+", re.IGNORECASE)
 # What `esc` replaces: the unwritable characters and those `html.escape(quote=True)` does.
-_SPECIAL = re.compile("[&<>\"'\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_SPECIAL = re.compile(f"[&<>\"'{_UNWRITABLE_CHARS}]")
 
 
 def esc(text: str) -> str:
